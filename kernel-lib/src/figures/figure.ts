@@ -1,0 +1,28 @@
+import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT, MIME_VEGALITE } from '../display/mime';
+import { FIGURE_CONFIG } from './theme';
+import { renderVegaLiteSvg, VegaLiteSpec } from './vega-svg';
+
+/**
+ * A chart: a Vega-Lite spec for the lab, a static SVG rendered in the kernel for
+ * reports and GitHub, and a short text summary. `show(figure)` sends all three in one output.
+ */
+export class Figure implements Displayable {
+  readonly spec: VegaLiteSpec;
+  readonly summary: string;
+  private svgCache: string | null = null;
+
+  constructor(spec: VegaLiteSpec, summary: string) {
+    this.spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', config: FIGURE_CONFIG, ...spec };
+    this.summary = summary;
+  }
+
+  /** The static SVG, rendered once and cached. */
+  svg(): string {
+    if (this.svgCache === null) this.svgCache = renderVegaLiteSvg(this.spec);
+    return this.svgCache;
+  }
+
+  toMimeBundle(): MimeBundle {
+    return { data: { [MIME_VEGALITE]: this.spec, [MIME_SVG]: this.svg(), [MIME_TEXT]: this.summary } };
+  }
+}

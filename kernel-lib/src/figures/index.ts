@@ -1,0 +1,5 @@
+export * from './figure';
+export * from './theme';
+export * from './units';
+export * from './vega-svg';
+export * from './latency-numbers-chart';

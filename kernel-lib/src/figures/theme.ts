@@ -1,0 +1,21 @@
+/**
+ * Okabe–Ito palette: distinguishable under the common colour-vision deficiencies,
+ * and mid-toned enough to read on JupyterLab's light and dark themes.
+ */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#999999'] as const;
+
+/** Neutral grey for axes and text: legible on white and on near-black backgrounds. */
+export const INK = '#8a8a8a';
+
+/** Vega-Lite config shared by every figure: transparent background, grey ink. */
+export const FIGURE_CONFIG = {
+  background: 'transparent',
+  font: 'sans-serif',
+  title: { color: INK, fontSize: 14, anchor: 'start', subtitleColor: INK },
+  axis: { labelColor: INK, titleColor: INK, domainColor: INK, tickColor: INK, gridColor: INK, gridOpacity: 0.25 },
+  legend: { labelColor: INK, titleColor: INK },
+  header: { labelColor: INK, titleColor: INK },
+  view: { stroke: null },
+  range: { category: [...PALETTE] },
+  text: { color: INK }
+} as const;
