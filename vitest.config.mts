@@ -8,6 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Tests import the package by name; resolve it to the source so no build is needed.
+          alias: { distlab: new URL('./kernel-lib/src/index.ts', import.meta.url).pathname },
           include: ['kernel-lib/test/**/*.test.ts', 'extension/test/**/*.test.ts'],
           testTimeout: 60_000
         }

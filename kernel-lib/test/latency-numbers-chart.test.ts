@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { latencyNumbersChart, LATENCY_NUMBERS, MIME_SVG, MIME_TEXT, MIME_VEGALITE } from 'distlab';
+
+describe('latencyNumbersChart', () => {
+  it('draws every course row with its ratio to an L1 reference', () => {
+    const figure = latencyNumbersChart();
+    const bundle = figure.toMimeBundle();
+    expect(Object.keys(bundle.data).sort()).toEqual([MIME_SVG, MIME_TEXT, MIME_VEGALITE].sort());
+    const svg = bundle.data[MIME_SVG] as string;
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const row of LATENCY_NUMBERS) expect(svg).toContain(row.operation);
+    // 100 ms / 0.5 ns = 200,000,000; 2 ms disk seek = 4,000,000 L1 references.
+    expect(svg).toContain('×200,000,000');
+    expect(svg).toContain('×4,000,000');
+    expect(bundle.data[MIME_TEXT]).toContain('16 µs');
+  });
+
+  it('labels the log axis in human units', () => {
+    const svg = latencyNumbersChart().svg();
+    for (const label of ['1 ns', '1 µs', '1 ms', '100 ms']) expect(svg).toContain(`>${label}<`);
+  });
+
+  it('rejects bad options by name, value and range', () => {
+    expect(() => latencyNumbersChart({ widthPx: 5 })).toThrow('invalid widthPx: 5 (expected 100..4000 px)');
+    expect(() => latencyNumbersChart({ baseline: 'L3' })).toThrow(/invalid baseline: "L3"/);
+    expect(() => latencyNumbersChart({ colour: 'red' } as never)).toThrow(/unknown option in latencyNumbersChart: colour/);
+  });
+});
