@@ -1,6 +1,7 @@
 import { checkString, invalid, rejectUnknownKeys, checkNumber } from '../options';
 import { LATENCY_NUMBERS, LatencyNumber } from '../scenarios/latency/latency-numbers';
 import { Figure } from './figure';
+import { PALETTE } from './theme';
 import { formatDurationNs, trimNumber, VEGA_LABEL_EXPR_NS } from './units';
 
 export interface LatencyNumbersChartOptions {
@@ -12,13 +13,20 @@ export interface LatencyNumbersChartOptions {
   title?: string;
   /** Plot width in pixels. Default: 520. */
   widthPx?: number;
+  /**
+   * Rows measured on this machine (from `await measureThisMachine()`), in nanoseconds,
+   * drawn in a second colour among the course's rows, sorted by latency. Default: none.
+   */
+  measured?: readonly LatencyNumber[];
 }
 
-const OPTION_KEYS = ['rows', 'baseline', 'title', 'widthPx'] as const;
+const OPTION_KEYS = ['rows', 'baseline', 'title', 'widthPx', 'measured'] as const;
 
 /**
  * The latency-numbers table as log-scale bars with human units, each bar annotated
  * with how many times slower it is than the baseline (an L1 cache reference).
+ * With `measured`, the learner's own machine appears among the course's rows.
+ * Display with `show(latencyNumbersChart())` or as the cell's last expression.
  */
 export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): Figure {
   rejectUnknownKeys('latencyNumbersChart', options, OPTION_KEYS);
@@ -34,9 +42,19 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
   const title = options.title ?? 'Latency numbers every programmer should know';
   const widthPx = checkNumber('widthPx', options.widthPx ?? 520, 100, 4000, 'px');
 
-  const values = rows.map((row) => {
+  const measured = options.measured ?? [];
+  if (!Array.isArray(measured)) invalid('measured', measured, 'an array of {operation, latencyNs}');
+  measured.forEach((row, i) => {
+    checkString(`measured[${i}].operation`, row.operation);
+    checkNumber(`measured[${i}].latencyNs`, row.latencyNs, Number.MIN_VALUE, Infinity, 'ns');
+  });
+  const all = [...rows.map((row) => ({ row, source: 'course table' })), ...measured.map((row) => ({ row, source: 'this machine (measured)' }))];
+  if (measured.length > 0) all.sort((a, b) => a.row.latencyNs - b.row.latencyNs);
+
+  const values = all.map(({ row, source }) => {
     const ratio = row.latencyNs / baseline.latencyNs;
     return {
+      source,
       operation: row.operation,
       latencyNs: row.latencyNs,
       human: formatDurationNs(row.latencyNs),
@@ -68,11 +86,22 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
       ]
     },
     layer: [
-      { mark: { type: 'bar', color: '#0072B2', height: { band: 0.7 } } },
+      {
+        mark: { type: 'bar', height: { band: 0.7 } },
+        encoding: {
+          color: {
+            field: 'source',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['course table', 'this machine (measured)'], range: [PALETTE[0], PALETTE[1]] },
+            legend: measured.length > 0 ? { orient: 'bottom' } : null
+          }
+        }
+      },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { text: { field: 'annotation' } } }
     ]
   };
   const width = Math.max(...values.map((v) => v.operation.length));
-  const summary = [title, ...values.map((v) => `${v.operation.padEnd(width)}  ${v.annotation}`)].join('\n');
+  const summary = [title, ...values.map((v) => `${v.operation.padEnd(width)}  ${v.annotation}${v.source === 'course table' ? '' : '  (measured)'}`)].join('\n');
   return new Figure(spec, summary);
 }

@@ -1,0 +1,313 @@
+import { checkInteger, checkNumber, checkOneOf, checkProbability, checkString, rejectUnknownKeys } from '../options';
+import { checkArray, checkHeightPx, checkTitle, checkWidthPx, round, textTable } from './common';
+import { Figure } from './figure';
+import { binomialAvailability, majorityQuorum } from './models';
+import { INK, PALETTE } from './theme';
+import { formatDurationMs } from './units';
+
+/** A simulated availability estimate with its confidence interval (e.g. from `wilsonInterval`). */
+export interface AvailabilityPoint {
+  /** Cluster size. */
+  nodeCount: number;
+  /** Per-node availability p used in the simulation, 0..1. */
+  nodeAvailability: number;
+  /** Fraction of trials in which the cluster was available, 0..1. */
+  availability: number;
+  /** Lower end of the confidence interval, 0..1. */
+  low: number;
+  /** Upper end of the confidence interval, 0..1. */
+  high: number;
+}
+
+export interface AvailabilityChartOptions {
+  /** Cluster sizes drawn as closed-form lines. Default: [1, 3, 5, 7]. */
+  nodeCounts?: readonly number[];
+  /** Nodes that must be up: "majority" (etcd, Raft), "one" (any replica serves) or "all". Default: "majority". */
+  quorum?: 'majority' | 'one' | 'all';
+  /** Left end of the p axis, 0..1. Default: 0.5. */
+  pMin?: number;
+  /** Points per closed-form line. Default: 101. */
+  linePoints?: number;
+  /** Chart title. Default: "Cluster availability vs per-node availability". */
+  title?: string;
+  /** Plot width in pixels. Default: 520. */
+  widthPx?: number;
+  /** Plot height in pixels. Default: 340. */
+  heightPx?: number;
+}
+
+function quorumOf(n: number, quorum: 'majority' | 'one' | 'all'): number {
+  return quorum === 'majority' ? majorityQuorum(n) : quorum === 'one' ? 1 : n;
+}
+
+/** The closed-form curve the availability chart draws, as data (exported for tests and notebooks). */
+export function availabilityCurve(nodeCount: number, options: { quorum?: 'majority' | 'one' | 'all'; pMin?: number; linePoints?: number } = {}): { p: number; availability: number }[] {
+  const quorum = options.quorum ?? 'majority';
+  const pMin = options.pMin ?? 0.5;
+  const points = options.linePoints ?? 101;
+  const result: { p: number; availability: number }[] = [];
+  for (let i = 0; i < points; i++) {
+    const p = round(pMin + ((1 - pMin) * i) / (points - 1));
+    result.push({ p, availability: round(binomialAvailability(nodeCount, p, quorumOf(nodeCount, quorum)), 9) });
+  }
+  return result;
+}
+
+/**
+ * Availability of an n-node cluster against per-node availability p: closed-form binomial
+ * lines (at least a quorum of n up) computed here, and simulated points with confidence
+ * intervals passed in as data. Where a point's interval misses its line, the simulation and
+ * the independence assumption disagree.
+ */
+export function availabilityChart(simulated: readonly AvailabilityPoint[] = [], options: AvailabilityChartOptions = {}): Figure {
+  rejectUnknownKeys('availabilityChart', options, ['nodeCounts', 'quorum', 'pMin', 'linePoints', 'title', 'widthPx', 'heightPx']);
+  const nodeCounts = checkArray<number>('nodeCounts', options.nodeCounts ?? [1, 3, 5, 7], 'a non-empty array of cluster sizes');
+  nodeCounts.forEach((n, i) => checkInteger(`nodeCounts[${i}]`, n, 1, 101));
+  const quorum = checkOneOf('quorum', options.quorum ?? 'majority', ['majority', 'one', 'all'] as const);
+  const pMin = checkNumber('pMin', options.pMin ?? 0.5, 0, 0.99);
+  const linePoints = checkInteger('linePoints', options.linePoints ?? 101, 2, 2000);
+  const title = checkTitle(options.title, 'Cluster availability vs per-node availability');
+  const widthPx = checkWidthPx(options.widthPx, 520);
+  const heightPx = checkHeightPx(options.heightPx, 340);
+  if (!Array.isArray(simulated)) checkArray('simulated', simulated, 'an array of {nodeCount, nodeAvailability, availability, low, high}');
+  simulated.forEach((pt, i) => {
+    checkInteger(`simulated[${i}].nodeCount`, pt.nodeCount, 1, 101);
+    checkProbability(`simulated[${i}].nodeAvailability`, pt.nodeAvailability);
+    checkProbability(`simulated[${i}].availability`, pt.availability);
+    checkProbability(`simulated[${i}].low`, pt.low);
+    checkProbability(`simulated[${i}].high`, pt.high);
+  });
+  const seriesOf = (n: number) => `n = ${n} (needs ${quorumOf(n, quorum)} up)`;
+  const allCounts = [...new Set([...nodeCounts, ...simulated.map((s) => s.nodeCount)])].sort((a, b) => a - b);
+  const lines = nodeCounts.flatMap((n) => availabilityCurve(n, { quorum, pMin, linePoints }).map((pt) => ({ series: seriesOf(n), nodeCount: n, ...pt })));
+  const points = simulated.filter((s) => s.nodeAvailability >= pMin).map((s) => ({ series: seriesOf(s.nodeCount), ...s }));
+  const x = { field: 'p', type: 'quantitative', title: 'per-node availability p', scale: { domain: [pMin, 1], nice: false }, axis: { format: '%' } };
+  const yTitle = 'cluster availability';
+  const color = { field: 'series', type: 'nominal', title: 'cluster size', sort: allCounts.map(seriesOf), legend: { orient: 'right' } };
+  const spec = {
+    title: {
+      text: title,
+      subtitle: `lines: closed form Σ C(n,k) pᵏ(1−p)ⁿ⁻ᵏ for k ≥ ${quorum === 'majority' ? 'a majority' : quorum === 'one' ? '1' : 'n'}; ${points.length ? 'dots: simulated, bars: 95% interval' : 'no simulated points given'}`
+    },
+    width: widthPx,
+    height: heightPx,
+    layer: [
+      { data: { values: lines }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'availability', type: 'quantitative', title: yTitle, scale: { domain: [pMin, 1] }, axis: { format: '%' } }, color, tooltip: [{ field: 'series' }, { field: 'p', format: '.3f' }, { field: 'availability', format: '.5f' }] } },
+      ...(points.length
+        ? [
+            { data: { values: points }, mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: { ...x, field: 'nodeAvailability' }, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
+            {
+              data: { values: points },
+              mark: { type: 'point', filled: true, size: 45, stroke: INK, strokeWidth: 0.8 },
+              encoding: {
+                x: { ...x, field: 'nodeAvailability' },
+                y: { field: 'availability', type: 'quantitative' },
+                color,
+                tooltip: [{ field: 'series' }, { field: 'nodeAvailability' }, { field: 'availability', format: '.4f' }, { field: 'low', format: '.4f' }, { field: 'high', format: '.4f' }]
+              }
+            }
+          ]
+        : [])
+    ]
+  };
+  const ps = [0.9, 0.99, 0.999].filter((p) => p >= pMin);
+  const summary = [
+    title,
+    textTable(['n', 'quorum', ...ps.map((p) => `p=${p}`)], nodeCounts.map((n) => [String(n), String(quorumOf(n, quorum)), ...ps.map((p) => binomialAvailability(n, p, quorumOf(n, quorum)).toFixed(6))])),
+    `${points.length} simulated points`
+  ].join('\n');
+  return new Figure(spec, summary);
+}
+
+/** Outcome of one consistency mode for one partition length. */
+export interface PartitionOutcome {
+  mode: string;
+  partitionMs: number;
+  /** Fraction of requests answered, 0..1. */
+  servedFraction: number;
+  /** Fraction of requests answered with stale data, 0..1. */
+  staleFraction: number;
+}
+
+export interface PartitionOutcomesOptions {
+  /** Partition lengths to evaluate, in ms. Default: 0 to 10 min in 30 s steps. */
+  partitionMsList?: readonly number[];
+  /** Observation window that contains the partition, in ms. Default: 600,000 ms (10 min). */
+  windowMs?: number;
+  /** Share of clients on the minority side of the partition, 0..0.5. Default: 0.4. */
+  minorityShare?: number;
+  /** Writes per second across all clients (what makes a read stale). Default: 0.05 /s. */
+  writesPerSecond?: number;
+}
+
+/**
+ * A small model of one partition inside an observation window. CP: the minority side refuses
+ * requests while partitioned, nothing stale. AP: everyone is served, but a read on one side is
+ * stale once the other side has written since the split: P = 1 − e^(−rate·t), averaged over
+ * the partition. Pure and deterministic.
+ */
+export function partitionOutcomes(options: PartitionOutcomesOptions = {}): PartitionOutcome[] {
+  rejectUnknownKeys('partitionOutcomes', options, ['partitionMsList', 'windowMs', 'minorityShare', 'writesPerSecond']);
+  const windowMs = checkNumber('windowMs', options.windowMs ?? 600_000, 1, 1e12, 'ms');
+  const list = checkArray<number>('partitionMsList', options.partitionMsList ?? Array.from({ length: 21 }, (_, i) => i * 30_000), 'a non-empty array of durations in ms');
+  list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs, 'ms'));
+  const m = checkNumber('minorityShare', options.minorityShare ?? 0.4, 0, 0.5);
+  const writesPerSecond = checkNumber('writesPerSecond', options.writesPerSecond ?? 0.05, 0, 1e9, '/s');
+  // Mean over t in [0, L] of 1 - e^(-r t): 1 - (1 - e^(-rL)) / (rL).
+  const meanStale = (ratePerMs: number, lengthMs: number) => (ratePerMs * lengthMs < 1e-12 ? 0 : 1 - (1 - Math.exp(-ratePerMs * lengthMs)) / (ratePerMs * lengthMs));
+  const rate = writesPerSecond / 1000;
+  return list.flatMap((L) => {
+    const share = L / windowMs;
+    const staleAp = share * (m * meanStale(rate * (1 - m), L) + (1 - m) * meanStale(rate * m, L));
+    return [
+      { mode: 'CP (refuse on the minority side)', partitionMs: L, servedFraction: round(1 - m * share), staleFraction: 0 },
+      { mode: 'AP (serve everywhere)', partitionMs: L, servedFraction: 1, staleFraction: round(staleAp) }
+    ];
+  });
+}
+
+export interface CpApChartOptions {
+  /** Chart title. Default: "CP vs AP during a partition". */
+  title?: string;
+  /** Width of each panel in pixels. Default: 300. */
+  widthPx?: number;
+  /** Height of each panel in pixels. Default: 240. */
+  heightPx?: number;
+  /** Unit of the partition-length axis. Default: "s". */
+  timeUnit?: 'ms' | 's' | 'min';
+}
+
+/**
+ * CP against AP during a partition: two panels against partition length, the fraction of
+ * requests served and the fraction answered with stale data. Data: `partitionOutcomes()` or
+ * your own simulation's rows.
+ */
+export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApChartOptions = {}): Figure {
+  rejectUnknownKeys('cpApChart', options, ['title', 'widthPx', 'heightPx', 'timeUnit']);
+  const rows = checkArray<PartitionOutcome>('outcomes', outcomes, 'a non-empty array of {mode, partitionMs, servedFraction, staleFraction}');
+  rows.forEach((r, i) => {
+    checkString(`outcomes[${i}].mode`, r.mode);
+    checkNumber(`outcomes[${i}].partitionMs`, r.partitionMs, 0, Infinity, 'ms');
+    checkProbability(`outcomes[${i}].servedFraction`, r.servedFraction);
+    checkProbability(`outcomes[${i}].staleFraction`, r.staleFraction);
+  });
+  const title = checkTitle(options.title, 'CP vs AP during a partition');
+  const widthPx = checkWidthPx(options.widthPx, 300);
+  const heightPx = checkHeightPx(options.heightPx, 240);
+  const unit = checkOneOf('timeUnit', options.timeUnit ?? 's', ['ms', 's', 'min'] as const);
+  const perUnit = { ms: 1, s: 1000, min: 60_000 }[unit];
+  const modes = [...new Set(rows.map((r) => r.mode))];
+  const values = rows.flatMap((r) => [
+    { mode: r.mode, partition: round(r.partitionMs / perUnit), measure: 'requests served', fraction: r.servedFraction },
+    { mode: r.mode, partition: round(r.partitionMs / perUnit), measure: 'reads that were stale', fraction: r.staleFraction }
+  ]);
+  const panel = (measure: string, yTitle: string) => ({
+    width: widthPx,
+    height: heightPx,
+    title: { text: measure, fontSize: 12 },
+    transform: [{ filter: `datum.measure === '${measure}'` }],
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'partition', type: 'quantitative', title: `partition length (${unit})` },
+      y: { field: 'fraction', type: 'quantitative', title: yTitle, axis: { format: '%' }, scale: { domain: [0, 1] } },
+      color: { field: 'mode', type: 'nominal', title: 'during the partition', sort: modes, scale: { range: [PALETTE[0], PALETTE[1], PALETTE[2]] }, legend: { orient: 'bottom', direction: 'vertical' } },
+      strokeDash: { field: 'mode', type: 'nominal', sort: modes, legend: null },
+      tooltip: [{ field: 'mode' }, { field: 'partition', title: `partition (${unit})` }, { field: 'fraction', format: '.2%' }]
+    }
+  });
+  const spec = {
+    title: { text: title, subtitle: 'CP refuses requests it cannot make consistent; AP answers them all, some with stale data' },
+    data: { values },
+    hconcat: [panel('requests served', 'fraction of all requests served'), panel('reads that were stale', 'fraction of all requests stale')]
+  };
+  const longest = Math.max(...rows.map((r) => r.partitionMs));
+  const summary = [
+    title,
+    textTable(['mode', `served @ ${formatDurationMs(longest)}`, `stale @ ${formatDurationMs(longest)}`], modes.map((mode) => {
+      const r = rows.filter((x) => x.mode === mode && x.partitionMs === longest)[0];
+      return [mode, r ? `${(r.servedFraction * 100).toFixed(1)}%` : '-', r ? `${(r.staleFraction * 100).toFixed(1)}%` : '-'];
+    }))
+  ].join('\n');
+  return new Figure(spec, summary);
+}
+
+/** One replication setting's cost: write latency and how stale a replica read can be. */
+export interface ReplicationPoint {
+  mode: string;
+  /** Round trip to the replicas, in ms (what varies along each line). */
+  replicaRttMs: number;
+  /** Latency a client sees for a write, in ms. */
+  writeLatencyMs: number;
+  /** How far behind a replica read can be, in ms (0 = never stale). */
+  stalenessMs: number;
+}
+
+export interface ReplicationTradeoffOptions {
+  /** Replica round-trip times to evaluate, in ms. Default: [0.5, 2, 10, 30, 70, 100] (same rack to US↔EU). */
+  replicaRttMsList?: readonly number[];
+  /** Time to apply a write locally, in ms. Default: 1 ms. */
+  localWriteMs?: number;
+  /** Extra delay before an async replica applies a shipped write (batching), in ms. Default: 5 ms. */
+  asyncShipDelayMs?: number;
+}
+
+/**
+ * PACELC's "else" branch as numbers. Synchronous: a write waits for the replica's ack
+ * (latency = local + RTT) and reads are never stale. Asynchronous: a write returns after the
+ * local apply, and a replica lags by ship delay + half an RTT.
+ */
+export function replicationTradeoff(options: ReplicationTradeoffOptions = {}): ReplicationPoint[] {
+  rejectUnknownKeys('replicationTradeoff', options, ['replicaRttMsList', 'localWriteMs', 'asyncShipDelayMs']);
+  const rtts = checkArray<number>('replicaRttMsList', options.replicaRttMsList ?? [0.5, 2, 10, 30, 70, 100], 'a non-empty array of round-trip times in ms');
+  rtts.forEach((r, i) => checkNumber(`replicaRttMsList[${i}]`, r, 0, 1e6, 'ms'));
+  const localMs = checkNumber('localWriteMs', options.localWriteMs ?? 1, 0, 1e6, 'ms');
+  const shipMs = checkNumber('asyncShipDelayMs', options.asyncShipDelayMs ?? 5, 0, 1e6, 'ms');
+  return rtts.flatMap((rtt) => [
+    { mode: 'synchronous (PC/EC)', replicaRttMs: rtt, writeLatencyMs: round(localMs + rtt), stalenessMs: 0 },
+    { mode: 'asynchronous (PA/EL)', replicaRttMs: rtt, writeLatencyMs: round(localMs), stalenessMs: round(shipMs + rtt / 2) }
+  ]);
+}
+
+export interface PacelcChartOptions {
+  /** Chart title. Default: "PACELC, else-branch: latency vs consistency". */
+  title?: string;
+  /** Plot width in pixels. Default: 480. */
+  widthPx?: number;
+  /** Plot height in pixels. Default: 320. */
+  heightPx?: number;
+}
+
+/**
+ * Latency against staleness for synchronous and asynchronous replication: each point is one
+ * replica distance (labelled by its RTT). Sync pays in latency, async in staleness.
+ */
+export function pacelcChart(points: readonly ReplicationPoint[], options: PacelcChartOptions = {}): Figure {
+  rejectUnknownKeys('pacelcChart', options, ['title', 'widthPx', 'heightPx']);
+  const rows = checkArray<ReplicationPoint>('points', points, 'a non-empty array of {mode, replicaRttMs, writeLatencyMs, stalenessMs}');
+  rows.forEach((r, i) => {
+    checkString(`points[${i}].mode`, r.mode);
+    checkNumber(`points[${i}].replicaRttMs`, r.replicaRttMs, 0, Infinity, 'ms');
+    checkNumber(`points[${i}].writeLatencyMs`, r.writeLatencyMs, 0, Infinity, 'ms');
+    checkNumber(`points[${i}].stalenessMs`, r.stalenessMs, 0, Infinity, 'ms');
+  });
+  const title = checkTitle(options.title, 'PACELC, else-branch: latency vs consistency');
+  const widthPx = checkWidthPx(options.widthPx, 480);
+  const heightPx = checkHeightPx(options.heightPx, 320);
+  const modes = [...new Set(rows.map((r) => r.mode))];
+  const values = rows.map((r) => ({ ...r, label: `RTT ${formatDurationMs(r.replicaRttMs)}` }));
+  const x = { field: 'stalenessMs', type: 'quantitative', title: 'how stale a replica read can be (ms)' };
+  const y = { field: 'writeLatencyMs', type: 'quantitative', title: 'write latency seen by the client (ms)' };
+  const color = { field: 'mode', type: 'nominal', title: 'replication', sort: modes, scale: { range: [PALETTE[0], PALETTE[1], PALETTE[2]] }, legend: { orient: 'bottom', direction: 'vertical' } };
+  const spec = {
+    title: { text: title, subtitle: 'each point is one replica distance; sync pays latency, async pays staleness' },
+    width: widthPx,
+    height: heightPx,
+    data: { values },
+    layer: [
+      { mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 60 } }, encoding: { x, y, color, shape: { field: 'mode', type: 'nominal', sort: modes, legend: null }, order: { field: 'replicaRttMs', type: 'quantitative' }, tooltip: [{ field: 'mode' }, { field: 'label' }, { field: 'writeLatencyMs' }, { field: 'stalenessMs' }] } },
+      { mark: { type: 'text', align: 'left', dx: 7, dy: -3, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } }
+    ]
+  };
+  const summary = [title, textTable(['mode', 'RTT', 'write latency', 'staleness'], values.map((v) => [v.mode, formatDurationMs(v.replicaRttMs), formatDurationMs(v.writeLatencyMs), formatDurationMs(v.stalenessMs)]))].join('\n');
+  return new Figure(spec, summary);
+}

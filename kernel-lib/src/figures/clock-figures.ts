@@ -1,0 +1,305 @@
+import { checkInteger, checkNumber, checkString, invalid, rejectUnknownKeys } from '../options';
+import { checkArray, checkHeightPx, checkTitle, checkWidthPx, round, TraceInput, traceEvents, textTable } from './common';
+import { Figure } from './figure';
+import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
+import { INK, PALETTE } from './theme';
+import { formatDurationMs } from './units';
+
+/** One reading of a node's clock error: its clock minus true time, in ms. */
+export interface ClockOffsetSample {
+  node: string;
+  timeMs: number;
+  offsetMs: number;
+}
+
+/** A clock synchronisation (NTP step) of one node at true time `timeMs`. */
+export interface ClockSyncMark {
+  node: string;
+  timeMs: number;
+}
+
+export interface ClockOffsetData {
+  samples: readonly ClockOffsetSample[];
+  syncs?: readonly ClockSyncMark[];
+}
+
+/** One node of the drift model. */
+export interface DriftingClock {
+  node: string;
+  /** Rate error in parts per million: +20 gains 72 ms per hour. */
+  driftPpm: number;
+  /** Offset at time 0, in ms. Default: 0. */
+  initialOffsetMs?: number;
+  /** Offset left right after each sync (the sync's own error), in ms. Default: 0. */
+  syncResidualMs?: number;
+}
+
+export interface DriftingClockOffsetsOptions {
+  /** The clocks. Default: four nodes at +25, −15, +40 and −35 ppm with small sync residuals. */
+  clocks?: readonly DriftingClock[];
+  /** Length of the run in hours. Default: 6 h. */
+  hours?: number;
+  /** Minutes between syncs; 0 means never. Default: 64 min (NTP's longest default poll is ~17 min; a slow cron-style sync shows the sawtooth). */
+  syncEveryMinutes?: number;
+  /** Minutes between samples. Default: 2 min. */
+  sampleEveryMinutes?: number;
+}
+
+const DEFAULT_CLOCKS: DriftingClock[] = [
+  { node: 'n1', driftPpm: 25, initialOffsetMs: 3, syncResidualMs: 2 },
+  { node: 'n2', driftPpm: -15, initialOffsetMs: -6, syncResidualMs: -3 },
+  { node: 'n3', driftPpm: 40, initialOffsetMs: 0, syncResidualMs: 4 },
+  { node: 'n4', driftPpm: -35, initialOffsetMs: 8, syncResidualMs: -1 }
+];
+
+/**
+ * Physical-clock offsets from a linear drift model: offset grows by driftPpm × elapsed time
+ * and a sync steps it back to the node's residual. Deterministic.
+ */
+export function driftingClockOffsets(options: DriftingClockOffsetsOptions = {}): ClockOffsetData {
+  rejectUnknownKeys('driftingClockOffsets', options, ['clocks', 'hours', 'syncEveryMinutes', 'sampleEveryMinutes']);
+  const clocks = checkArray<DriftingClock>('clocks', options.clocks ?? DEFAULT_CLOCKS, 'a non-empty array of {node, driftPpm}');
+  clocks.forEach((c, i) => {
+    checkString(`clocks[${i}].node`, c.node);
+    checkNumber(`clocks[${i}].driftPpm`, c.driftPpm, -100_000, 100_000, 'ppm');
+    checkNumber(`clocks[${i}].initialOffsetMs`, c.initialOffsetMs ?? 0, -1e9, 1e9, 'ms');
+    checkNumber(`clocks[${i}].syncResidualMs`, c.syncResidualMs ?? 0, -1e9, 1e9, 'ms');
+  });
+  const hours = checkNumber('hours', options.hours ?? 6, 0.01, 24 * 365, 'h');
+  const syncEveryMinutes = checkNumber('syncEveryMinutes', options.syncEveryMinutes ?? 64, 0, 1e6, 'min');
+  const sampleEveryMinutes = checkNumber('sampleEveryMinutes', options.sampleEveryMinutes ?? 2, 0.001, 1e6, 'min');
+  const endMs = hours * 3_600_000;
+  const stepMs = sampleEveryMinutes * 60_000;
+  const syncMs = syncEveryMinutes * 60_000;
+  if (endMs / stepMs > 20_000) invalid('sampleEveryMinutes', sampleEveryMinutes, `at most 20000 samples over ${hours} h`);
+  const samples: ClockOffsetSample[] = [];
+  const syncs: ClockSyncMark[] = [];
+  for (const c of clocks) {
+    const rate = c.driftPpm / 1e6;
+    let baseMs = 0;
+    let baseOffsetMs = c.initialOffsetMs ?? 0;
+    const times: number[] = [];
+    for (let t = 0; t <= endMs + 1e-9; t += stepMs) times.push(t);
+    if (syncMs > 0) for (let t = syncMs; t < endMs; t += syncMs) times.push(t);
+    times.sort((a, b) => a - b);
+    for (const t of times) {
+      const isSync = syncMs > 0 && t > 0 && Math.abs(t / syncMs - Math.round(t / syncMs)) < 1e-9 && t < endMs;
+      const before = baseOffsetMs + rate * (t - baseMs);
+      samples.push({ node: c.node, timeMs: round(t), offsetMs: round(before) });
+      if (isSync) {
+        baseMs = t;
+        baseOffsetMs = c.syncResidualMs ?? 0;
+        syncs.push({ node: c.node, timeMs: round(t) });
+        samples.push({ node: c.node, timeMs: round(t), offsetMs: round(baseOffsetMs) });
+      }
+    }
+  }
+  return { samples, syncs };
+}
+
+export interface ClockOffsetChartOptions {
+  /** Chart title. Default: "Clock offsets from true time". */
+  title?: string;
+  /** Plot width in pixels. Default: 620. */
+  widthPx?: number;
+  /** Plot height in pixels. Default: 300. */
+  heightPx?: number;
+  /** From a trace: a `local` event whose label contains this text counts as a sync. Default: "sync". */
+  syncLabel?: string;
+  /** Unit of the time axis. Default: chosen from the span (h, min, s or ms). */
+  timeUnit?: 'h' | 'min' | 's' | 'ms';
+}
+
+const UNIT_MS = { h: 3_600_000, min: 60_000, s: 1000, ms: 1 } as const;
+
+/**
+ * The physical-clock offset (clock − true time) of each node over time, with syncs marked.
+ * Input: `{ samples, syncs }` (e.g. from `driftingClockOffsets()`), or a trace, where each
+ * event gives `clockMs − timeMs` for its node.
+ */
+export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: ClockOffsetChartOptions = {}): Figure {
+  rejectUnknownKeys('clockOffsetChart', options, ['title', 'widthPx', 'heightPx', 'syncLabel', 'timeUnit']);
+  const title = checkTitle(options.title, 'Clock offsets from true time');
+  const widthPx = checkWidthPx(options.widthPx, 620);
+  const heightPx = checkHeightPx(options.heightPx, 300);
+  const syncLabel = checkString('syncLabel', options.syncLabel ?? 'sync');
+  let samples: ClockOffsetSample[];
+  let syncs: ClockSyncMark[];
+  if (Array.isArray(data) || (typeof data === 'object' && data !== null && 'events' in data)) {
+    const events = traceEvents(data as TraceInput);
+    samples = events.map((e) => ({ node: e.node, timeMs: e.timeMs, offsetMs: round(e.clockMs - e.timeMs) }));
+    syncs = events.filter((e) => e.type === 'local' && (e.label ?? '').includes(syncLabel)).map((e) => ({ node: e.node, timeMs: e.timeMs }));
+  } else {
+    const d = data as ClockOffsetData;
+    samples = [...checkArray<ClockOffsetSample>('data.samples', d?.samples, 'a non-empty array of {node, timeMs, offsetMs}')];
+    samples.forEach((s, i) => {
+      checkString(`data.samples[${i}].node`, s.node);
+      checkNumber(`data.samples[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms');
+      checkNumber(`data.samples[${i}].offsetMs`, s.offsetMs, -Infinity, Infinity, 'ms');
+    });
+    syncs = [...(d.syncs ?? [])];
+    syncs.forEach((s, i) => checkNumber(`data.syncs[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms'));
+  }
+  const spanMs = Math.max(...samples.map((s) => s.timeMs)) - Math.min(...samples.map((s) => s.timeMs));
+  const unit = options.timeUnit ?? (spanMs >= 2 * 3_600_000 ? 'h' : spanMs >= 120_000 ? 'min' : spanMs >= 2000 ? 's' : 'ms');
+  if (!(unit in UNIT_MS)) invalid('timeUnit', unit, 'one of h, min, s, ms');
+  const toUnit = (ms: number) => round(ms / UNIT_MS[unit]);
+  const nodes = [...new Set(samples.map((s) => s.node))];
+  const offsetAfterSync = (s: ClockSyncMark) => {
+    const at = samples.filter((x) => x.node === s.node && x.timeMs === s.timeMs);
+    return at.length > 0 ? at[at.length - 1].offsetMs : 0;
+  };
+  const lineValues = samples.map((s, i) => ({ node: s.node, t: toUnit(s.timeMs), offsetMs: s.offsetMs, i }));
+  const syncValues = syncs.map((s) => ({ node: s.node, t: toUnit(s.timeMs), offsetMs: offsetAfterSync(s), what: 'sync' }));
+  const x = { field: 't', type: 'quantitative', title: `true time (${unit})` };
+  const y = { field: 'offsetMs', type: 'quantitative', title: 'clock − true time (ms)' };
+  const color = { field: 'node', type: 'nominal', title: 'node', sort: nodes, legend: { orient: 'right' } };
+  const spec = {
+    title: { text: title, subtitle: `${nodes.length} nodes; lines: each clock's error; ◆ = sync (the clock is stepped)` },
+    width: widthPx,
+    height: heightPx,
+    layer: [
+      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: INK, strokeDash: [4, 4] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
+      {
+        data: { values: lineValues },
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: { x, y, color, order: { field: 'i', type: 'quantitative' }, tooltip: [{ field: 'node' }, { field: 't', title: `time (${unit})` }, { field: 'offsetMs' }] }
+      },
+      {
+        data: { values: syncValues },
+        mark: { type: 'point', shape: 'diamond', filled: true, size: 70, stroke: INK, strokeWidth: 1 },
+        encoding: { x, y, color, shape: { field: 'what', type: 'nominal', title: null, scale: { range: ['diamond'] }, legend: { orient: 'right' } } }
+      }
+    ]
+  };
+  const rows = nodes.map((n) => {
+    const own = samples.filter((s) => s.node === n).map((s) => s.offsetMs);
+    const worst = own.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+    return [n, formatDurationMs(worst), String(syncs.filter((s) => s.node === n).length)];
+  });
+  let maxSkewMs = 0;
+  const byTime = new Map<number, number[]>();
+  for (const s of samples) byTime.set(s.timeMs, [...(byTime.get(s.timeMs) ?? []), s.offsetMs]);
+  for (const offsets of byTime.values()) if (offsets.length > 1) maxSkewMs = Math.max(maxSkewMs, Math.max(...offsets) - Math.min(...offsets));
+  const summary = [title, textTable(['node', 'worst offset', 'syncs'], rows), `largest skew between two nodes at one instant: ${formatDurationMs(maxSkewMs)}`].join('\n');
+  return new Figure(spec, summary);
+}
+
+export interface ClockSkewStoryOptions {
+  /** How far the New Jersey clock runs behind Chicago's, in ms. Default: 47 ms (the course's story). */
+  skewMs?: number;
+  /** One-way network delay Chicago → New Jersey, in ms. Default: 6 ms. */
+  networkDelayMs?: number;
+  /** Time New Jersey takes to place the hedge after the message arrives, in ms. Default: 1 ms. */
+  hedgeProcessingMs?: number;
+  /** Chart title. Default: "47 ms of clock skew: the hedge that came before its trade". */
+  title?: string;
+  /** Plot width in pixels. Default: 600. */
+  widthPx?: number;
+}
+
+/**
+ * The course's trading story: a trade in Chicago causes a hedge in New Jersey, whose clock
+ * runs `skewMs` behind. Three views of the same two events: true time (the cause comes first),
+ * wall-clock timestamps (the hedge is stamped before its trade) and Lamport order (fixed).
+ */
+export function clockSkewStory(options: ClockSkewStoryOptions = {}): Figure {
+  rejectUnknownKeys('clockSkewStory', options, ['skewMs', 'networkDelayMs', 'hedgeProcessingMs', 'title', 'widthPx']);
+  const skewMs = checkNumber('skewMs', options.skewMs ?? 47, 0, 1e6, 'ms');
+  const delayMs = checkNumber('networkDelayMs', options.networkDelayMs ?? 6, 0, 1e6, 'ms');
+  const processingMs = checkNumber('hedgeProcessingMs', options.hedgeProcessingMs ?? 1, 0, 1e6, 'ms');
+  const title = checkTitle(options.title, `${formatDurationMs(skewMs)} of clock skew: the hedge that came before its trade`);
+  const widthPx = checkWidthPx(options.widthPx, 600);
+  const lanes = ['Chicago', 'New Jersey'];
+  const laneHeightPx = 46;
+  const hedgeTrueMs = delayMs + processingMs;
+  const hedgeStampMs = hedgeTrueMs - skewMs;
+  const apparentGapMs = -hedgeStampMs;
+
+  const panels = [
+    { name: 'true time', trade: 0, arrive: delayMs, hedge: hedgeTrueMs, axis: 'true time (ms after the trade)', note: 'what happened: the trade causes the hedge' },
+    {
+      name: 'wall-clock stamps',
+      trade: 0,
+      arrive: delayMs - skewMs,
+      hedge: hedgeStampMs,
+      axis: 'timestamp in the logs (ms, relative to the trade’s stamp)',
+      note: hedgeStampMs < 0 ? `what the logs say: the hedge is stamped ${formatDurationMs(apparentGapMs)} BEFORE its trade` : 'what the logs say: order preserved (skew smaller than the delay)'
+    },
+    { name: 'Lamport', trade: 1, arrive: 2, hedge: 3, axis: 'Lamport timestamp', note: 'Lamport stamps: receive = max(own, message) + 1, so the hedge (L3) sorts after the trade (L1)' }
+  ];
+  const allX = panels.flatMap((p) => (p.name === 'Lamport' ? [] : [p.trade, p.arrive, p.hedge]));
+  const lo = Math.min(...allX);
+  const hi = Math.max(...allX);
+  const pad = (hi - lo || 1) * 0.12;
+  const charts = panels.map((p) => {
+    const isLamport = p.name === 'Lamport';
+    const xMin = isLamport ? 0.5 : round(lo - pad);
+    const xMax = isLamport ? 3.5 : round(hi + pad);
+    const g: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin, xMax };
+    const x = { field: 'x', type: 'quantitative', title: p.axis, scale: { domain: [xMin, xMax], nice: false, zero: false }, axis: isLamport ? { values: [1, 2, 3], format: 'd' } : { tickCount: 8 } };
+    const y = laneY(g);
+    const backwards = p.hedge < p.trade;
+    const tip = arrowTip(g, p.trade, 0, p.arrive, 1, 5);
+    const events = [
+      { x: p.trade, lane: 0, label: isLamport ? 'trade L1' : `trade ${p.name === 'true time' ? '' : '@ ' + p.trade + ' ms'}`.trim(), kind: 'trade' },
+      { x: p.arrive, lane: 1, label: '', kind: 'message received' },
+      { x: p.hedge, lane: 1, label: isLamport ? 'hedge L3' : `hedge${p.name === 'true time' ? '' : ' @ ' + round(p.hedge, 3) + ' ms'}`, kind: 'hedge' }
+    ];
+    return {
+      title: { text: `${p.name}: ${p.note}`, fontSize: 12, color: backwards ? PALETTE[3] : INK, fontWeight: backwards ? 'bold' : 'normal' },
+      width: widthPx,
+      height: lanes.length * laneHeightPx,
+      layer: [
+        laneLinesLayer(g),
+        {
+          data: { values: [{ x: p.trade, lane: 0, x2: p.arrive, lane2: 1 }] },
+          mark: { type: 'rule', strokeWidth: 2, color: PALETTE[0] },
+          encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'lane2' } }
+        },
+        {
+          data: { values: [{ x: round(tip.x), lane: round(tip.lane), angle: arrowAngleDeg(g, p.trade, 0, p.arrive, 1) }] },
+          mark: { type: 'point', shape: 'triangle-up', filled: true, size: 90, color: PALETTE[0] },
+          encoding: { x, y, angle: { field: 'angle', type: 'quantitative', scale: null } }
+        },
+        {
+          data: { values: events },
+          mark: { type: 'point', filled: true, size: 110, strokeWidth: 0 },
+          encoding: {
+            x,
+            y,
+            color: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: ['trade', 'message received', 'hedge'], range: [PALETTE[1], PALETTE[5], PALETTE[2]] }, legend: { orient: 'right' } }
+          }
+        },
+        { data: { values: events }, mark: { type: 'text', dy: -14, fontSize: 11, fontWeight: 'bold', color: INK }, encoding: { x, y, text: { field: 'label' } } },
+        ...(backwards
+          ? [
+              {
+                data: { values: [{ x: p.hedge, x2: p.trade, lane: 1.38, text: `hedge appears ${formatDurationMs(apparentGapMs)} before the trade` }] },
+                mark: { type: 'rule', color: PALETTE[3], strokeWidth: 2, strokeDash: [4, 2] },
+                encoding: { x, x2: { field: 'x2' }, y }
+              },
+              {
+                data: { values: [{ x: round((p.hedge + p.trade) / 2), lane: 1.38, text: `${formatDurationMs(apparentGapMs)} "earlier"` }] },
+                mark: { type: 'text', dy: -7, fontSize: 11, fontWeight: 'bold', color: PALETTE[3] },
+                encoding: { x, y, text: { field: 'text' } }
+              }
+            ]
+          : [])
+      ]
+    };
+  });
+  const spec = {
+    title: { text: title, subtitle: `New Jersey's clock runs ${formatDurationMs(skewMs)} behind Chicago's; the trade message takes ${formatDurationMs(delayMs)}` },
+    vconcat: charts,
+    spacing: 18,
+    resolve: { scale: { x: 'independent' } }
+  };
+  const summary = [
+    title,
+    `true time:   trade at 0 ms (Chicago) -> hedge at ${formatDurationMs(hedgeTrueMs)} (New Jersey)`,
+    `timestamps:  trade stamped 0 ms, hedge stamped ${formatDurationMs(hedgeStampMs)}${hedgeStampMs < 0 ? `  <- sorted by wall clock, the hedge comes ${formatDurationMs(apparentGapMs)} before its trade` : ''}`,
+    'Lamport:     trade L1, hedge L3 -> the cause always sorts first'
+  ].join('\n');
+  return new Figure(spec, summary);
+}

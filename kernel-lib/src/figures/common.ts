@@ -1,0 +1,55 @@
+import { checkInteger, checkNumber, checkString, invalid } from '../options';
+import { TraceEvent } from '../trace/event';
+
+/** A trace as figures accept it: the engine's event array, or an object holding one. */
+export type TraceInput = readonly TraceEvent[] | { readonly events: readonly TraceEvent[] };
+
+/** The events of a trace, checked enough that a figure can draw them; sorted by seq. */
+export function traceEvents(trace: TraceInput, name = 'trace'): TraceEvent[] {
+  const events = Array.isArray(trace) ? trace : (trace as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) invalid(name, typeof trace, 'an array of TraceEvent or an object with an events array');
+  events.forEach((event: TraceEvent, i: number) => {
+    if (typeof event !== 'object' || event === null) invalid(`${name}.events[${i}]`, event, 'a TraceEvent');
+    checkNumber(`${name}.events[${i}].timeMs`, event.timeMs, -Infinity, Infinity, 'ms');
+    checkString(`${name}.events[${i}].node`, event.node);
+    checkInteger(`${name}.events[${i}].seq`, event.seq, 0, Number.MAX_SAFE_INTEGER);
+  });
+  return [...(events as TraceEvent[])].sort((a, b) => a.seq - b.seq);
+}
+
+/** Common size options, checked with the house phrasing. */
+export function checkWidthPx(value: number | undefined, defaultPx: number): number {
+  return checkNumber('widthPx', value ?? defaultPx, 100, 4000, 'px');
+}
+
+export function checkHeightPx(value: number | undefined, defaultPx: number): number {
+  return checkNumber('heightPx', value ?? defaultPx, 50, 4000, 'px');
+}
+
+export function checkTitle(value: string | undefined, defaultTitle: string): string {
+  return checkString('title', value ?? defaultTitle);
+}
+
+/** A non-empty array of finite numbers (e.g. latency samples), returned as a copy. */
+export function checkSamples(name: string, values: unknown, min = -Infinity): number[] {
+  if (!Array.isArray(values) || values.length === 0) invalid(name, values, 'a non-empty array of numbers');
+  return values.map((v, i) => checkNumber(`${name}[${i}]`, v, min, Infinity));
+}
+
+/** A non-empty array; returned as is. */
+export function checkArray<T>(name: string, value: unknown, expected: string): readonly T[] {
+  if (!Array.isArray(value) || value.length === 0) invalid(name, value, expected);
+  return value as T[];
+}
+
+/** Round for chart data so specs and SVGs do not carry float noise. */
+export function round(value: number, digits = 6): number {
+  return Number(value.toFixed(digits));
+}
+
+/** Pad columns of a small text table for `text/plain` summaries. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

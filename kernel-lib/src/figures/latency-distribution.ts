@@ -1,0 +1,162 @@
+import { checkInteger, checkOneOf, checkString, rejectUnknownKeys } from '../options';
+import { checkSamples, checkTitle, checkWidthPx, checkHeightPx, round } from './common';
+import { Figure } from './figure';
+import { percentile } from './models';
+import { INK, PALETTE } from './theme';
+import { formatDurationMs } from './units';
+
+export interface LatencyDistributionOptions {
+  /** Chart title. Default: "Latency distribution (n samples)" / "Latency CDF (n samples)". */
+  title?: string;
+  /** Plot width in pixels. Default: 560. */
+  widthPx?: number;
+  /** Plot height in pixels. Default: 260. */
+  heightPx?: number;
+  /** Histogram bins at most (histogram only). Default: 40. */
+  binsMax?: number;
+  /** Scale of the latency axis. Default: "linear" for the histogram, "log" for the CDF. */
+  scale?: 'linear' | 'log';
+  /** Percentiles to mark, each 0..100. Default: [50, 95, 99]. */
+  percentiles?: readonly number[];
+  /** Name of what was measured, for the subtitle. Default: "request latency". */
+  what?: string;
+}
+
+const OPTION_KEYS = ['title', 'widthPx', 'heightPx', 'binsMax', 'scale', 'percentiles', 'what'] as const;
+
+interface Checked {
+  samplesMs: number[];
+  title: string;
+  widthPx: number;
+  heightPx: number;
+  binsMax: number;
+  scale: 'linear' | 'log';
+  percentiles: { name: string; q: number; valueMs: number; label: string }[];
+  what: string;
+}
+
+function check(where: string, samplesMs: readonly number[], options: LatencyDistributionOptions, defaultTitle: string, defaultScale: 'linear' | 'log'): Checked {
+  rejectUnknownKeys(where, options, OPTION_KEYS);
+  const scale = checkOneOf('scale', options.scale ?? defaultScale, ['linear', 'log'] as const);
+  const samples = checkSamples('samplesMs', samplesMs, scale === 'log' ? Number.MIN_VALUE : 0);
+  const qs = checkSamples('percentiles', options.percentiles ?? [50, 95, 99]);
+  qs.forEach((q, i) => checkInteger(`percentiles[${i}]`, Math.round(q * 1000), 0, 100_000));
+  return {
+    samplesMs: samples,
+    title: checkTitle(options.title, `${defaultTitle} (${samples.length.toLocaleString('en-US')} samples)`),
+    widthPx: checkWidthPx(options.widthPx, 560),
+    heightPx: checkHeightPx(options.heightPx, 260),
+    binsMax: checkInteger('binsMax', options.binsMax ?? 40, 2, 500),
+    scale,
+    what: checkString('what', options.what ?? 'request latency'),
+    percentiles: qs.map((q) => {
+      const valueMs = percentile(samples, q);
+      return { name: `p${q}`, q, valueMs: round(valueMs), label: `p${q} = ${formatDurationMs(valueMs)}` };
+    })
+  };
+}
+
+/** Vertical rules with labels at the percentiles, dashed, in the palette's accent colours. */
+function percentileLayers(c: Checked) {
+  const colours = [PALETTE[2], PALETTE[1], PALETTE[3], PALETTE[4], PALETTE[5]];
+  const values = c.percentiles.map((p, i) => ({ ...p, colour: colours[i % colours.length], row: i }));
+  return [
+    {
+      data: { values },
+      mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 2 },
+      encoding: {
+        x: { field: 'valueMs', type: 'quantitative' },
+        color: { field: 'name', type: 'nominal', title: 'percentile', scale: { domain: values.map((v) => v.name), range: values.map((v) => v.colour) } }
+      }
+    },
+    {
+      data: { values },
+      // Stacked at the top-left of each rule so close percentiles do not overlap.
+      mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, fontWeight: 'bold', y: { expr: '10 + datum.row * 14' } },
+      encoding: {
+        x: { field: 'valueMs', type: 'quantitative' },
+        text: { field: 'label' },
+        color: { field: 'name', type: 'nominal', legend: null }
+      }
+    }
+  ];
+}
+
+function summaryText(c: Checked, title: string): string {
+  const sorted = [...c.samplesMs].sort((a, b) => a - b);
+  return [
+    title,
+    `${c.samplesMs.length} samples of ${c.what}; min ${formatDurationMs(sorted[0])}, max ${formatDurationMs(sorted[sorted.length - 1])}`,
+    ...c.percentiles.map((p) => p.label)
+  ].join('\n');
+}
+
+/**
+ * Histogram of latency samples (milliseconds) with p50, p95 and p99 marked as dashed lines.
+ * Display with `show(latencyHistogram(samplesMs))` or as the cell's last expression.
+ */
+export function latencyHistogram(samplesMs: readonly number[], options: LatencyDistributionOptions = {}): Figure {
+  const c = check('latencyHistogram', samplesMs, options, 'Latency distribution', 'linear');
+  const spec = {
+    title: { text: c.title, subtitle: `${c.what}; dashed lines: ${c.percentiles.map((p) => p.name).join(', ')}` },
+    width: c.widthPx,
+    height: c.heightPx,
+    layer: [
+      {
+        data: { values: c.samplesMs.map((latencyMs) => ({ latencyMs })) },
+        mark: { type: 'bar', color: PALETTE[0], opacity: 0.85, binSpacing: 0 },
+        encoding: {
+          x: {
+            field: 'latencyMs',
+            type: 'quantitative',
+            bin: { maxbins: c.binsMax },
+            title: `${c.what} (ms${c.scale === 'log' ? ', log scale' : ''})`,
+            scale: c.scale === 'log' ? { type: 'log' } : {}
+          },
+          y: { aggregate: 'count', type: 'quantitative', title: 'requests' }
+        }
+      },
+      ...percentileLayers(c)
+    ]
+  };
+  return new Figure(spec, summaryText(c, c.title));
+}
+
+/**
+ * Empirical CDF of latency samples (milliseconds): the fraction of requests faster than x,
+ * with p50, p95 and p99 marked. Log latency axis by default, so the tail is readable.
+ */
+export function latencyCdf(samplesMs: readonly number[], options: LatencyDistributionOptions = {}): Figure {
+  const c = check('latencyCdf', samplesMs, options, 'Latency CDF', 'log');
+  const sorted = [...c.samplesMs].sort((a, b) => a - b);
+  // A step per distinct value keeps the spec small for large sample sets.
+  const points: { latencyMs: number; fraction: number }[] = [];
+  sorted.forEach((v, i) => {
+    const fraction = (i + 1) / sorted.length;
+    if (i + 1 < sorted.length && sorted[i + 1] === v) return;
+    points.push({ latencyMs: round(v), fraction: round(fraction) });
+  });
+  const spec = {
+    title: { text: c.title, subtitle: `${c.what}; fraction of requests at or below each latency` },
+    width: c.widthPx,
+    height: c.heightPx,
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'line', interpolate: 'step-after', color: PALETTE[0], strokeWidth: 2 },
+        encoding: {
+          x: { field: 'latencyMs', type: 'quantitative', title: `${c.what} (ms${c.scale === 'log' ? ', log scale' : ''})`, scale: c.scale === 'log' ? { type: 'log' } : {} },
+          y: { field: 'fraction', type: 'quantitative', title: 'fraction of requests ≤ latency', scale: { domain: [0, 1] }, axis: { format: '%' } },
+          tooltip: [{ field: 'latencyMs', title: 'latency (ms)' }, { field: 'fraction', format: '.1%' }]
+        }
+      },
+      {
+        data: { values: c.percentiles.map((p) => ({ ...p, fraction: p.q / 100 })) },
+        mark: { type: 'rule', color: INK, strokeDash: [2, 2], opacity: 0.7 },
+        encoding: { y: { field: 'fraction', type: 'quantitative' } }
+      },
+      ...percentileLayers(c)
+    ]
+  };
+  return new Figure(spec, summaryText(c, c.title));
+}

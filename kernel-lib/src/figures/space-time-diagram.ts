@@ -1,0 +1,501 @@
+import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../options';
+import { TraceEvent } from '../trace/event';
+import { checkTitle, checkWidthPx, round, TraceInput, traceEvents } from './common';
+import { Figure } from './figure';
+import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
+import { INK, PALETTE } from './theme';
+import { formatDurationMs } from './units';
+
+export interface SpaceTimeDiagramOptions {
+  /** Horizontal axis: "time" (virtual ms, proportional), "lamport" (Lamport stamp) or "order" (trace order). Default: "time". */
+  axis?: 'time' | 'lamport' | 'order';
+  /** Stamp printed beside each event: "lamport" (L3), "vector" ([1,0,2] in lane order) or "none". Default: "lamport". */
+  stamps?: 'lamport' | 'vector' | 'none';
+  /** Lane order, top to bottom. Default: nodes in order of first appearance. */
+  nodes?: readonly string[];
+  /** Highlight the causal past of the event with this seq (everything that happened before it). Default: none. */
+  causalPastOf?: number;
+  /** Highlight the events concurrent with the event with this seq (neither before nor after it). Default: none. */
+  concurrentWith?: number;
+  /** Above this many events (after the window), draw a summary (counts per bin) instead of every event. Default: 300 events. */
+  eventsMax?: number;
+  /** Stamps are printed only up to this many events, so labels never pile up. Default: 80 events. */
+  stampsMax?: number;
+  /** Show only events at or after this virtual time, in ms. Default: the trace's start. */
+  fromMs?: number;
+  /** Show only events at or before this virtual time, in ms. Default: the trace's end. */
+  toMs?: number;
+  /** Bins across the axis in summary mode. Default: 60. */
+  summaryBins?: number;
+  /** Chart title. Default: "Space-time diagram". */
+  title?: string;
+  /** Plot width in pixels. Default: 640. */
+  widthPx?: number;
+  /** Height of one node's lane in pixels. Default: 64 px. */
+  laneHeightPx?: number;
+}
+
+const OPTION_KEYS = [
+  'axis', 'stamps', 'nodes', 'causalPastOf', 'concurrentWith', 'eventsMax', 'stampsMax', 'fromMs', 'toMs', 'summaryBins', 'title', 'widthPx', 'laneHeightPx'
+] as const;
+
+const KIND_COLOURS: Record<string, string> = {
+  send: PALETTE[0],
+  deliver: PALETTE[5],
+  drop: PALETTE[3],
+  timer: PALETTE[1],
+  local: PALETTE[2],
+  crash: PALETTE[3],
+  restart: PALETTE[2],
+  pause: PALETTE[1],
+  resume: PALETTE[2],
+  partition: INK,
+  heal: INK
+};
+const KIND_SHAPES: Record<string, string> = {
+  send: 'circle',
+  deliver: 'circle',
+  drop: 'cross',
+  timer: 'diamond',
+  local: 'square',
+  crash: 'triangle-down',
+  restart: 'triangle-up',
+  pause: 'triangle-down',
+  resume: 'triangle-up',
+  partition: 'stroke',
+  heal: 'stroke'
+};
+const HIGHLIGHT = PALETTE[4];
+
+/** The happened-before relation of a trace: program order on each node plus send → deliver. */
+export class CausalOrder {
+  private readonly predecessors = new Map<number, number[]>();
+  private readonly successors = new Map<number, number[]>();
+
+  constructor(events: readonly TraceEvent[]) {
+    const lastOnNode = new Map<string, number>();
+    const sendOf = new Map<number, number>();
+    for (const e of events) {
+      this.predecessors.set(e.seq, []);
+      this.successors.set(e.seq, []);
+    }
+    for (const e of events) {
+      const previous = lastOnNode.get(e.node);
+      if (previous !== undefined) this.link(previous, e.seq);
+      lastOnNode.set(e.node, e.seq);
+      if (e.type === 'send' && e.msgId !== undefined) sendOf.set(e.msgId, e.seq);
+      if ((e.type === 'deliver' || e.type === 'drop') && e.msgId !== undefined) {
+        const send = sendOf.get(e.msgId);
+        if (send !== undefined && e.type === 'deliver') this.link(send, e.seq);
+      }
+    }
+  }
+
+  private link(from: number, to: number): void {
+    this.successors.get(from)!.push(to);
+    this.predecessors.get(to)!.push(from);
+  }
+
+  private reach(start: number, edges: Map<number, number[]>): Set<number> {
+    const seen = new Set<number>();
+    const stack = [...(edges.get(start) ?? [])];
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      stack.push(...(edges.get(s) ?? []));
+    }
+    return seen;
+  }
+
+  /** seqs of the events that happened before `seq`. */
+  pastOf(seq: number): Set<number> {
+    return this.reach(seq, this.predecessors);
+  }
+
+  /** seqs of the events that `seq` happened before. */
+  futureOf(seq: number): Set<number> {
+    return this.reach(seq, this.successors);
+  }
+
+  /** seqs of the events concurrent with `seq` (neither before nor after it). */
+  concurrentWith(seq: number): Set<number> {
+    const past = this.pastOf(seq);
+    const future = this.futureOf(seq);
+    const result = new Set<number>();
+    for (const s of this.predecessors.keys()) if (s !== seq && !past.has(s) && !future.has(s)) result.add(s);
+    return result;
+  }
+}
+
+interface Message {
+  msgId: number;
+  send: TraceEvent;
+  end: TraceEvent | null;
+  outcome: 'delivered' | 'dropped' | 'in flight';
+}
+
+/** Pair each send with its deliveries and drops (a duplicated message has several). */
+function messagesOf(events: readonly TraceEvent[]): { messages: Message[]; orphanEnds: TraceEvent[] } {
+  const sends = new Map<number, TraceEvent>();
+  const ended = new Set<number>();
+  const messages: Message[] = [];
+  const orphanEnds: TraceEvent[] = [];
+  for (const e of events) {
+    if (e.msgId === undefined) continue;
+    if (e.type === 'send') sends.set(e.msgId, e);
+    else if (e.type === 'deliver' || e.type === 'drop') {
+      const send = sends.get(e.msgId);
+      if (send === undefined) orphanEnds.push(e);
+      else {
+        ended.add(e.msgId);
+        messages.push({ msgId: e.msgId, send, end: e, outcome: e.type === 'deliver' ? 'delivered' : 'dropped' });
+      }
+    }
+  }
+  for (const [msgId, send] of sends) if (!ended.has(msgId)) messages.push({ msgId, send, end: null, outcome: 'in flight' });
+  return { messages, orphanEnds };
+}
+
+/**
+ * Space-time (Lamport) diagram of a trace: one lane per node, an arrow per delivered message,
+ * dropped messages as dashed lines ending in a cross, partitions and crashes shaded.
+ * Up to `eventsMax` events every event is drawn; beyond that the figure says so and draws
+ * counts per bin instead (narrow the window with `fromMs`/`toMs` to see single events).
+ * Accepts the engine's `TraceEvent[]` or `{ events }`. Display with `show(fig)` or as the
+ * cell's last expression.
+ */
+export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOptions = {}): Figure {
+  rejectUnknownKeys('spaceTimeDiagram', options, OPTION_KEYS);
+  const all = traceEvents(trace);
+  const axis = checkOneOf('axis', options.axis ?? 'time', ['time', 'lamport', 'order'] as const);
+  const stamps = checkOneOf('stamps', options.stamps ?? 'lamport', ['lamport', 'vector', 'none'] as const);
+  const eventsMax = checkInteger('eventsMax', options.eventsMax ?? 300, 1, 100_000);
+  const stampsMax = checkInteger('stampsMax', options.stampsMax ?? 80, 0, 100_000);
+  const summaryBins = checkInteger('summaryBins', options.summaryBins ?? 60, 2, 1000);
+  const title = checkTitle(options.title, 'Space-time diagram');
+  const widthPx = checkWidthPx(options.widthPx, 640);
+  const laneHeightPx = checkNumber('laneHeightPx', options.laneHeightPx ?? 64, 16, 400, 'px');
+  const fromMs = options.fromMs === undefined ? -Infinity : checkNumber('fromMs', options.fromMs, -Infinity, Infinity, 'ms');
+  const toMs = options.toMs === undefined ? Infinity : checkNumber('toMs', options.toMs, fromMs, Infinity, 'ms');
+  if (options.causalPastOf !== undefined && options.concurrentWith !== undefined) {
+    invalid('concurrentWith', options.concurrentWith, 'not both causalPastOf and concurrentWith');
+  }
+  const focusSeq = options.causalPastOf ?? options.concurrentWith;
+  if (focusSeq !== undefined && !all.some((e) => e.seq === focusSeq)) {
+    invalid(options.causalPastOf !== undefined ? 'causalPastOf' : 'concurrentWith', focusSeq, `the seq of an event in the trace (0..${all.length > 0 ? all[all.length - 1].seq : 0})`);
+  }
+
+  const events = all.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs);
+  // Nodes that only carry partition/heal events (a "network" pseudo-node) are not lanes.
+  const laneNodes: string[] = [];
+  const addLane = (node: string | undefined) => {
+    if (node !== undefined && !laneNodes.includes(node)) laneNodes.push(node);
+  };
+  for (const e of all) if (e.type !== 'partition' && e.type !== 'heal') addLane(e.node);
+  for (const e of all) if (e.type === 'send') addLane(e.peer);
+  let lanes = laneNodes;
+  if (options.nodes !== undefined) {
+    if (!Array.isArray(options.nodes) || options.nodes.length === 0) invalid('nodes', options.nodes, 'a non-empty array of node names');
+    for (const node of laneNodes) if (!options.nodes.includes(node)) invalid('nodes', options.nodes, `every node of the trace, missing ${node}`);
+    lanes = [...options.nodes];
+  }
+  if (lanes.length === 0) invalid('trace', `${all.length} events`, 'at least one event on a node');
+
+  const position = new Map<number, number>();
+  events.forEach((e, i) => position.set(e.seq, axis === 'time' ? e.timeMs : axis === 'lamport' ? e.lamport : i));
+  const xs = [...position.values()];
+  const rawMin = xs.length ? Math.min(...xs) : 0;
+  const rawMax = xs.length ? Math.max(...xs) : 1;
+  const pad = (rawMax - rawMin || 1) * 0.04;
+  const geometry: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin: round(rawMin - pad), xMax: round(rawMax + pad) };
+  const xTitle = axis === 'time' ? 'virtual time (ms)' : axis === 'lamport' ? 'Lamport timestamp (logical time)' : 'order in the trace (event #)';
+  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [geometry.xMin, geometry.xMax], nice: false, zero: false }, axis: axis === 'time' ? {} : { tickMinStep: 1, format: 'd' } };
+  const y = laneY(geometry);
+  const laneOf = (node: string) => lanes.indexOf(node);
+
+  const { messages, orphanEnds } = messagesOf(all);
+  const windowed = (e: TraceEvent | null) => e !== null && position.has(e.seq);
+  const counts = {
+    delivered: messages.filter((m) => m.outcome === 'delivered' && windowed(m.send) && windowed(m.end)).length,
+    dropped: messages.filter((m) => m.outcome === 'dropped' && windowed(m.send) && windowed(m.end)).length,
+    inFlight: messages.filter((m) => m.outcome === 'in flight' && windowed(m.send)).length,
+    crossing: messages.filter((m) => m.end !== null && windowed(m.send) !== windowed(m.end)).length + orphanEnds.filter(windowed).length
+  };
+  const windowNote = options.fromMs !== undefined || options.toMs !== undefined
+    ? `window ${options.fromMs ?? '−∞'}..${options.toMs ?? '∞'} ms of ${all.length} events; `
+    : '';
+
+  if (events.length > eventsMax) {
+    return summaryDiagram(events, position, geometry, x, { title, axis, eventsMax, summaryBins, windowNote, counts, xTitle });
+  }
+
+  // Shaded intervals: partitions (per node, or all lanes for a pseudo-node), crashes, pauses.
+  const intervals: { lane: number; laneTop: number; laneBottom: number; x1: number; x2: number; kind: string }[] = [];
+  const open = new Map<string, number>();
+  const xOf = (e: TraceEvent) => position.get(e.seq) as number;
+  const closeInterval = (key: string, endX: number) => {
+    const startX = open.get(key);
+    if (startX === undefined) return;
+    open.delete(key);
+    const [kind, node] = key.split('|');
+    const laneIndexes = laneOf(node) >= 0 ? [laneOf(node)] : lanes.map((_, i) => i);
+    for (const lane of laneIndexes) intervals.push({ lane, laneTop: lane - 0.42, laneBottom: lane + 0.42, x1: round(startX), x2: round(endX), kind });
+  };
+  const openers: Record<string, [string, string]> = { partition: ['partitioned', 'heal'], crash: ['crashed', 'restart'], pause: ['paused', 'resume'] };
+  for (const e of events) {
+    const opener = openers[e.type];
+    if (opener) {
+      const key = `${opener[0]}|${e.node}`;
+      if (!open.has(key)) open.set(key, xOf(e));
+    }
+    for (const [kindName, closer] of Object.values(openers)) if (e.type === closer) closeInterval(`${kindName}|${e.node}`, xOf(e));
+  }
+  for (const key of [...open.keys()]) closeInterval(key, geometry.xMax);
+
+  // Highlight sets.
+  const order = focusSeq !== undefined ? new CausalOrder(all) : null;
+  let highlighted = new Set<number>();
+  let highlightNote = '';
+  if (order !== null && focusSeq !== undefined) {
+    const focus = all.find((e) => e.seq === focusSeq) as TraceEvent;
+    if (options.causalPastOf !== undefined) {
+      highlighted = order.pastOf(focusSeq);
+      highlightNote = `ringed: the ${highlighted.size} events that happened before event #${focusSeq} (${focus.type} on ${focus.node})`;
+    } else {
+      highlighted = order.concurrentWith(focusSeq);
+      highlightNote = `ringed: the ${highlighted.size} events concurrent with event #${focusSeq} (${focus.type} on ${focus.node})`;
+    }
+  }
+  const dimmed = (seq: number) => order !== null && seq !== focusSeq && !highlighted.has(seq);
+
+  const showStamps = stamps !== 'none' && events.length <= stampsMax;
+  const stampOf = (e: TraceEvent) =>
+    stamps === 'lamport' ? `L${e.lamport}` : `[${lanes.map((n) => (e.vector ?? {})[n] ?? 0).join(',')}]`;
+  const points = events
+    .filter((e) => e.type !== 'partition' && e.type !== 'heal' || laneOf(e.node) >= 0)
+    .map((e) => ({
+      seq: e.seq,
+      x: round(xOf(e)),
+      lane: laneOf(e.node),
+      kind: e.type,
+      node: e.node,
+      timeMs: e.timeMs,
+      lamport: e.lamport,
+      label: e.label ?? '',
+      stamp: stampOf(e),
+      opacity: dimmed(e.seq) ? 0.3 : 1
+    }));
+
+  const arrows = messages
+    .filter((m) => windowed(m.send) && (m.end === null || windowed(m.end)))
+    .map((m) => {
+      const x1 = xOf(m.send);
+      const lane1 = laneOf(m.send.node);
+      const peerLane = m.end !== null ? laneOf(m.end.node) : laneOf(m.send.peer ?? m.send.node);
+      // In flight at the end of the window: a dashed stub to the right edge.
+      const x2 = m.end !== null ? xOf(m.end) : geometry.xMax;
+      const lane2 = m.end !== null ? peerLane : lane1 + (peerLane - lane1) * 0.5;
+      const tip = arrowTip(geometry, x1, lane1, x2, lane2, 4);
+      const inChain = order !== null && (m.send.seq === focusSeq || highlighted.has(m.send.seq)) && (m.end === null || m.end.seq === focusSeq || highlighted.has(m.end.seq));
+      return {
+        msgId: m.msgId,
+        outcome: m.outcome,
+        from: m.send.node,
+        to: m.end?.node ?? m.send.peer ?? '?',
+        label: m.send.label ?? '',
+        x: round(x1),
+        lane: lane1,
+        x2: round(x2),
+        lane2: round(lane2),
+        tipX: round(tip.x),
+        tipLane: round(tip.lane),
+        angle: arrowAngleDeg(geometry, x1, lane1, x2, lane2),
+        opacity: order === null || inChain ? 1 : 0.25,
+        strokeWidth: order !== null && inChain ? 2.5 : 1.4
+      };
+    });
+
+  const outcomeScale = {
+    domain: ['delivered', 'dropped', 'in flight'],
+    range: [PALETTE[0], PALETTE[3], PALETTE[7]]
+  };
+  const kinds = [...new Set(points.map((p) => p.kind))];
+  const intervalKinds = ['partitioned', 'crashed', 'paused'];
+  const layers: unknown[] = [
+    laneLinesLayer(geometry),
+    {
+      data: { values: intervals },
+      mark: { type: 'rect', opacity: 0.22 },
+      encoding: {
+        x: { ...x, field: 'x1' },
+        x2: { field: 'x2' },
+        y: { ...y, field: 'laneTop' },
+        y2: { field: 'laneBottom' },
+        fill: { field: 'kind', type: 'nominal', title: 'shaded', scale: { domain: intervalKinds, range: [INK, PALETTE[3], PALETTE[1]] }, legend: intervals.length ? { orient: 'right' } : null }
+      }
+    },
+    {
+      data: { values: arrows },
+      mark: { type: 'rule' },
+      encoding: {
+        x,
+        x2: { field: 'x2' },
+        y,
+        y2: { field: 'lane2' },
+        color: { field: 'outcome', type: 'nominal', title: 'message', scale: outcomeScale, legend: { orient: 'right' } },
+        strokeDash: { field: 'outcome', type: 'nominal', scale: { domain: outcomeScale.domain, range: [[1, 0], [5, 3], [2, 3]] }, legend: null },
+        strokeWidth: { field: 'strokeWidth', type: 'quantitative', scale: null },
+        opacity: { field: 'opacity', type: 'quantitative', scale: null },
+        tooltip: [{ field: 'msgId', title: 'message' }, { field: 'label' }, { field: 'from' }, { field: 'to' }, { field: 'outcome' }]
+      }
+    },
+    {
+      data: { values: arrows.filter((a) => a.outcome === 'delivered') },
+      mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, strokeWidth: 0 },
+      encoding: {
+        x: { ...x, field: 'tipX' },
+        y: { ...y, field: 'tipLane' },
+        angle: { field: 'angle', type: 'quantitative', scale: null },
+        color: { field: 'outcome', type: 'nominal', scale: outcomeScale, legend: null },
+        opacity: { field: 'opacity', type: 'quantitative', scale: null }
+      }
+    },
+    {
+      data: { values: points },
+      mark: { type: 'point', filled: true, size: 60, strokeWidth: 2 },
+      encoding: {
+        x,
+        y,
+        color: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: kinds, range: kinds.map((k) => KIND_COLOURS[k] ?? INK) }, legend: { orient: 'right' } },
+        shape: { field: 'kind', type: 'nominal', scale: { domain: kinds, range: kinds.map((k) => KIND_SHAPES[k] ?? 'circle') }, legend: null },
+        size: { condition: { test: "datum.kind === 'drop'", value: 140 }, value: 60 },
+        opacity: { field: 'opacity', type: 'quantitative', scale: null },
+        tooltip: [{ field: 'seq', title: 'event #' }, { field: 'kind' }, { field: 'node' }, { field: 'label' }, { field: 'timeMs', title: 'time (ms)' }, { field: 'lamport' }, { field: 'stamp' }]
+      }
+    }
+  ];
+  if (order !== null) {
+    const ringed = points.filter((p) => highlighted.has(p.seq));
+    const focusPoint = points.filter((p) => p.seq === focusSeq);
+    layers.push(
+      { data: { values: ringed }, mark: { type: 'point', filled: false, size: 260, strokeWidth: 2.5, color: HIGHLIGHT }, encoding: { x, y } },
+      {
+        data: { values: focusPoint.map((p) => ({ ...p, text: `event #${p.seq}` })) },
+        mark: { type: 'point', shape: 'square', filled: false, size: 320, strokeWidth: 3, color: HIGHLIGHT },
+        encoding: { x, y }
+      },
+      {
+        data: { values: focusPoint.map((p) => ({ ...p, text: `#${p.seq}` })) },
+        mark: { type: 'text', dy: 22, fontSize: 11, fontWeight: 'bold', color: HIGHLIGHT },
+        encoding: { x, y, text: { field: 'text' } }
+      }
+    );
+  }
+  if (showStamps) {
+    layers.push({
+      data: { values: points.filter((p) => p.kind !== 'partition' && p.kind !== 'heal') },
+      mark: { type: 'text', dy: -13, fontSize: 10, color: INK },
+      encoding: { x, y, text: { field: 'stamp' }, opacity: { field: 'opacity', type: 'quantitative', scale: null } }
+    });
+  }
+
+  const subtitle = [
+    `${windowNote}${lanes.length} nodes, ${events.length} events; messages: ${counts.delivered} delivered, ${counts.dropped} dropped (dashed, ×)` +
+      (counts.inFlight ? `, ${counts.inFlight} in flight at the end (dotted)` : '') +
+      (counts.crossing ? `, ${counts.crossing} crossing the window edge (not drawn)` : ''),
+    stamps === 'none' ? '' : showStamps ? `labels: ${stamps === 'lamport' ? 'Lamport stamps' : `vector stamps [${lanes.join(',')}]`}` : `stamps hidden: ${events.length} events > stampsMax ${stampsMax}`,
+    highlightNote
+  ].filter((s) => s !== '');
+  const spec = {
+    title: { text: title, subtitle },
+    width: widthPx,
+    height: lanes.length * laneHeightPx,
+    layer: layers,
+    resolve: { scale: { color: 'independent' } }
+  };
+  const partitions = intervals.filter((i) => i.kind === 'partitioned').length;
+  const summary = [
+    `${title}: ${lanes.length} nodes (${lanes.join(', ')}), ${events.length} events, axis ${axis}`,
+    `messages: ${counts.delivered} delivered, ${counts.dropped} dropped, ${counts.inFlight} in flight${counts.crossing ? `, ${counts.crossing} crossing the window edge` : ''}`,
+    `shaded: ${partitions} partitioned, ${intervals.filter((i) => i.kind === 'crashed').length} crashed, ${intervals.filter((i) => i.kind === 'paused').length} paused lane intervals`,
+    ...(highlightNote ? [highlightNote.replace('ringed', 'highlighted')] : [])
+  ].join('\n');
+  return new Figure(spec, summary);
+}
+
+interface SummaryContext {
+  title: string;
+  axis: string;
+  eventsMax: number;
+  summaryBins: number;
+  windowNote: string;
+  counts: { delivered: number; dropped: number; inFlight: number; crossing: number };
+  xTitle: string;
+}
+
+/** Too many events to draw one by one: event counts per node and bin, drops as crosses. */
+function summaryDiagram(events: TraceEvent[], position: Map<number, number>, geometry: LaneGeometry, x: Record<string, unknown>, c: SummaryContext): Figure {
+  const binWidth = (geometry.xMax - geometry.xMin) / c.summaryBins;
+  const cells = new Map<string, { lane: number; bin: number; events: number; drops: number; sends: number }>();
+  for (const e of events) {
+    const lane = geometry.lanes.indexOf(e.node);
+    if (lane < 0) continue;
+    const bin = Math.min(c.summaryBins - 1, Math.floor(((position.get(e.seq) as number) - geometry.xMin) / binWidth));
+    const key = `${lane}|${bin}`;
+    const cell = cells.get(key) ?? { lane, bin, events: 0, drops: 0, sends: 0 };
+    cell.events += 1;
+    if (e.type === 'drop') cell.drops += 1;
+    if (e.type === 'send') cell.sends += 1;
+    cells.set(key, cell);
+  }
+  const values = [...cells.values()].map((cell) => ({
+    ...cell,
+    x: round(geometry.xMin + cell.bin * binWidth),
+    x2: round(geometry.xMin + (cell.bin + 1) * binWidth),
+    laneTop: cell.lane - 0.4,
+    laneBottom: cell.lane + 0.4,
+    node: geometry.lanes[cell.lane]
+  }));
+  const y = laneY(geometry);
+  const binText = c.axis === 'time' ? formatDurationMs(binWidth) : `${round(binWidth, 2)} ${c.axis === 'lamport' ? 'Lamport ticks' : 'events'}`;
+  const headline = `SUMMARY VIEW: ${events.length.toLocaleString('en-US')} events > eventsMax ${c.eventsMax}; counts per ${binText} bin`;
+  const spec = {
+    title: {
+      text: `${c.title} (summary)`,
+      subtitle: [
+        headline,
+        `${c.windowNote}messages: ${c.counts.delivered} delivered, ${c.counts.dropped} dropped (× = bins with drops)`,
+        'set fromMs/toMs to a window with fewer events to see every message, or raise eventsMax'
+      ],
+      subtitleColor: PALETTE[3]
+    },
+    width: geometry.widthPx,
+    height: geometry.lanes.length * geometry.laneHeightPx,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'rect' },
+        encoding: {
+          x: { ...x, title: c.xTitle },
+          x2: { field: 'x2' },
+          y: { ...y, field: 'laneTop' },
+          y2: { field: 'laneBottom' },
+          color: { field: 'events', type: 'quantitative', title: 'events per bin', scale: { scheme: 'viridis' }, legend: { orient: 'bottom' } },
+          tooltip: [{ field: 'node' }, { field: 'x', title: 'bin start' }, { field: 'events' }, { field: 'sends' }, { field: 'drops' }]
+        }
+      },
+      {
+        data: { values: values.filter((v) => v.drops > 0).map((v) => ({ ...v, mid: round((v.x + v.x2) / 2) })) },
+        mark: { type: 'point', shape: 'cross', filled: true, color: PALETTE[3], stroke: 'white', strokeWidth: 0.5 },
+        encoding: { x: { ...x, field: 'mid' }, y, size: { field: 'drops', type: 'quantitative', title: 'drops per bin', scale: { domain: [1, Math.max(2, ...values.map((v) => v.drops))], range: [50, 220] }, legend: { orient: 'bottom', format: 'd', tickMinStep: 1 } } }
+      }
+    ]
+  };
+  const summary = [
+    `${c.title} (summary): ${headline}`,
+    `${geometry.lanes.length} nodes; messages: ${c.counts.delivered} delivered, ${c.counts.dropped} dropped, ${c.counts.inFlight} in flight`,
+    'set fromMs/toMs to a window with fewer events to see every message, or raise eventsMax'
+  ].join('\n');
+  return new Figure(spec, summary);
+}

@@ -1,0 +1,255 @@
+import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys } from '../options';
+import { checkArray, checkTitle, checkWidthPx, round, textTable } from './common';
+import { Figure } from './figure';
+import { INK, PALETTE } from './theme';
+import { formatDurationMs } from './units';
+
+/** A state held by one lane from startMs to endMs (e.g. node n2 is "leader" from 150 to 900 ms). */
+export interface StateInterval {
+  lane: string;
+  state: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** A state change: from `timeMs` on, `lane` is in `state` (until its next change). */
+export interface StateChange {
+  lane: string;
+  state: string;
+  timeMs: number;
+}
+
+/** Turn state changes into intervals; the last state of each lane lasts until `endMs`. */
+export function stateIntervalsFromChanges(changes: readonly StateChange[], endMs: number): StateInterval[] {
+  checkArray('changes', changes, 'a non-empty array of {lane, state, timeMs}');
+  checkNumber('endMs', endMs, -Infinity, Infinity, 'ms');
+  const byLane = new Map<string, StateChange[]>();
+  changes.forEach((c, i) => {
+    checkString(`changes[${i}].lane`, c.lane);
+    checkString(`changes[${i}].state`, c.state);
+    checkNumber(`changes[${i}].timeMs`, c.timeMs, -Infinity, endMs, 'ms');
+    byLane.set(c.lane, [...(byLane.get(c.lane) ?? []), c]);
+  });
+  const intervals: StateInterval[] = [];
+  for (const [lane, list] of byLane) {
+    const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs);
+    sorted.forEach((c, i) => intervals.push({ lane, state: c.state, startMs: c.timeMs, endMs: i + 1 < sorted.length ? sorted[i + 1].timeMs : endMs }));
+  }
+  return intervals;
+}
+
+/** Fixed colours for the states a course figure shows, so "leader" looks the same everywhere. */
+const KNOWN_STATE_COLOURS: Record<string, string> = {
+  leader: PALETTE[0],
+  follower: PALETTE[5],
+  candidate: PALETTE[1],
+  up: PALETTE[2],
+  down: PALETTE[3],
+  crashed: PALETTE[3],
+  paused: PALETTE[1]
+};
+
+export interface StateLaneChartOptions {
+  /** Lane order, top to bottom. Default: order of first appearance. */
+  lanes?: readonly string[];
+  /** State order in the legend (and colour assignment). Default: order of first appearance. */
+  states?: readonly string[];
+  /** Fixed colours per state (CSS colours). Default: leader/follower/candidate/up/down have fixed Okabe–Ito colours, others follow the palette. */
+  colours?: Record<string, string>;
+  /** Unit of the time axis. Default: "ms". */
+  timeUnit?: 'ms' | 's' | 'min' | 'h';
+  /** Chart title. Default: "State over time". */
+  title?: string;
+  /** Plot width in pixels. Default: 620. */
+  widthPx?: number;
+  /** Height of one lane in pixels. Default: 28 px. */
+  laneHeightPx?: number;
+}
+
+const UNIT_MS = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 } as const;
+
+/**
+ * A generic state-over-time lane chart: one lane per node (or component), a coloured bar per
+ * state interval, e.g. leader/follower/candidate or up/down. Input: intervals, or changes via
+ * `stateIntervalsFromChanges(changes, endMs)`.
+ */
+export function stateLaneChart(intervals: readonly StateInterval[], options: StateLaneChartOptions = {}): Figure {
+  rejectUnknownKeys('stateLaneChart', options, ['lanes', 'states', 'colours', 'timeUnit', 'title', 'widthPx', 'laneHeightPx']);
+  const rows = checkArray<StateInterval>('intervals', intervals, 'a non-empty array of {lane, state, startMs, endMs}');
+  rows.forEach((r, i) => {
+    checkString(`intervals[${i}].lane`, r.lane);
+    checkString(`intervals[${i}].state`, r.state);
+    checkNumber(`intervals[${i}].startMs`, r.startMs, -Infinity, Infinity, 'ms');
+    checkNumber(`intervals[${i}].endMs`, r.endMs, r.startMs, Infinity, 'ms');
+  });
+  const unit = checkOneOf('timeUnit', options.timeUnit ?? 'ms', ['ms', 's', 'min', 'h'] as const);
+  const title = checkTitle(options.title, 'State over time');
+  const widthPx = checkWidthPx(options.widthPx, 620);
+  const laneHeightPx = checkNumber('laneHeightPx', options.laneHeightPx ?? 28, 8, 200, 'px');
+  const lanes = options.lanes ? [...options.lanes] : [...new Set(rows.map((r) => r.lane))];
+  for (const r of rows) if (!lanes.includes(r.lane)) invalid('lanes', lanes, `every lane of the intervals, missing ${r.lane}`);
+  const states = options.states ? [...options.states] : [...new Set(rows.map((r) => r.state))];
+  for (const r of rows) if (!states.includes(r.state)) invalid('states', states, `every state of the intervals, missing ${r.state}`);
+  const spare = PALETTE.filter((c) => !Object.values(KNOWN_STATE_COLOURS).includes(c) || c === PALETTE[4] || c === PALETTE[7]);
+  let spareIndex = 0;
+  const colours = states.map((s) => options.colours?.[s] ?? KNOWN_STATE_COLOURS[s] ?? spare[spareIndex++ % spare.length]);
+  const per = UNIT_MS[unit];
+  const values = rows.map((r) => ({ ...r, start: round(r.startMs / per), end: round(r.endMs / per), duration: formatDurationMs(r.endMs - r.startMs) }));
+  const spec = {
+    title: { text: title, subtitle: `${lanes.length} lanes, ${states.length} states` },
+    width: widthPx,
+    height: { step: laneHeightPx },
+    data: { values },
+    mark: { type: 'bar', height: { band: 0.75 }, stroke: INK, strokeWidth: 0.3 },
+    encoding: {
+      y: { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold', labelFontSize: 12 } },
+      x: { field: 'start', type: 'quantitative', title: `time (${unit})` },
+      x2: { field: 'end' },
+      color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: states, range: colours }, legend: { orient: 'right' } },
+      tooltip: [{ field: 'lane' }, { field: 'state' }, { field: 'start', title: `from (${unit})` }, { field: 'end', title: `to (${unit})` }, { field: 'duration' }]
+    }
+  };
+  const summary = [title, textTable(['lane', 'state', 'from', 'to'], values.map((v) => [v.lane, v.state, `${v.start} ${unit}`, `${v.end} ${unit}`]))].join('\n');
+  return new Figure(spec, summary);
+}
+
+/** Kubernetes versions whose node-lifecycle defaults differ. */
+export type KubeVersion = 'v1.31' | 'v1.32';
+
+export interface KubeNodeFailureOptions {
+  /** Versions to compare, one panel each. Default: ["v1.31", "v1.32"]. */
+  versions?: readonly KubeVersion[];
+  /** Time the node dies, in seconds, right after a heartbeat. Default: 0 s. */
+  failAtS?: number;
+  /** kubelet heartbeat (Lease renew) period, in seconds. Default: 10 s. */
+  heartbeatIntervalS?: number;
+  /** node-monitor-grace-period; default depends on the version: 40 s before v1.32, 50 s from v1.32. */
+  gracePeriodS?: number;
+  /** tolerationSeconds of the not-ready/unreachable NoExecute taints. Default: 300 s. */
+  tolerationS?: number;
+  /** From eviction until the replacement pod is scheduled on another node, in seconds. Default: 2 s. */
+  rescheduleS?: number;
+  /** From scheduling until the replacement is Running (image pull, start), in seconds. Default: 8 s. */
+  podStartS?: number;
+  /** Chart title. Default: "Kubernetes node failure: from last heartbeat to rescheduled pod". */
+  title?: string;
+  /** Plot width in pixels. Default: 640. */
+  widthPx?: number;
+}
+
+/** Milestones of one node failure, in seconds after the node dies. */
+export interface KubeNodeFailureTimes {
+  version: KubeVersion;
+  gracePeriodS: number;
+  lastHeartbeatS: number;
+  notReadyS: number;
+  evictionS: number;
+  scheduledS: number;
+  runningS: number;
+}
+
+/**
+ * The node-failure timeline from Kubernetes' defaults: NotReady once no heartbeat arrived for
+ * the grace period (40 s, 50 s from v1.32), eviction after the 300 s toleration of the
+ * NoExecute taint, then the replacement is scheduled and started elsewhere.
+ */
+export function kubeNodeFailureTimes(version: KubeVersion, options: Omit<KubeNodeFailureOptions, 'versions' | 'title' | 'widthPx'> = {}): KubeNodeFailureTimes {
+  checkOneOf('version', version, ['v1.31', 'v1.32'] as const);
+  rejectUnknownKeys('kubeNodeFailureTimes', options, ['failAtS', 'heartbeatIntervalS', 'gracePeriodS', 'tolerationS', 'rescheduleS', 'podStartS']);
+  const failAtS = checkNumber('failAtS', options.failAtS ?? 0, 0, 1e6, 's');
+  checkNumber('heartbeatIntervalS', options.heartbeatIntervalS ?? 10, 0.1, 3600, 's');
+  const gracePeriodS = checkNumber('gracePeriodS', options.gracePeriodS ?? (version === 'v1.31' ? 40 : 50), 1, 3600, 's');
+  const tolerationS = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 1e6, 's');
+  const rescheduleS = checkNumber('rescheduleS', options.rescheduleS ?? 2, 0, 3600, 's');
+  const podStartS = checkNumber('podStartS', options.podStartS ?? 8, 0, 3600, 's');
+  const notReadyS = failAtS + gracePeriodS;
+  const evictionS = notReadyS + tolerationS;
+  return { version, gracePeriodS, lastHeartbeatS: failAtS, notReadyS, evictionS, scheduledS: evictionS + rescheduleS, runningS: evictionS + rescheduleS + podStartS };
+}
+
+/**
+ * Timeline of a Kubernetes worker node failure, one panel per version: heartbeats until the
+ * node dies, node Ready → NotReady (Unknown), the old pod Running (unreachable) → evicted, and
+ * the replacement Pending → Running on another node.
+ */
+export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): Figure {
+  rejectUnknownKeys('kubeNodeFailureTimeline', options, ['versions', 'failAtS', 'heartbeatIntervalS', 'gracePeriodS', 'tolerationS', 'rescheduleS', 'podStartS', 'title', 'widthPx']);
+  const { versions: versionsOption, title: titleOption, widthPx: widthOption, ...timing } = options;
+  const versions = checkArray<KubeVersion>('versions', versionsOption ?? ['v1.31', 'v1.32'], 'a non-empty array of "v1.31" or "v1.32"');
+  versions.forEach((v, i) => checkOneOf(`versions[${i}]`, v, ['v1.31', 'v1.32'] as const));
+  const title = checkTitle(titleOption, 'Kubernetes node failure: from last heartbeat to rescheduled pod');
+  const widthPx = checkWidthPx(widthOption, 640);
+  const heartbeatS = timing.heartbeatIntervalS ?? 10;
+  const times = versions.map((v) => kubeNodeFailureTimes(v, timing));
+  const endS = Math.max(...times.map((t) => t.runningS)) + 20;
+  const startS = Math.min(...times.map((t) => t.lastHeartbeatS)) - 3 * heartbeatS;
+  const lanes = ['kubelet heartbeats', 'Node condition', 'pod on failed node', 'replacement pod'];
+  const bars: Record<string, unknown>[] = [];
+  const ticks: Record<string, unknown>[] = [];
+  const milestones: Record<string, unknown>[] = [];
+  for (const t of times) {
+    const add = (lane: string, state: string, from: number, to: number) => bars.push({ version: t.version, lane, state, from: round(from), to: round(to) });
+    add('kubelet heartbeats', 'node up', startS, t.lastHeartbeatS);
+    add('kubelet heartbeats', 'node dead (silence)', t.lastHeartbeatS, endS);
+    add('Node condition', 'Ready', startS, t.notReadyS);
+    add('Node condition', 'NotReady / Unknown', t.notReadyS, endS);
+    add('pod on failed node', 'Running (as far as the API knows)', startS, t.notReadyS);
+    add('pod on failed node', 'tainted, tolerated', t.notReadyS, t.evictionS);
+    add('pod on failed node', 'evicted', t.evictionS, endS);
+    add('replacement pod', 'Pending', t.evictionS, t.scheduledS);
+    add('replacement pod', 'Running elsewhere', t.scheduledS, endS);
+    for (let s = t.lastHeartbeatS; s >= startS; s -= heartbeatS) ticks.push({ version: t.version, lane: 'kubelet heartbeats', at: round(s) });
+    milestones.push(
+      { version: t.version, lane: 'Node condition', at: t.notReadyS, text: `NotReady at ${t.notReadyS} s (grace ${t.gracePeriodS} s)` },
+      { version: t.version, lane: 'pod on failed node', at: t.evictionS, text: `evicted at ${t.evictionS} s` },
+      { version: t.version, lane: 'replacement pod', at: t.runningS, text: `Running at ${t.runningS} s` }
+    );
+  }
+  const states = ['node up', 'node dead (silence)', 'Ready', 'NotReady / Unknown', 'Running (as far as the API knows)', 'tainted, tolerated', 'evicted', 'Pending', 'Running elsewhere'];
+  const colours = [PALETTE[2], PALETTE[7], PALETTE[2], PALETTE[3], PALETTE[5], PALETTE[1], PALETTE[3], PALETTE[6], PALETTE[0]];
+  const x = { type: 'quantitative', title: 'seconds after the node dies', scale: { domain: [startS, endS], nice: false } };
+  const y = { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold', labelLimit: 200 } };
+  const panel = (version: KubeVersion) => ({
+    title: { text: `${version}: NotReady after ${times.find((t) => t.version === version)!.gracePeriodS} s, eviction after +${timing.tolerationS ?? 300} s toleration`, fontSize: 12 },
+    width: widthPx,
+    height: { step: 30 },
+    layer: [
+      {
+        data: { values: bars.filter((b) => b.version === version) },
+        mark: { type: 'bar', height: { band: 0.7 } },
+        encoding: {
+          y,
+          x: { ...x, field: 'from' },
+          x2: { field: 'to' },
+          color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: states, range: colours }, legend: { orient: 'bottom', columns: 3 } },
+          tooltip: [{ field: 'lane' }, { field: 'state' }, { field: 'from', title: 'from (s)' }, { field: 'to', title: 'to (s)' }]
+        }
+      },
+      {
+        data: { values: ticks.filter((b) => b.version === version) },
+        mark: { type: 'tick', color: 'white', thickness: 2, bandSize: 14 },
+        encoding: { y, x: { ...x, field: 'at' } }
+      },
+      {
+        data: { values: milestones.filter((b) => b.version === version) },
+        mark: { type: 'rule', color: INK, strokeDash: [3, 2] },
+        encoding: { x: { ...x, field: 'at' } }
+      },
+      {
+        data: { values: milestones.filter((b) => b.version === version) },
+        mark: { type: 'text', align: 'right', dx: -4, fontSize: 11, fontWeight: 'bold', color: INK },
+        encoding: { y, x: { ...x, field: 'at' }, text: { field: 'text' } }
+      }
+    ]
+  });
+  const spec = {
+    title: { text: title, subtitle: 'white ticks: heartbeats every ' + heartbeatS + ' s; the grace period changed from 40 s to 50 s in v1.32' },
+    vconcat: versions.map(panel),
+    resolve: { scale: { color: 'shared' } }
+  };
+  const summary = [
+    title,
+    textTable(['version', 'NotReady', 'evicted', 'scheduled', 'Running'], times.map((t) => [t.version, `${t.notReadyS} s`, `${t.evictionS} s`, `${t.scheduledS} s`, `${t.runningS} s`]))
+  ].join('\n');
+  return new Figure(spec, summary);
+}
