@@ -39,3 +39,26 @@ export interface TraceEvent {
   /** Free-form payload summary, JSON-serialisable. */
   data?: unknown;
 }
+
+/** Additions to a recorded event (optional, so older readers ignore them). */
+export interface TraceEvent {
+  /** For `drop`: why the message was lost (`loss`, `partition`, `crashed`). */
+  reason?: string;
+  /** For `deliver`/`drop`: true when this is the network's duplicate copy of the message. */
+  duplicate?: boolean;
+}
+
+/** Every event type, in a fixed order. */
+export const TRACE_EVENT_TYPES: readonly TraceEventType[] = [
+  'send',
+  'deliver',
+  'drop',
+  'timer',
+  'crash',
+  'restart',
+  'pause',
+  'resume',
+  'partition',
+  'heal',
+  'local'
+];

@@ -1,0 +1,2 @@
+export * from './physical';
+export * from './logical';

@@ -1,0 +1,4 @@
+export * from './rng';
+export * from './queue';
+export * from './errors';
+export * from './simulation';

@@ -1,0 +1,3 @@
+export * from './latency';
+export * from './network';
+export * from './partition';
