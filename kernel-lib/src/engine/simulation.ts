@@ -169,7 +169,8 @@ const STREAM_NODE = 1000;
 const STREAM_CLOCK = 500000;
 
 class Envelope implements Message {
-  requestId?: number;
+  // Set in the constructor so every envelope has one shape (monomorphic handler code).
+  requestId: number | undefined = undefined;
   constructor(
     readonly id: number,
     readonly from: string,
