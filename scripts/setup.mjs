@@ -1,0 +1,230 @@
+// Idempotent project set-up shared by `npm start`, `npm test`, `npm run report` and `npm run bench`.
+// Each step keeps a stamp (a hash of its inputs) beside its output and is skipped when
+// the stamp matches, so a second run is quick. Node built-ins only: this runs before
+// node_modules exist.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const VENV = join(ROOT, '.venv');
+export const VENV_BIN = join(VENV, 'bin');
+export const VENV_PYTHON = join(VENV_BIN, 'python');
+export const TSLAB_BIN = join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab');
+export const KERNELSPEC_FILE = join(VENV, 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
+export const CHROMIUM = process.env.DISTLAB_CHROMIUM ?? '/usr/bin/chromium';
+
+const NODE_MAJOR_MIN = 20;
+const PYTHON_MIN = [3, 10];
+
+export class SetupError extends Error {}
+
+function log(message) {
+  process.stderr.write(`[distlab] ${message}\n`);
+}
+
+/** Run a command; on failure show its output and stop with a message naming the step. */
+export function run(step, command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: options.inherit ? 'inherit' : 'pipe',
+    env: { ...process.env, ...(options.env ?? {}) },
+    maxBuffer: 64 * 1024 * 1024
+  });
+  if (result.error) throw new SetupError(`${step}: could not run ${command}: ${result.error.message}`);
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+    throw new SetupError(`${step} failed (${command} ${args.join(' ')}, exit ${result.status})\n${output}`);
+  }
+  return result.stdout ?? '';
+}
+
+function filesUnder(path) {
+  if (!existsSync(path)) return [];
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((entry) => !['node_modules', 'lib', 'dist', 'labextension', '__pycache__'].includes(entry.name))
+    .flatMap((entry) => filesUnder(join(path, entry.name)))
+    .sort();
+}
+
+/** Hash of the contents of files (and directories, recursively) relative to ROOT. */
+function hashInputs(paths, extra = '') {
+  const hash = createHash('sha256').update(extra);
+  for (const path of paths) {
+    for (const file of filesUnder(join(ROOT, path))) {
+      hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+    }
+  }
+  return hash.digest('hex');
+}
+
+function stampMatches(stampFile, value) {
+  return existsSync(stampFile) && readFileSync(stampFile, 'utf8') === value;
+}
+
+function writeStamp(stampFile, value) {
+  mkdirSync(dirname(stampFile), { recursive: true });
+  writeFileSync(stampFile, value);
+}
+
+/** A step that runs only when its inputs changed since the last successful run. */
+function step(name, stampFile, inputs, action) {
+  if (stampMatches(stampFile, inputs)) return false;
+  const started = process.hrtime.bigint();
+  log(`${name}…`);
+  action();
+  writeStamp(stampFile, inputs);
+  log(`${name}: done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+  return true;
+}
+
+function findPython() {
+  const candidates = process.env.DISTLAB_PYTHON ? [process.env.DISTLAB_PYTHON] : ['python3', 'python'];
+  for (const candidate of candidates) {
+    const probe = spawnSync(candidate, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+    if (probe.status === 0) return { python: candidate, version: probe.stdout.trim() };
+  }
+  return null;
+}
+
+function checkPrerequisites() {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor < NODE_MAJOR_MIN) {
+    throw new SetupError(`Node.js ${process.versions.node} is too old: distlab needs Node.js ${NODE_MAJOR_MIN} or newer. Install it from https://nodejs.org or your package manager (Debian: apt install nodejs), or use the conda environment (environment.yml).`);
+  }
+  const found = findPython();
+  if (found === null) {
+    throw new SetupError('Python 3 was not found: distlab needs Python 3.10 or newer on PATH as python3 (Debian: apt install python3 python3-venv), or set DISTLAB_PYTHON.');
+  }
+  const [major, minor] = found.version.split('.').map(Number);
+  if (major < PYTHON_MIN[0] || (major === PYTHON_MIN[0] && minor < PYTHON_MIN[1])) {
+    throw new SetupError(`Python ${found.version} (${found.python}) is too old: distlab needs Python ${PYTHON_MIN.join('.')} or newer.`);
+  }
+  const venvProbe = spawnSync(found.python, ['-c', 'import venv, ensurepip'], { encoding: 'utf8' });
+  if (venvProbe.status !== 0) {
+    throw new SetupError(`Python ${found.version} has no working venv module (ensurepip is missing). Install it: Debian/Ubuntu: apt install python3-venv (or python${found.version}-venv).`);
+  }
+  return found;
+}
+
+function ensureNodeModules() {
+  const inputs = hashInputs(['package-lock.json'], process.versions.node);
+  step('installing node modules (npm ci)', join(ROOT, 'node_modules', '.distlab-stamp'), inputs, () => {
+    run('npm ci', 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+  });
+}
+
+function ensureVenv(python) {
+  const inputs = hashInputs(['python/requirements.txt'], python.version);
+  step('creating .venv with pinned JupyterLab', join(VENV, '.distlab-stamp'), inputs, () => {
+    rmSync(VENV, { recursive: true, force: true });
+    run('python -m venv', python.python, ['-m', 'venv', VENV]);
+    run('pip install', VENV_PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', join(ROOT, 'python', 'requirements.txt')]);
+  });
+}
+
+function ensureKernelLib() {
+  const inputs = hashInputs(['kernel-lib/src', 'kernel-lib/package.json', 'kernel-lib/tsconfig.json', 'tsconfig.json']);
+  step('building kernel-lib (distlab)', join(ROOT, 'kernel-lib', 'dist', '.distlab-stamp'), inputs, () => {
+    rmSync(join(ROOT, 'kernel-lib', 'dist'), { recursive: true, force: true });
+    run('build kernel-lib', process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'kernel-lib/tsconfig.json']);
+  });
+}
+
+function ensureExtension() {
+  const inputs = hashInputs(
+    ['extension/src', 'extension/style', 'extension/schema', 'extension/package.json', 'extension/tsconfig.json',
+      'extension/pyproject.toml', 'extension/install.json', 'extension/distlab_jupyterlab', 'package-lock.json', 'tsconfig.json'],
+    readFileSync(join(VENV, '.distlab-stamp'), 'utf8')
+  );
+  step('building and installing the JupyterLab extension', join(VENV, '.distlab-extension-stamp'), inputs, () => {
+    const ext = join(ROOT, 'extension');
+    rmSync(join(ext, 'lib'), { recursive: true, force: true });
+    rmSync(join(ext, 'distlab_jupyterlab', 'labextension'), { recursive: true, force: true });
+    run('build extension (tsc)', process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'extension/tsconfig.json']);
+    run('build extension (labextension)', join(VENV_BIN, 'jupyter-builder'), ['build', ext], { env: { PATH: `${VENV_BIN}:${process.env.PATH}` } });
+    run('pip install extension', VENV_PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check',
+      '--no-deps', '--no-build-isolation', '--force-reinstall', ext]);
+  });
+}
+
+function ensureKernelspec() {
+  const wanted = TSLAB_BIN;
+  let current = null;
+  try {
+    current = JSON.parse(readFileSync(KERNELSPEC_FILE, 'utf8')).argv?.[0] ?? null;
+  } catch {
+    current = null;
+  }
+  if (current === wanted) return;
+  log('registering the tslab kernel inside .venv…');
+  run('tslab install', process.execPath, [TSLAB_BIN, 'install', `--prefix=${VENV}`, `--python=${VENV_PYTHON}`, `--binary=${wanted}`]);
+  const written = JSON.parse(readFileSync(KERNELSPEC_FILE, 'utf8'));
+  if (written.argv[0] !== wanted) throw new SetupError(`tslab kernelspec at ${KERNELSPEC_FILE} does not point at ${wanted}`);
+}
+
+/** Debian's chromium for browser tests; never a browser downloaded by a test tool. */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.env.DISTLAB_CHROMIUM) throw new SetupError(`DISTLAB_CHROMIUM=${CHROMIUM} does not exist`);
+  log('installing Debian chromium for browser tests (apt-get)…');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const apt = (args) => run('apt-get', sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'poppler-utils', 'fonts-dejavu-core']);
+  if (!existsSync(CHROMIUM)) throw new SetupError(`apt-get installed chromium but ${CHROMIUM} is missing`);
+}
+
+/**
+ * Bring the project up to date. `browser: true` also makes sure Debian's chromium is there
+ * (tests and PDF reports need it).
+ */
+export function setup({ browser = false } = {}) {
+  const started = process.hrtime.bigint();
+  const python = checkPrerequisites();
+  ensureNodeModules();
+  ensureVenv(python);
+  ensureKernelLib();
+  ensureExtension();
+  ensureKernelspec();
+  if (browser) ensureChromium();
+  log(`set-up ready in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+}
+
+/** Environment for Jupyter processes: the project's kernelspecs come first. */
+export function jupyterEnv(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${VENV_BIN}:${process.env.PATH}`,
+    JUPYTER_PATH: join(VENV, 'share', 'jupyter'),
+    ...extra
+  };
+}
+
+export function runMain(main) {
+  try {
+    const code = main();
+    if (typeof code?.then === 'function') {
+      code.then((c) => process.exit(c ?? 0), (error) => fail(error));
+    }
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function fail(error) {
+  if (error instanceof SetupError) {
+    process.stderr.write(`\n[distlab] ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`\n[distlab] unexpected error: ${error?.stack ?? error}\n`);
+  process.exit(1);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runMain(() => setup({ browser: process.argv.includes('--browser') }));
+}

@@ -1,0 +1,157 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, Browser, Page } from 'playwright-core';
+import { ARTIFACTS, CHROMIUM, NOTEBOOKS, ROOT, VENV_BIN } from './paths';
+
+export interface Lab {
+  url: string;
+  token: string;
+  port: number;
+  /** Jupyter's own directories for this server (config, data, runtime, settings): a clean user. */
+  homeDir: string;
+  rootDir: string;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * A scratch copy of notebooks/ inside the project, so a test's autosaves never touch the
+ * committed notebooks while `require('distlab')` still resolves to the project's package.
+ */
+export function copyNotebooksToScratch(): string {
+  const base = join(ROOT, '.distlab');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, 'lab-root-'));
+  cpSync(NOTEBOOKS, dir, { recursive: true, filter: (src) => !src.includes('.ipynb_checkpoints') });
+  return dir;
+}
+
+export interface StartLabOptions {
+  /** Folder JupyterLab serves. Default: a fresh scratch copy of notebooks/. */
+  rootDir?: string;
+  /** Reuse the Jupyter user directories of an earlier server (to test a restart). */
+  homeDir?: string;
+  token?: string;
+}
+
+/** Start a real JupyterLab from the project's .venv on a free localhost port, as a clean user. */
+export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
+  const port = await freePort();
+  const token = options.token ?? `distlab-test-${port}`;
+  const homeDir = options.homeDir ?? mkdtempSync(join(tmpdir(), 'distlab-jupyter-'));
+  const rootDir = options.rootDir ?? copyNotebooksToScratch();
+  for (const sub of ['config', 'data', 'runtime', 'settings', 'workspaces']) mkdirSync(join(homeDir, sub), { recursive: true });
+  const env = {
+    ...process.env,
+    PATH: `${VENV_BIN}:${process.env.PATH}`,
+    JUPYTER_PATH: join(ROOT, '.venv', 'share', 'jupyter'),
+    JUPYTER_CONFIG_DIR: join(homeDir, 'config'),
+    JUPYTER_DATA_DIR: join(homeDir, 'data'),
+    JUPYTER_RUNTIME_DIR: join(homeDir, 'runtime'),
+    JUPYTERLAB_SETTINGS_DIR: join(homeDir, 'settings'),
+    JUPYTERLAB_WORKSPACES_DIR: join(homeDir, 'workspaces')
+  };
+  const args = ['lab', '--no-browser', `--port=${port}`, '--ServerApp.port_retries=0', '--ServerApp.ip=127.0.0.1',
+    `--ServerApp.root_dir=${rootDir}`, `--IdentityProvider.token=${token}`, '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  const child: ChildProcess = spawn(join(VENV_BIN, 'jupyter'), args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`JupyterLab exited early (${child.exitCode}):\n${output}`);
+    try {
+      const response = await fetch(`${url}/api/status?token=${token}`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`JupyterLab did not start within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    token,
+    port,
+    homeDir,
+    rootDir,
+    log: () => output,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (child.exitCode !== null) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.kill('SIGTERM');
+        if (!options.rootDir) rmSync(rootDir, { recursive: true, force: true });
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      })
+  };
+}
+
+/** Debian's chromium, headless, with the flags this closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+  });
+}
+
+/** Open a notebook (path relative to the lab's root) and wait until its kernel is idle. */
+export async function openNotebook(page: Page, lab: Lab, path: string): Promise<void> {
+  await page.goto(`${lab.url}/lab/tree/${path}?token=${lab.token}&reset`);
+  await page.locator('.jp-Notebook').first().waitFor({ timeout: 60_000 });
+  await waitForKernelIdle(page);
+}
+
+export async function waitForKernelIdle(page: Page, timeoutMs = 120_000): Promise<void> {
+  await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first().waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Run every cell through JupyterLab's Run menu and wait until none is queued or running.
+ * A cell that fails stops the run; the caller checks the outputs for errors.
+ */
+export async function runAllCells(page: Page, timeoutMs = 180_000): Promise<void> {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
+  // A queued or running cell shows "[*]"; the first cell gets a number once it has run.
+  await page.waitForFunction(
+    () => {
+      const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map((p) => p.textContent ?? '');
+      return prompts.length > 0 && /\[\d+\]/.test(prompts[0]) && !prompts.some((p) => p.includes('*'));
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 250 }
+  );
+  await waitForKernelIdle(page, timeoutMs);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/** Text of every error shown in the notebook's outputs (tslab reports errors on stderr). */
+export async function errorsInPage(page: Page): Promise<string[]> {
+  return page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error').allTextContents();
+}

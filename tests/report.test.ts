@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/paths';
+
+describe('npm run report', () => {
+  it('executes the start notebook and writes an HTML report with the figure as inline SVG', () => {
+    const out = mkdtempSync(join(tmpdir(), 'distlab-report-'));
+    const result = spawnSync('npm', ['run', '--silent', 'report', '--', 'notebooks/00-start-here.ipynb', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8'
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const html = readFileSync(join(out, '00-start-here.html'), 'utf8');
+    const svgs = html.match(/<svg[\s>]/g) ?? [];
+    expect(svgs.length).toBeGreaterThanOrEqual(1);
+    // The figure itself, not an escaped or base64 copy of it.
+    expect(html).toMatch(/<svg[^>]*class="marks"[\s\S]*Network round trip \(same DC\)[\s\S]*<\/svg>/);
+    expect(html).not.toMatch(/<script[^>]+src="https?:/);
+  });
+});

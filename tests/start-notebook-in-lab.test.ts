@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { errorsInPage, Lab, launchChromium, openNotebook, runAllCells, screenshot, startLab } from './helpers/lab';
+
+describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
+  let lab: Lab;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.stop();
+  });
+
+  it('offers the TypeScript (tslab) kernel and loads the distlab extension', async () => {
+    const response = await fetch(`${lab.url}/api/kernelspecs?token=${lab.token}`);
+    const specs = (await response.json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
+    expect(specs.kernelspecs.tslab.spec.display_name).toBe('TypeScript');
+    await openNotebook(page, lab, '00-start-here.ipynb');
+    expect(await page.evaluate(() => document.body.dataset.distlab)).toBe('ready');
+    await expect.poll(() => page.locator('[data-jp-item-name="kernelName"]').first().textContent()).toContain('TypeScript');
+  });
+
+  it('runs all cells and draws the latency figure in the page', async () => {
+    await runAllCells(page);
+    expect(await errorsInPage(page)).toEqual([]);
+    // JupyterLab renders the Vega-Lite form itself; its SVG or canvas carries our bars.
+    const figure = page.locator('.jp-RenderedVegaCommon5, .vega-embed').first();
+    await figure.waitFor({ timeout: 60_000 });
+    await figure.scrollIntoViewIfNeeded();
+    const box = await figure.boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(400);
+    expect(box?.height ?? 0).toBeGreaterThan(150);
+    const marks = await figure.locator('path, rect').count();
+    expect(marks).toBeGreaterThan(7);
+    const labels = await figure.locator('text').allTextContents();
+    expect(labels.join('|')).toContain('L1 cache reference');
+    await page.locator('.jp-OutputArea-output pre', { hasText: 'invalid widthPx: 5' }).first().waitFor();
+    const shot = await screenshot(page, 'start-notebook-latency-figure');
+    expect(shot).toMatch(/\.png$/);
+  });
+});
