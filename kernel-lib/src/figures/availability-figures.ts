@@ -243,7 +243,7 @@ export interface ReplicationPoint {
 }
 
 export interface ReplicationTradeoffOptions {
-  /** Replica round-trip times to evaluate, in ms. Default: [0.5, 2, 10, 30, 70, 100] (same rack to US↔EU). */
+  /** Replica round-trip times to evaluate, in ms. Default: [0.5, 10, 30, 70, 100] (same data centre to US↔EU). */
   replicaRttMsList?: readonly number[];
   /** Time to apply a write locally, in ms. Default: 1 ms. */
   localWriteMs?: number;
@@ -258,7 +258,7 @@ export interface ReplicationTradeoffOptions {
  */
 export function replicationTradeoff(options: ReplicationTradeoffOptions = {}): ReplicationPoint[] {
   rejectUnknownKeys('replicationTradeoff', options, ['replicaRttMsList', 'localWriteMs', 'asyncShipDelayMs']);
-  const rtts = checkArray<number>('replicaRttMsList', options.replicaRttMsList ?? [0.5, 2, 10, 30, 70, 100], 'a non-empty array of round-trip times in ms');
+  const rtts = checkArray<number>('replicaRttMsList', options.replicaRttMsList ?? [0.5, 10, 30, 70, 100], 'a non-empty array of round-trip times in ms');
   rtts.forEach((r, i) => checkNumber(`replicaRttMsList[${i}]`, r, 0, 1e6, 'ms'));
   const localMs = checkNumber('localWriteMs', options.localWriteMs ?? 1, 0, 1e6, 'ms');
   const shipMs = checkNumber('asyncShipDelayMs', options.asyncShipDelayMs ?? 5, 0, 1e6, 'ms');
@@ -305,7 +305,9 @@ export function pacelcChart(points: readonly ReplicationPoint[], options: Pacelc
     data: { values },
     layer: [
       { mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 60 } }, encoding: { x, y, color, shape: { field: 'mode', type: 'nominal', sort: modes, legend: null }, order: { field: 'replicaRttMs', type: 'quantitative' }, tooltip: [{ field: 'mode' }, { field: 'label' }, { field: 'writeLatencyMs' }, { field: 'stalenessMs' }] } },
-      { mark: { type: 'text', align: 'left', dx: 7, dy: -3, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } }
+      // Sync points stack vertically, async ones horizontally: slant the async labels so they never collide.
+      { transform: [{ filter: { field: 'stalenessMs', equal: 0 } }], mark: { type: 'text', align: 'left', dx: 7, dy: -3, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } },
+      { transform: [{ filter: 'datum.stalenessMs > 0' }], mark: { type: 'text', align: 'left', angle: -45, dx: 4, dy: -6, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } }
     ]
   };
   const summary = [title, textTable(['mode', 'RTT', 'write latency', 'staleness'], values.map((v) => [v.mode, formatDurationMs(v.replicaRttMs), formatDurationMs(v.writeLatencyMs), formatDurationMs(v.stalenessMs)]))].join('\n');

@@ -167,7 +167,7 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
       },
       {
         data: { values: syncValues },
-        mark: { type: 'point', shape: 'diamond', filled: true, size: 70, stroke: INK, strokeWidth: 1 },
+        mark: { type: 'point', shape: 'diamond', filled: true, size: 90, stroke: 'white', strokeWidth: 1 },
         encoding: { x, y, color, shape: { field: 'what', type: 'nominal', title: null, scale: { range: ['diamond'] }, legend: { orient: 'right' } } }
       }
     ]
@@ -226,14 +226,14 @@ export function clockSkewStory(options: ClockSkewStoryOptions = {}): Figure {
       axis: 'timestamp in the logs (ms, relative to the trade’s stamp)',
       note: hedgeStampMs < 0 ? `what the logs say: the hedge is stamped ${formatDurationMs(apparentGapMs)} BEFORE its trade` : 'what the logs say: order preserved (skew smaller than the delay)'
     },
-    { name: 'Lamport', trade: 1, arrive: 2, hedge: 3, axis: 'Lamport timestamp', note: 'Lamport stamps: receive = max(own, message) + 1, so the hedge (L3) sorts after the trade (L1)' }
+    { name: 'Lamport order', trade: 1, arrive: 2, hedge: 3, axis: 'Lamport timestamp', note: 'receive = max(own, message) + 1, so the hedge (L3) sorts after the trade (L1)' }
   ];
-  const allX = panels.flatMap((p) => (p.name === 'Lamport' ? [] : [p.trade, p.arrive, p.hedge]));
+  const allX = panels.flatMap((p) => (p.name === 'Lamport order' ? [] : [p.trade, p.arrive, p.hedge]));
   const lo = Math.min(...allX);
   const hi = Math.max(...allX);
   const pad = (hi - lo || 1) * 0.12;
   const charts = panels.map((p) => {
-    const isLamport = p.name === 'Lamport';
+    const isLamport = p.name === 'Lamport order';
     const xMin = isLamport ? 0.5 : round(lo - pad);
     const xMax = isLamport ? 3.5 : round(hi + pad);
     const g: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin, xMax };
@@ -268,7 +268,7 @@ export function clockSkewStory(options: ClockSkewStoryOptions = {}): Figure {
           encoding: {
             x,
             y,
-            color: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: ['trade', 'message received', 'hedge'], range: [PALETTE[1], PALETTE[5], PALETTE[2]] }, legend: { orient: 'right' } }
+            color: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: ['trade', 'message received', 'hedge'], range: [PALETTE[1], PALETTE[5], PALETTE[2]] }, legend: { orient: 'bottom' } }
           }
         },
         { data: { values: events }, mark: { type: 'text', dy: -14, fontSize: 11, fontWeight: 'bold', color: INK }, encoding: { x, y, text: { field: 'label' } } },

@@ -91,29 +91,58 @@ function summaryText(c: Checked, title: string): string {
   ].join('\n');
 }
 
+/** Bins with a 1-2-5 step (linear) or equal ratios (log), at most binsMax of them. */
+export function histogramBins(samples: readonly number[], binsMax: number, scale: 'linear' | 'log' = 'linear'): { fromMs: number; toMs: number; count: number }[] {
+  const lo = Math.min(...samples);
+  const hi = Math.max(...samples);
+  const edges: number[] = [];
+  if (scale === 'log') {
+    const ratio = Math.pow(hi / lo, 1 / binsMax) * 1.000001;
+    for (let e = lo; edges.length <= binsMax; e *= ratio) edges.push(e);
+  } else {
+    const raw = (hi - lo || 1) / binsMax;
+    const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * magnitude).find((v) => v >= raw) as number;
+    for (let e = Math.floor(lo / step) * step; e <= hi + step * 1e-9 || edges.length < 2; e += step) edges.push(round(e, 9));
+    if (edges[edges.length - 1] <= hi) edges.push(round(edges[edges.length - 1] + step, 9));
+  }
+  const counts = new Array(edges.length - 1).fill(0);
+  for (const v of samples) {
+    let i = edges.findIndex((e, k) => k + 1 < edges.length && v >= e && v < edges[k + 1]);
+    if (i < 0) i = counts.length - 1;
+    counts[i] += 1;
+  }
+  return counts.map((count, i) => ({ fromMs: round(edges[i]), toMs: round(edges[i + 1]), count }));
+}
+
 /**
  * Histogram of latency samples (milliseconds) with p50, p95 and p99 marked as dashed lines.
  * Display with `show(latencyHistogram(samplesMs))` or as the cell's last expression.
  */
 export function latencyHistogram(samplesMs: readonly number[], options: LatencyDistributionOptions = {}): Figure {
   const c = check('latencyHistogram', samplesMs, options, 'Latency distribution', 'linear');
+  const bins = histogramBins(c.samplesMs, c.binsMax, c.scale);
+  const maxCount = Math.max(...bins.map((b) => b.count));
   const spec = {
     title: { text: c.title, subtitle: `${c.what}; dashed lines: ${c.percentiles.map((p) => p.name).join(', ')}` },
     width: c.widthPx,
     height: c.heightPx,
     layer: [
       {
-        data: { values: c.samplesMs.map((latencyMs) => ({ latencyMs })) },
-        mark: { type: 'bar', color: PALETTE[0], opacity: 0.85, binSpacing: 0 },
+        data: { values: bins },
+        mark: { type: 'bar', color: PALETTE[0], opacity: 0.85, stroke: PALETTE[0], strokeWidth: 0.5 },
         encoding: {
           x: {
-            field: 'latencyMs',
+            field: 'fromMs',
             type: 'quantitative',
-            bin: { maxbins: c.binsMax },
             title: `${c.what} (ms${c.scale === 'log' ? ', log scale' : ''})`,
-            scale: c.scale === 'log' ? { type: 'log' } : {}
+            scale: c.scale === 'log' ? { type: 'log' } : { zero: false }
           },
-          y: { aggregate: 'count', type: 'quantitative', title: 'requests' }
+          x2: { field: 'toMs' },
+          y2: { datum: 0 },
+          // Headroom above the tallest bar keeps the percentile labels off the bars.
+          y: { field: 'count', type: 'quantitative', title: 'requests', scale: { domain: [0, Math.ceil(maxCount * 1.3)] } },
+          tooltip: [{ field: 'fromMs', title: 'from (ms)' }, { field: 'toMs', title: 'to (ms)' }, { field: 'count', title: 'requests' }]
         }
       },
       ...percentileLayers(c)

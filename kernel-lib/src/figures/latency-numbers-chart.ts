@@ -64,6 +64,10 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
   const order = values.map((v) => v.operation);
   const maxNs = Math.max(...values.map((v) => v.latencyNs));
   const minNs = Math.min(...values.map((v) => v.latencyNs));
+  const domainMinNs = Math.pow(10, Math.floor(Math.log10(minNs)));
+  const domainMaxNs = Math.pow(10, Math.ceil(Math.log10(maxNs)) + 2);
+  const decades: number[] = [];
+  for (let v = domainMinNs; v <= domainMaxNs * 1.0001; v *= 10) decades.push(Number(v.toPrecision(1)));
 
   const spec = {
     title: { text: title, subtitle: `log scale; each bar is ×N the time of one ${baseline.operation}` },
@@ -71,13 +75,13 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
     height: { step: 30 },
     data: { values },
     encoding: {
-      y: { field: 'operation', type: 'nominal', sort: order, title: null, axis: { labelLimit: 240 } },
+      y: { field: 'operation', type: 'nominal', sort: order, title: null, axis: { labelLimit: 320 } },
       x: {
         field: 'latencyNs',
         type: 'quantitative',
         title: 'latency (log scale)',
-        scale: { type: 'log', domain: [Math.pow(10, Math.floor(Math.log10(minNs))), Math.pow(10, Math.ceil(Math.log10(maxNs)) + 2)] },
-        axis: { labelExpr: VEGA_LABEL_EXPR_NS, tickCount: 12, grid: true }
+        scale: { type: 'log', domain: [domainMinNs, domainMaxNs] },
+        axis: { labelExpr: VEGA_LABEL_EXPR_NS, values: decades, grid: true }
       },
       tooltip: [
         { field: 'operation', type: 'nominal' },
@@ -89,6 +93,7 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
       {
         mark: { type: 'bar', height: { band: 0.7 } },
         encoding: {
+          x2: { datum: domainMinNs },
           color: {
             field: 'source',
             type: 'nominal',

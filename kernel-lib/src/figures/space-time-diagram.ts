@@ -273,7 +273,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   const stampOf = (e: TraceEvent) =>
     stamps === 'lamport' ? `L${e.lamport}` : `[${lanes.map((n) => (e.vector ?? {})[n] ?? 0).join(',')}]`;
   const points = events
-    .filter((e) => e.type !== 'partition' && e.type !== 'heal' || laneOf(e.node) >= 0)
+    // Partitions are drawn as shading, not as points.
+    .filter((e) => e.type !== 'partition' && e.type !== 'heal')
     .map((e) => ({
       seq: e.seq,
       x: round(xOf(e)),
@@ -343,7 +344,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
         x2: { field: 'x2' },
         y,
         y2: { field: 'lane2' },
-        color: { field: 'outcome', type: 'nominal', title: 'message', scale: outcomeScale, legend: { orient: 'right' } },
+        // stroke, not color: events own the color scale, messages get their own legend.
+        stroke: { field: 'outcome', type: 'nominal', title: 'message', scale: outcomeScale, legend: { orient: 'right' } },
         strokeDash: { field: 'outcome', type: 'nominal', scale: { domain: outcomeScale.domain, range: [[1, 0], [5, 3], [2, 3]] }, legend: null },
         strokeWidth: { field: 'strokeWidth', type: 'quantitative', scale: null },
         opacity: { field: 'opacity', type: 'quantitative', scale: null },
@@ -352,12 +354,11 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     },
     {
       data: { values: arrows.filter((a) => a.outcome === 'delivered') },
-      mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, strokeWidth: 0 },
+      mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, strokeWidth: 0, color: outcomeScale.range[0] },
       encoding: {
         x: { ...x, field: 'tipX' },
         y: { ...y, field: 'tipLane' },
         angle: { field: 'angle', type: 'quantitative', scale: null },
-        color: { field: 'outcome', type: 'nominal', scale: outcomeScale, legend: null },
         opacity: { field: 'opacity', type: 'quantitative', scale: null }
       }
     },
@@ -368,7 +369,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
         x,
         y,
         color: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: kinds, range: kinds.map((k) => KIND_COLOURS[k] ?? INK) }, legend: { orient: 'right' } },
-        shape: { field: 'kind', type: 'nominal', scale: { domain: kinds, range: kinds.map((k) => KIND_SHAPES[k] ?? 'circle') }, legend: null },
+        shape: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: kinds, range: kinds.map((k) => KIND_SHAPES[k] ?? 'circle') }, legend: { orient: 'right' } },
         size: { condition: { test: "datum.kind === 'drop'", value: 140 }, value: 60 },
         opacity: { field: 'opacity', type: 'quantitative', scale: null },
         tooltip: [{ field: 'seq', title: 'event #' }, { field: 'kind' }, { field: 'node' }, { field: 'label' }, { field: 'timeMs', title: 'time (ms)' }, { field: 'lamport' }, { field: 'stamp' }]
@@ -411,8 +412,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     title: { text: title, subtitle },
     width: widthPx,
     height: lanes.length * laneHeightPx,
-    layer: layers,
-    resolve: { scale: { color: 'independent' } }
+    layer: layers
   };
   const partitions = intervals.filter((i) => i.kind === 'partitioned').length;
   const summary = [

@@ -13,7 +13,7 @@ export const FIGURE_CONFIG = {
   font: 'sans-serif',
   title: { color: INK, fontSize: 14, anchor: 'start', subtitleColor: INK },
   axis: { labelColor: INK, titleColor: INK, domainColor: INK, tickColor: INK, gridColor: INK, gridOpacity: 0.25 },
-  legend: { labelColor: INK, titleColor: INK },
+  legend: { labelColor: INK, titleColor: INK, labelLimit: 320, titleLimit: 320 },
   header: { labelColor: INK, titleColor: INK },
   view: { stroke: null },
   range: { category: [...PALETTE] },

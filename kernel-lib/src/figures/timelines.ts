@@ -183,7 +183,7 @@ export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): F
   const times = versions.map((v) => kubeNodeFailureTimes(v, timing));
   const endS = Math.max(...times.map((t) => t.runningS)) + 20;
   const startS = Math.min(...times.map((t) => t.lastHeartbeatS)) - 3 * heartbeatS;
-  const lanes = ['kubelet heartbeats', 'Node condition', 'pod on failed node', 'replacement pod'];
+  const lanes = ['milestones', 'kubelet heartbeats', 'Node condition', 'pod on failed node', 'replacement pod'];
   const bars: Record<string, unknown>[] = [];
   const ticks: Record<string, unknown>[] = [];
   const milestones: Record<string, unknown>[] = [];
@@ -200,9 +200,9 @@ export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): F
     add('replacement pod', 'Running elsewhere', t.scheduledS, endS);
     for (let s = t.lastHeartbeatS; s >= startS; s -= heartbeatS) ticks.push({ version: t.version, lane: 'kubelet heartbeats', at: round(s) });
     milestones.push(
-      { version: t.version, lane: 'Node condition', at: t.notReadyS, text: `NotReady at ${t.notReadyS} s (grace ${t.gracePeriodS} s)` },
-      { version: t.version, lane: 'pod on failed node', at: t.evictionS, text: `evicted at ${t.evictionS} s` },
-      { version: t.version, lane: 'replacement pod', at: t.runningS, text: `Running at ${t.runningS} s` }
+      { version: t.version, lane: 'milestones', at: t.notReadyS, side: 'right', text: `NotReady at ${t.notReadyS} s (grace ${t.gracePeriodS} s)` },
+      { version: t.version, lane: 'milestones', at: t.evictionS, side: 'left', text: `evicted at ${t.evictionS} s` },
+      { version: t.version, lane: 'milestones', at: t.runningS, side: 'right', text: `Running elsewhere at ${t.runningS} s` }
     );
   }
   const states = ['node up', 'node dead (silence)', 'Ready', 'NotReady / Unknown', 'Running (as far as the API knows)', 'tainted, tolerated', 'evicted', 'Pending', 'Running elsewhere'];
@@ -235,11 +235,12 @@ export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): F
         mark: { type: 'rule', color: INK, strokeDash: [3, 2] },
         encoding: { x: { ...x, field: 'at' } }
       },
-      {
-        data: { values: milestones.filter((b) => b.version === version) },
-        mark: { type: 'text', align: 'right', dx: -4, fontSize: 11, fontWeight: 'bold', color: INK },
+      // Labels sit in their own lane, on the side of their rule with room: never over a bar.
+      ...(['left', 'right'] as const).map((side) => ({
+        data: { values: milestones.filter((b) => b.version === version && b.side === side) },
+        mark: { type: 'text', align: side === 'left' ? 'right' : 'left', dx: side === 'left' ? -4 : 4, fontSize: 11, fontWeight: 'bold', color: INK },
         encoding: { y, x: { ...x, field: 'at' }, text: { field: 'text' } }
-      }
+      }))
     ]
   });
   const spec = {
