@@ -314,7 +314,6 @@ export class Simulation {
   node<S = any, D = any>(name: string, spec: NodeSpec<S, D> = {}): this {
     checkString('node name', name);
     if (this.nodeIndex.has(name)) throw new DistlabInputError(`duplicate node: ${name}`);
-    if (name === 'client') invalid('node name', name, 'a name other than "client" (reserved for client requests)');
     if (this.net) throw new DistlabInputError(`cannot add node ${name} after run() has started`);
     rejectUnknownKeys(`node ${name}`, spec, ['state', 'durable', 'start', 'onMessage', 'onTimer', 'onRestart', 'clock']);
     for (const key of ['state', 'durable', 'start', 'onMessage', 'onTimer', 'onRestart'] as const) {
