@@ -202,10 +202,10 @@ export class Trace {
     return this.where((e) => wanted.has(e.type));
   }
 
-  /** Events with fromMs <= timeMs < toMs. */
+  /** Events with fromMs <= timeMs < toMs (toMs may be Infinity). */
   between(fromMs: number, toMs: number): TraceEvent[] {
     checkNumber('fromMs', fromMs, -Infinity, Infinity, 'ms');
-    checkNumber('toMs', toMs, fromMs, Infinity, 'ms');
+    if (toMs !== Infinity) checkNumber('toMs', toMs, fromMs, Infinity, 'ms');
     return this.where((e) => e.timeMs >= fromMs && e.timeMs < toMs);
   }
 
