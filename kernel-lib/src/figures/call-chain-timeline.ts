@@ -41,7 +41,7 @@ export function callChainTimeline(options: CallChainTimelineOptions = {}): Figur
   const totalsData = (Object.keys(totals) as (keyof typeof totals)[]).map((k) => ({
     strategy: rowName[k],
     endMs: round(totals[k]),
-    label: `${formatDurationMs(totals[k])}${k === 'sequential' ? '' : `  (${(t.sequentialMs / totals[k]).toFixed(0)}× faster)`}`
+    label: `${formatDurationMs(totals[k])}${k === 'sequential' ? '' : ` (${(t.sequentialMs / totals[k]).toFixed(0)}× faster)`}`
   }));
   const y = { field: 'strategy', type: 'nominal', sort: order, title: null, axis: { labelLimit: 220 } };
   const spec = {

@@ -81,8 +81,8 @@ export function driftingClockOffsets(options: DriftingClockOffsetsOptions = {}):
     const times: number[] = [];
     for (let t = 0; t <= endMs + 1e-9; t += stepMs) times.push(t);
     if (syncMs > 0) for (let t = syncMs; t < endMs; t += syncMs) times.push(t);
-    times.sort((a, b) => a - b);
-    for (const t of times) {
+    const uniqueTimes = [...new Set(times)].sort((a, b) => a - b);
+    for (const t of uniqueTimes) {
       const isSync = syncMs > 0 && t > 0 && Math.abs(t / syncMs - Math.round(t / syncMs)) < 1e-9 && t < endMs;
       const before = baseOffsetMs + rate * (t - baseMs);
       samples.push({ node: c.node, timeMs: round(t), offsetMs: round(before) });
@@ -125,7 +125,7 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
   const syncLabel = checkString('syncLabel', options.syncLabel ?? 'sync');
   let samples: ClockOffsetSample[];
   let syncs: ClockSyncMark[];
-  if (Array.isArray(data) || (typeof data === 'object' && data !== null && 'events' in data)) {
+  if (Array.isArray(data) || (typeof data === 'object' && data !== null && 'events' in data && !('samples' in data))) {
     const events = traceEvents(data as TraceInput);
     samples = events.map((e) => ({ node: e.node, timeMs: e.timeMs, offsetMs: round(e.clockMs - e.timeMs) }));
     syncs = events.filter((e) => e.type === 'local' && (e.label ?? '').includes(syncLabel)).map((e) => ({ node: e.node, timeMs: e.timeMs }));

@@ -1,12 +1,13 @@
 import { checkInteger, checkNumber, checkString, invalid } from '../options';
 import { TraceEvent } from '../trace/event';
 
-/** A trace as figures accept it: the engine's event array, or an object holding one. */
-export type TraceInput = readonly TraceEvent[] | { readonly events: readonly TraceEvent[] };
+/** A trace as figures accept it: an event array, `{ events: [...] }`, or the engine's `Trace` (with `events()`). */
+export type TraceInput = readonly TraceEvent[] | { readonly events: readonly TraceEvent[] } | { events(): TraceEvent[] };
 
 /** The events of a trace, checked enough that a figure can draw them; sorted by seq. */
 export function traceEvents(trace: TraceInput, name = 'trace'): TraceEvent[] {
-  const events = Array.isArray(trace) ? trace : (trace as { events?: unknown } | null)?.events;
+  const held = Array.isArray(trace) ? trace : (trace as { events?: unknown } | null)?.events;
+  const events = typeof held === 'function' ? (held as () => unknown).call(trace) : held;
   if (!Array.isArray(events)) invalid(name, typeof trace, 'an array of TraceEvent or an object with an events array');
   events.forEach((event: TraceEvent, i: number) => {
     if (typeof event !== 'object' || event === null) invalid(`${name}.events[${i}]`, event, 'a TraceEvent');

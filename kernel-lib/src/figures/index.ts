@@ -3,7 +3,7 @@ export * from './theme';
 export * from './units';
 export * from './vega-svg';
 export * from './latency-numbers-chart';
-export * from './common';
+export type { TraceInput } from './common';
 export * from './models';
 export * from './table';
 export * from './latency-distribution';
