@@ -167,6 +167,22 @@ function ensureKernelspec() {
   if (written.argv[0] !== wanted) throw new SetupError(`tslab kernelspec at ${KERNELSPEC_FILE} does not point at ${wanted}`);
 }
 
+/**
+ * Lab-wide setting defaults for this .venv: no news or update checks (they reach out to
+ * the internet and pop up over the notebook). A learner's own settings still win.
+ */
+const LAB_SETTING_OVERRIDES = {
+  '@jupyterlab/apputils-extension:notification': { checkForUpdates: false, fetchNews: 'false' }
+};
+
+function ensureLabSettings() {
+  const file = join(VENV, 'share', 'jupyter', 'lab', 'settings', 'overrides.json');
+  const wanted = `${JSON.stringify(LAB_SETTING_OVERRIDES, null, 2)}\n`;
+  if (existsSync(file) && readFileSync(file, 'utf8') === wanted) return;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, wanted);
+}
+
 /** Debian's chromium for browser tests; never a browser downloaded by a test tool. */
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
@@ -191,6 +207,7 @@ export function setup({ browser = false } = {}) {
   ensureKernelLib();
   ensureExtension();
   ensureKernelspec();
+  ensureLabSettings();
   if (browser) ensureChromium();
   log(`set-up ready in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 }

@@ -24,7 +24,7 @@ describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
     expect(specs.kernelspecs.tslab.spec.display_name).toBe('TypeScript');
     await openNotebook(page, lab, '00-start-here.ipynb');
     expect(await page.evaluate(() => document.body.dataset.distlab)).toBe('ready');
-    await expect.poll(() => page.locator('[data-jp-item-name="kernelName"]').first().textContent()).toContain('TypeScript');
+    await expect.poll(() => page.locator('[data-jp-item-name="kernelName"]').first().textContent(), { timeout: 60_000 }).toContain('TypeScript');
   });
 
   it('runs all cells and draws the latency figure in the page', async () => {

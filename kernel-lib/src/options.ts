@@ -8,7 +8,19 @@ export class DistlabInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DistlabInputError';
+    this.stack = learnerStack(this);
   }
+}
+
+/**
+ * Keep only the stack frames of the learner's own code: frames inside distlab, tslab and
+ * Node itself say nothing about which cell line passed the bad value.
+ */
+function learnerStack(error: Error): string {
+  const lines = (error.stack ?? '').split('\n');
+  const frames = lines.filter((line) => /^\s+at /.test(line));
+  const own = frames.filter((line) => !/[\\/](kernel-lib|distlab|tslab)[\\/]|\(node:|at node:/.test(line));
+  return [`${error.name}: ${error.message}`, ...own].join('\n');
 }
 
 function describe(value: unknown): string {
