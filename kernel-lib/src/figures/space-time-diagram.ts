@@ -346,7 +346,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
         y2: { field: 'lane2' },
         // stroke, not color: events own the color scale, messages get their own legend.
         stroke: { field: 'outcome', type: 'nominal', title: 'message', scale: outcomeScale, legend: { orient: 'right' } },
-        strokeDash: { field: 'outcome', type: 'nominal', scale: { domain: outcomeScale.domain, range: [[1, 0], [5, 3], [2, 3]] }, legend: null },
+        strokeDash: { field: 'outcome', type: 'nominal', title: 'message', scale: { domain: outcomeScale.domain, range: [[1, 0], [5, 3], [2, 3]] }, legend: { orient: 'right' } },
         strokeWidth: { field: 'strokeWidth', type: 'quantitative', scale: null },
         opacity: { field: 'opacity', type: 'quantitative', scale: null },
         tooltip: [{ field: 'msgId', title: 'message' }, { field: 'label' }, { field: 'from' }, { field: 'to' }, { field: 'outcome' }]
