@@ -184,7 +184,7 @@ function ensureLabSettings() {
 }
 
 /** Debian's chromium for browser tests; never a browser downloaded by a test tool. */
-function ensureChromium() {
+export function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   if (process.env.DISTLAB_CHROMIUM) throw new SetupError(`DISTLAB_CHROMIUM=${CHROMIUM} does not exist`);
   log('installing Debian chromium for browser tests (apt-get)…');

@@ -1,62 +1,106 @@
-"""Turn notebooks into self-contained HTML reports: `python -m distlab_jupyterlab.report NB... [--out DIR]`.
+"""Turn notebooks into reports: `python -m distlab_jupyterlab.report NB... [options]`.
 
-Each notebook is executed in a fresh kernel (unless --no-execute) and exported with the
-`distlab_report` template, which inlines every figure as SVG and loads nothing from a CDN.
+Each notebook runs in a fresh kernel (unless --no-execute) and is written as a
+self-contained HTML report and a PDF report (`DistlabReportExporter`, printed by headless
+Chromium). One notebook's problem (missing, invalid, failing cells) is reported for that
+notebook and the others still export.
 """
 from __future__ import annotations
 
 import argparse
+import glob
 import pathlib
 import sys
+import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbconvert import HTMLExporter
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-TEMPLATES = pathlib.Path(__file__).parent / "templates"
+from .exporter import DistlabReportExporter, failing_cells
+from .pdf import PdfError, html_to_pdf
 
 
-def execute(nb: nbformat.NotebookNode, notebook_dir: pathlib.Path, timeout_s: int) -> None:
-    """Run every cell in a fresh kernel started in the notebook's folder."""
+def execute(nb: nbformat.NotebookNode, notebook_dir: pathlib.Path, timeout_s: int) -> str | None:
+    """Run every cell in a fresh kernel in the notebook's folder. Returns a problem, if any."""
     kernel = nb.metadata.get("kernelspec", {}).get("name", "tslab")
     client = NotebookClient(nb, timeout=timeout_s, kernel_name=kernel, allow_errors=True,
                             resources={"metadata": {"path": str(notebook_dir)}})
-    client.execute()
+    # tslab drops requests that arrive within 200 ms of a failed cell; let later cells run.
+    client.on_cell_error = lambda **_: time.sleep(0.4)
+    try:
+        client.execute()
+    except CellTimeoutError as error:
+        return f"a cell ran longer than {timeout_s} s and was stopped: {str(error).splitlines()[0]}"
+    except DeadKernelError as error:
+        return f"the kernel died: {error}"
+    return None
 
 
-def export_html(nb: nbformat.NotebookNode) -> str:
-    exporter = HTMLExporter(template_name="distlab_report", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.skip_svg_encoding = True
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+def expand(patterns: list[str]) -> list[pathlib.Path]:
+    """Shell-style globs, also when quoted so the shell did not expand them."""
+    paths: list[pathlib.Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
+        paths.extend(pathlib.Path(m) for m in (matches or [pattern]))
+    return paths
 
 
-def report(path: pathlib.Path, out_dir: pathlib.Path, run: bool, timeout_s: int) -> pathlib.Path:
-    nb = nbformat.read(path, as_version=4)
-    if run:
-        execute(nb, path.parent.resolve(), timeout_s)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{path.stem}.html"
-    target.write_text(export_html(nb), encoding="utf-8")
-    return target
+def report_one(path: pathlib.Path, args: argparse.Namespace) -> list[str]:
+    """Export one notebook; returns the lines to print (problems start with 'problem:')."""
+    if not path.is_file():
+        return [f"problem: {path}: no such notebook file"]
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # noqa: BLE001 - any unreadable notebook is reported, the batch goes on
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return [f"problem: {path}: not a valid notebook ({first})"]
+    lines = []
+    if not args.no_execute:
+        problem = execute(nb, path.parent.resolve(), args.timeout)
+        if problem:
+            lines.append(f"problem: {path}: {problem}")
+    failed = failing_cells(nb)
+    if failed:
+        cells = ", ".join(str(i + 1) for i in failed)
+        lines.append(f"problem: {path}: {len(failed)} cell(s) failed (cell {cells}); the report marks them")
+    exporter = DistlabReportExporter(learner=args.name or "", hide_code=args.hide_code,
+                                     progress_file=args.progress or "")
+    page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem, "path": str(path.parent)}})
+    args.out.mkdir(parents=True, exist_ok=True)
+    html_path = args.out / f"{path.stem}.html"
+    html_path.write_text(page, encoding="utf-8")
+    lines.append(f"report: {path} -> {html_path}")
+    if not args.no_pdf:
+        try:
+            pdf_path = args.out / f"{path.stem}.pdf"
+            pdf_path.write_bytes(html_to_pdf(page))
+            lines.append(f"report: {path} -> {pdf_path}")
+        except PdfError as error:
+            lines.append(f"problem: {path}: PDF not written: {error}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="npm run report --", description=__doc__)
-    parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
-    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("reports"))
+    parser = argparse.ArgumentParser(prog="npm run report --", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="+", help="notebook files or globs, e.g. 'notebooks/*.ipynb'")
+    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("reports"), help="output folder (default: reports/)")
     parser.add_argument("--no-execute", action="store_true", help="export the notebook as saved, with its own outputs")
+    parser.add_argument("--hide-code", action="store_true", help="prose, figures and results only")
+    parser.add_argument("--no-pdf", action="store_true", help="write the HTML report only")
+    parser.add_argument("--name", help="learner name for the title page")
+    parser.add_argument("--progress", help="progress file with the learner's answers (default: this user's)")
     parser.add_argument("--timeout", type=int, default=300, help="per-cell timeout in seconds (default 300)")
     args = parser.parse_args(argv)
-    failures = 0
-    for path in args.notebooks:
-        if not path.is_file():
-            print(f"report: {path}: no such notebook", file=sys.stderr)
-            failures += 1
-            continue
-        target = report(path, args.out, not args.no_execute, args.timeout)
-        print(f"report: {path} -> {target}")
-    return 1 if failures else 0
+    problems = 0
+    for path in expand(args.notebooks):
+        for line in report_one(path, args):
+            is_problem = line.startswith("problem:")
+            problems += is_problem
+            print(line, file=sys.stderr if is_problem else sys.stdout, flush=True)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,159 @@
+"""nbconvert exporters for distlab reports: a self-contained HTML report and its PDF.
+
+Registered as nbconvert exporters `distlab_report` and `distlab_report_pdf` (see
+pyproject.toml), so JupyterLab's File → Save and Export Notebook As lists them, and
+`jupyter nbconvert --to distlab_report` works too.
+
+The report adds to nbconvert's lab template: a title page (module, date, learner, the seed
+of every experiment), a table of contents, foldable code, each question with the learner's
+answer state and a score summary, marks on cells that failed, and print rules so that a
+page break never cuts a figure. Figures are the kernel-rendered SVGs, inline.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import html
+import pathlib
+import re
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.exporters import Exporter
+from traitlets import Bool, Unicode
+
+from . import report_questions
+
+TEMPLATES = pathlib.Path(__file__).parent / "templates"
+
+_SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+_EVENT_ATTR_RE = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
+_HEADING_RE = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def sanitize_svg(svg: str) -> str:
+    """Drop scripts and event handlers: the SVG is inlined into the report as markup."""
+    return _EVENT_ATTR_RE.sub("", _SCRIPT_RE.sub("", svg))
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def failing_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Indices of code cells whose run produced an error (tslab reports errors on stderr)."""
+    failed = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error" or (output.output_type == "stream" and output.get("name") == "stderr"):
+                failed.append(index)
+                break
+    return failed
+
+
+def experiment_seeds(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """Seeds that outputs declare in their `distlab` metadata, in notebook order."""
+    seeds = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {}).get("distlab", {})
+            if isinstance(meta, dict) and "seed" in meta:
+                seeds.append({"cell": index, "seed": meta["seed"], "title": meta.get("title", "")})
+    return seeds
+
+
+def module_title(nb: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:
+    meta = nb.metadata.get("distlab", {})
+    module = str(meta.get("module", ""))
+    title = meta.get("title")
+    if not title:
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                match = re.search(r"^#\s+(.+)$", _text(cell.source), re.MULTILINE)
+                if match:
+                    title = match.group(1).strip()
+                    break
+    return module, title or fallback
+
+
+class DistlabReportExporter(HTMLExporter):
+    """Self-contained HTML report of a notebook, with the learner's answers and scores."""
+
+    export_from_notebook = "distlab report"
+    learner = Unicode("", help="Learner name shown on the title page.").tag(config=True)
+    hide_code = Bool(False, help="Show prose, figures and results only.").tag(config=True)
+    progress_file = Unicode("", help="Progress file to read answer states from (default: the server's).").tag(config=True)
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("template_name", "distlab_report")
+        kw.setdefault("extra_template_basedirs", [str(TEMPLATES)])
+        kw.setdefault("skip_svg_encoding", True)
+        super().__init__(**kw)
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any):
+        nb = copy.deepcopy(nb)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                svg = output.get("data", {}).get("image/svg+xml")
+                if svg is not None:
+                    output["data"]["image/svg+xml"] = sanitize_svg(_text(svg))
+        resources = dict(resources or {})
+        name = resources.get("metadata", {}).get("name") or "notebook"
+        module, title = module_title(nb, name)
+        failed = failing_cells(nb)
+        questions = report_questions.question_states(nb, self.progress_file or None)
+        resources["distlab"] = {
+            "module": module,
+            "title": title,
+            "date": _dt.date.today().isoformat(),
+            "learner": self.learner,
+            "seeds": experiment_seeds(nb),
+            "failed_cells": failed,
+            "questions": questions,
+            "score": report_questions.score(questions),
+            "hide_code": self.hide_code,
+        }
+        # Per-cell marks the template reads (on this copy only; the notebook is untouched).
+        for index in failed:
+            nb.cells[index].metadata["distlab_report"] = {"failed": True}
+        for question in questions:
+            nb.cells[question["cell"]].metadata["distlab_report"] = {"question": question}
+        if self.hide_code:
+            self.exclude_input = True
+            self.exclude_input_prompt = True
+            self.exclude_output_prompt = True
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        return insert_toc(output), resources
+
+
+def insert_toc(page: str) -> str:
+    """Fill the table of contents from the headings nbconvert rendered (with their anchors)."""
+    items = []
+    for level, anchor, inner in _HEADING_RE.findall(page):
+        label = html.unescape(_TAG_RE.sub("", inner)).strip()
+        items.append(f'<li class="distlab-toc-h{level}"><a href="#{anchor}">{html.escape(label)}</a></li>')
+    return page.replace("<!-- distlab:toc -->", "\n".join(items), 1)
+
+
+class DistlabReportPdfExporter(Exporter):
+    """The same report printed to PDF by headless Chromium (Debian's chromium)."""
+
+    export_from_notebook = "distlab report (PDF)"
+    output_mimetype = "application/pdf"
+    learner = Unicode("", help="Learner name shown on the title page.").tag(config=True)
+    hide_code = Bool(False, help="Show prose, figures and results only.").tag(config=True)
+
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any):
+        from .pdf import html_to_pdf
+
+        html_exporter = DistlabReportExporter(parent=self, learner=self.learner, hide_code=self.hide_code)
+        page, resources = html_exporter.from_notebook_node(nb, resources, **kw)
+        resources["output_extension"] = ".pdf"
+        return html_to_pdf(page), resources

@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { executeNotebook, Notebook } from './helpers/notebook';
+import { ARTIFACTS, NOTEBOOKS, ROOT } from './helpers/paths';
+
+const notebooks = readdirSync(NOTEBOOKS).filter((name) => name.endsWith('.ipynb')).sort();
+
+function report(args: string[]) {
+  return spawnSync('npm', ['run', '--silent', 'report', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+function figureCount(nb: Notebook): number {
+  return nb.cells.flatMap((cell) => cell.outputs ?? []).filter((o) => o.data && 'image/svg+xml' in o.data).length;
+}
+
+function pdfPages(path: string): number {
+  const info = execFileSync('pdfinfo', [path], { encoding: 'utf8' });
+  return Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+describe('reports of every notebook (HTML and PDF)', () => {
+  for (const name of notebooks) {
+    it(`${name}: every figure inline as SVG, self-contained, PDF with pages`, () => {
+      // Execute once, then export that executed notebook as saved (--no-execute), so the
+      // figures counted in the notebook are exactly the ones the report had to show.
+      const executed = executeNotebook(join(NOTEBOOKS, name), 300);
+      const figures = figureCount(executed);
+      const work = mkdtempSync(join(ROOT, '.distlab', 'report-'));
+      const saved = join(work, name);
+      writeFileSync(saved, JSON.stringify(executed));
+      const out = join(work, 'out');
+      const result = report([saved, '--no-execute', '--out', out, '--name', 'Test Learner']);
+      expect(result.status, result.stderr).toBe(0);
+      const stem = basename(name, '.ipynb');
+      const html = readFileSync(join(out, `${stem}.html`), 'utf8');
+      expect((html.match(/<svg[\s>]/g) ?? []).length).toBe(figures);
+      expect(html).not.toMatch(/<script[^>]+src=["']?https?:/i);
+      expect(html).not.toMatch(/<link[^>]+href=["']?https?:/i);
+      expect(html).toContain('Test Learner');
+      expect(html).toMatch(/<nav class="distlab-toc"[\s\S]*<li class="distlab-toc-h[123]"><a href="#/);
+      expect(html).toContain('<details class="distlab-code" open>');
+      const pdf = join(out, `${stem}.pdf`);
+      expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdfPages(pdf)).toBeGreaterThan(1);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      // First page after the title page, as a PNG to look at.
+      execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-r', '60', '-png', '-singlefile', pdf, join(ARTIFACTS, `report-${stem}-page2`)]);
+      expect(existsSync(join(ARTIFACTS, `report-${stem}-page2.png`))).toBe(true);
+    });
+  }
+});
+
+describe('report options and bad input', () => {
+  it('--hide-code leaves prose, figures and results only', () => {
+    const out = mkdtempSync(join(tmpdir(), 'distlab-report-'));
+    const result = report(['notebooks/00-start-here.ipynb', '--hide-code', '--no-pdf', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const html = readFileSync(join(out, '00-start-here.html'), 'utf8');
+    expect(html).not.toContain('distlab-code');
+    expect(html).not.toContain('widthPx = 520');
+    expect(html).toMatch(/<svg[\s>]/);
+    expect(html).toContain('Change a parameter and re-run');
+  });
+
+  it('reports each bad notebook clearly and still exports the others', () => {
+    const work = mkdtempSync(join(ROOT, '.distlab', 'report-bad-'));
+    const invalid = join(work, 'broken.ipynb');
+    writeFileSync(invalid, '{"cells": "not a list"');
+    const failing = join(work, 'failing.ipynb');
+    const nb = JSON.parse(readFileSync(join(NOTEBOOKS, '00-start-here.ipynb'), 'utf8'));
+    nb.cells.push({ cell_type: 'code', id: 'boom', metadata: {}, outputs: [], execution_count: null, source: "dl.latencyNumbersChart({ widthPx: 1 });" });
+    nb.cells.push({ cell_type: 'code', id: 'after', metadata: {}, outputs: [], execution_count: null, source: "dl.show(dl.latencyNumbersChart());" });
+    writeFileSync(failing, JSON.stringify(nb));
+    const good = join(work, 'good.ipynb');
+    copyFileSync(join(NOTEBOOKS, '00-start-here.ipynb'), good);
+    const out = join(work, 'out');
+    const result = report([join(work, 'missing.ipynb'), invalid, failing, good, '--no-pdf', '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/missing\.ipynb: no such notebook file/);
+    expect(result.stderr).toMatch(/broken\.ipynb: not a valid notebook/);
+    expect(result.stderr).toMatch(/failing\.ipynb: 1 cell\(s\) failed/);
+    expect(existsSync(join(out, 'good.html'))).toBe(true);
+    const failed = readFileSync(join(out, 'failing.html'), 'utf8');
+    expect(failed).toContain('1 cell failed when this notebook ran');
+    expect(failed).toContain('This cell failed when the notebook ran');
+    expect(failed).toContain('invalid widthPx: 1 (expected 100..4000 px)');
+    // The cell after the failure still ran: its figure is there too.
+    expect((failed.match(/<svg[\s>]/g) ?? []).length).toBe(2);
+  });
+});
