@@ -227,6 +227,8 @@ export function runMain(main) {
     const code = main();
     if (typeof code?.then === 'function') {
       code.then((c) => process.exit(c ?? 0), (error) => fail(error));
+    } else if (typeof code === 'number') {
+      process.exit(code);
     }
   } catch (error) {
     fail(error);
