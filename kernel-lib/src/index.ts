@@ -14,3 +14,4 @@ export * from './faults';
 export * from './trace/recorder';
 export * from './check';
 export * from './montecarlo';
+export * from './scenarios';

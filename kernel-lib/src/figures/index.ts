@@ -14,3 +14,5 @@ export * from '../measure';
 export * from './clock-figures';
 export * from './availability-figures';
 export * from './timelines';
+export * from './experiment-charts';
+export * from './console-output';

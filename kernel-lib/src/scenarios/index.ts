@@ -1,0 +1,6 @@
+// Scenarios of module 5.1, one folder per topic.
+export * from './scalability/scalability';
+export * from './scalability/why-distribute';
+export * from './failure/failure-modes';
+export * from './clocks/clocks';
+export * from './latency/db-loop';
