@@ -15,3 +15,4 @@ export * from './trace/recorder';
 export * from './check';
 export * from './montecarlo';
 export * from './scenarios';
+export * from './exercises';

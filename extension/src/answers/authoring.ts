@@ -1,0 +1,185 @@
+/**
+ * From an answer-key entry (plain text, kept outside notebooks) to hashed question
+ * metadata. Used by scripts/quiz.mjs and by the tests that check every answer key.
+ */
+import { acceptedBuckets, answerHash, canonical, feedbackKey, normaliseText, parseQuantity, revealKey, seal, unitOf } from './matching';
+import type { Choice, Question, QuestionKind, Response } from './question-types';
+import { QUESTION_KINDS } from './question-types';
+
+/** One wrong answer the author anticipates: checks as wrong in the tests, and may carry feedback. */
+export interface WrongAnswer {
+  answer: string | string[] | Record<string, string>;
+  feedback?: string;
+}
+
+/** An entry of `quiz/<notebook-stem>.answers.json` → `questions.<id>`. */
+export interface AnswerKeyEntry {
+  kind: QuestionKind;
+  title: string;
+  /** single/multiple: option id → label, in display order. */
+  options?: Record<string, string>;
+  /** classification: item id → label, and category id → label. */
+  items?: Record<string, string>;
+  categories?: Record<string, string>;
+  /** single: an option id; multiple: option ids; numeric: "5000" or "100 ms"; text: the answer; classification: item → category. */
+  answer?: string | string[] | Record<string, string>;
+  /** numeric: unit a bare number is read in ("" for a ratio). Default "". */
+  unit?: string;
+  /** numeric: "1%" (of the answer) or "0.5 ms" (absolute). Default: 1e-9 relative (exact). */
+  tolerance?: string;
+  /** text: other accepted answers. */
+  synonyms?: string[];
+  /** code: the distlab exercise id. */
+  exercise?: string;
+  wrong?: WrongAnswer[];
+  hints?: string[];
+  explanation?: string;
+  /** The answer in words, shown on give-up. Default: derived from `answer`. */
+  answerText?: string;
+}
+
+export interface AnswerKey {
+  /** Notebook path relative to the project root. */
+  notebook: string;
+  questions: Record<string, AnswerKeyEntry>;
+}
+
+function fail(id: string, message: string): never {
+  throw new Error(`answer key, question ${id}: ${message}`);
+}
+
+function choices(id: string, field: string, map: Record<string, string> | undefined): Choice[] {
+  if (map === undefined || typeof map !== 'object' || Object.keys(map).length < 2) fail(id, `missing ${field} (expected at least two id: label pairs)`);
+  return Object.entries(map).map(([choiceId, label]) => ({ id: choiceId, label }));
+}
+
+/** Decimal places to print a number without float noise. */
+function tidy(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+export interface Tolerance {
+  base: number;
+  quantum: number;
+}
+
+/** Tolerance in base units and the bucket width: a tenth of the tolerance (see acceptedBuckets). */
+export function numericTolerance(id: string, answerBase: number, unit: string, tolerance: string | undefined): Tolerance {
+  let base: number;
+  if (tolerance === undefined) base = Math.abs(answerBase) * 1e-9 || 1e-12;
+  else if (/%\s*$/.test(tolerance)) {
+    const percent = Number(tolerance.replace(/%\s*$/, ''));
+    if (!(percent > 0 && percent < 100)) fail(id, `invalid tolerance: ${tolerance} (expected 0..100 %)`);
+    base = (Math.abs(answerBase) * percent) / 100;
+  } else {
+    const parsed = parseQuantity(tolerance, unit);
+    if (typeof parsed === 'string' || parsed.base <= 0) fail(id, `invalid tolerance: ${tolerance} (expected a positive quantity like "0.5 ms" or "2%")`);
+    base = parsed.base;
+  }
+  return { base, quantum: tidy(base / 10) };
+}
+
+function salted(salt: string, domain: string, key: string): string {
+  return answerHash(salt, domain, key);
+}
+
+/** Build the hashed question metadata for one entry. `salt` is kept across runs for stable diffs. */
+export function buildQuestion(id: string, entry: AnswerKeyEntry, salt: string): Question {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(id, 'invalid id (expected lowercase letters, digits and dashes)');
+  if (!QUESTION_KINDS.includes(entry.kind)) fail(id, `invalid kind: ${entry.kind} (expected one of ${QUESTION_KINDS.join(', ')})`);
+  if (typeof entry.title !== 'string' || entry.title.trim() === '') fail(id, 'missing title');
+  const feedback: Record<string, string> = {};
+  const addFeedback = (domain: string, key: string, text: string | undefined) => {
+    if (text !== undefined) feedback[salted(salt, `feedback:${domain}`, key)] = seal(feedbackKey(salt, key), text);
+  };
+  let answerText = entry.answerText;
+  const base = { id, title: entry.title, salt, hints: entry.hints ?? [] };
+  let question: Question;
+  switch (entry.kind) {
+    case 'single':
+    case 'multiple': {
+      const options = choices(id, 'options', entry.options);
+      const ids = options.map((o) => o.id);
+      const answer = entry.answer;
+      const chosen = entry.kind === 'single' ? [answer] : answer;
+      if (!Array.isArray(chosen) || chosen.some((c) => typeof c !== 'string' || !ids.includes(c))) {
+        fail(id, `invalid answer: ${JSON.stringify(answer)} (expected ${entry.kind === 'single' ? 'one option id' : 'an array of option ids'} of ${ids.join(', ')})`);
+      }
+      answerText ??= (chosen as string[]).map((c) => options.find((o) => o.id === c)?.label ?? c).join('; ');
+      for (const wrong of entry.wrong ?? []) {
+        // A single option (in multiple: one distractor) or a whole selection.
+        addFeedback('choice', canonical.choice(wrong.answer as string | string[]), wrong.feedback);
+      }
+      question = { ...base, kind: entry.kind, options, answer: salted(salt, 'answer', canonical.choice(chosen as string[])) };
+      if (entry.kind === 'single') question.answer = salted(salt, 'answer', chosen[0] as string);
+      break;
+    }
+    case 'numeric': {
+      const unit = entry.unit ?? '';
+      if (unitOf(unit) === undefined) fail(id, `unknown unit: ${unit}`);
+      const parsed = parseQuantity(String(entry.answer ?? ''), unit);
+      if (typeof parsed === 'string') fail(id, `invalid answer: ${parsed}`);
+      const tolerance = numericTolerance(id, parsed.base, unit, entry.tolerance);
+      const accept = acceptedBuckets(parsed.base, tolerance.base, tolerance.quantum).map((k) => salted(salt, 'answer', canonical.numeric(k)));
+      if (accept.length > 64) fail(id, 'tolerance too wide for its quantum');
+      for (const wrong of entry.wrong ?? []) {
+        const w = parseQuantity(String(wrong.answer), unit);
+        if (typeof w === 'string') fail(id, `invalid wrong answer ${JSON.stringify(wrong.answer)}: ${w}`);
+        addFeedback('numeric', canonical.numeric(Math.round(w.base / tolerance.quantum)), wrong.feedback);
+      }
+      answerText ??= `${entry.answer}${unit && !/[a-zµμ%]\s*$/i.test(String(entry.answer)) ? ` ${unit}` : ''}`;
+      question = { ...base, kind: 'numeric', unit, quantum: tolerance.quantum, accept };
+      break;
+    }
+    case 'text': {
+      if (typeof entry.answer !== 'string' || normaliseText(entry.answer) === '') fail(id, 'missing answer (expected a string)');
+      const accepted = [entry.answer, ...(entry.synonyms ?? [])].map(canonical.text);
+      for (const wrong of entry.wrong ?? []) addFeedback('text', canonical.text(String(wrong.answer)), wrong.feedback);
+      answerText ??= entry.answer;
+      question = { ...base, kind: 'text', accept: [...new Set(accepted)].map((a) => salted(salt, 'answer', a)) };
+      break;
+    }
+    case 'classification': {
+      const items = choices(id, 'items', entry.items);
+      const categories = choices(id, 'categories', entry.categories);
+      const answer = entry.answer;
+      if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) fail(id, 'invalid answer (expected item id → category id)');
+      const itemAnswers: Record<string, string> = {};
+      for (const item of items) {
+        const category = answer[item.id];
+        if (!categories.some((c) => c.id === category)) fail(id, `invalid answer for item ${item.id}: ${JSON.stringify(category)} (expected one of ${categories.map((c) => c.id).join(', ')})`);
+        itemAnswers[item.id] = salted(salt, 'answer', canonical.placement(item.id, category));
+      }
+      for (const wrong of entry.wrong ?? []) {
+        // Feedback for one misplacement: { "item": "category" } with a single pair.
+        const pairs = Object.entries(wrong.answer as Record<string, string>);
+        if (pairs.length === 1) addFeedback('placement', canonical.placement(pairs[0][0], pairs[0][1]), wrong.feedback);
+      }
+      answerText ??= items.map((i) => `${i.label} → ${categories.find((c) => c.id === answer[i.id])?.label}`).join('; ');
+      question = { ...base, kind: 'classification', items, categories, itemAnswers };
+      break;
+    }
+    case 'code': {
+      if (typeof entry.exercise !== 'string' || entry.exercise === '') fail(id, 'missing exercise (expected a distlab exercise id)');
+      answerText ??= '';
+      question = { ...base, kind: 'code', exercise: entry.exercise };
+      break;
+    }
+  }
+  if (Object.keys(feedback).length > 0) question.feedback = feedback;
+  question.reveal = seal(revealKey(salt), JSON.stringify({ answer: answerText ?? '', explanation: entry.explanation ?? '' }));
+  return question;
+}
+
+/** The reference response of an entry, in the shape the lab sends to checkResponse. */
+export function referenceResponse(entry: AnswerKeyEntry): Response {
+  if (entry.kind === 'numeric') return String(entry.answer);
+  return entry.answer as Response;
+}
+
+/** A listed wrong answer, in the shape the lab sends (classification: the reference with one item moved). */
+export function wrongResponse(entry: AnswerKeyEntry, wrong: WrongAnswer): Response {
+  if (entry.kind === 'classification') return { ...(entry.answer as Record<string, string>), ...(wrong.answer as Record<string, string>) };
+  if (entry.kind === 'multiple' && typeof wrong.answer === 'string') return [wrong.answer];
+  return wrong.answer as Response;
+}

@@ -1,0 +1,87 @@
+/**
+ * The question metadata a markdown cell carries under `metadata.distlab` (schema:
+ * extension/schema/question-metadata.v1.json). Written by `npm run quiz`, read by the lab.
+ */
+export const QUESTION_METADATA_KEY = 'distlab';
+export const QUESTION_METADATA_VERSION = 1;
+
+export type QuestionKind = 'single' | 'multiple' | 'numeric' | 'text' | 'classification' | 'code';
+export const QUESTION_KINDS: readonly QuestionKind[] = ['single', 'multiple', 'numeric', 'text', 'classification', 'code'];
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** Fields every kind has. Hashes are hex SHA-256 of `salt|domain|canonical answer`. */
+export interface QuestionBase {
+  id: string;
+  kind: QuestionKind;
+  /** Short title for the progress panel. */
+  title: string;
+  salt: string;
+  /** Hint ladder, shown one at a time on request. */
+  hints?: string[];
+  /** Answer (on give-up) and explanation, obfuscated with a key derived from the salt: not a secret, just not plain text. */
+  reveal?: string;
+  /** Feedback for anticipated wrong answers: hash of the wrong canonical answer → text encrypted with a key derived from that answer. */
+  feedback?: Record<string, string>;
+}
+
+export interface ChoiceQuestion extends QuestionBase {
+  kind: 'single' | 'multiple';
+  options: Choice[];
+  /** Hash of the chosen option id (single) or of the sorted ids joined by "," (multiple). */
+  answer: string;
+}
+
+export interface NumericQuestion extends QuestionBase {
+  kind: 'numeric';
+  /** Unit a bare number is read in, and the dimension of the answer ("" for a plain ratio). */
+  unit: string;
+  /** Bucket width in the dimension's base unit (s, B, or 1). */
+  quantum: number;
+  /** Hashes of the accepted buckets. */
+  accept: string[];
+}
+
+export interface TextQuestion extends QuestionBase {
+  kind: 'text';
+  /** Hashes of the normalised accepted answers (the answer and its synonyms). */
+  accept: string[];
+}
+
+export interface ClassificationQuestion extends QuestionBase {
+  kind: 'classification';
+  items: Choice[];
+  categories: Choice[];
+  /** Per item: hash of its category id. */
+  itemAnswers: Record<string, string>;
+}
+
+export interface CodeQuestion extends QuestionBase {
+  kind: 'code';
+  /** Exercise id passed to distlab's `checkExercise`; its check output records progress. */
+  exercise: string;
+}
+
+export type Question = ChoiceQuestion | NumericQuestion | TextQuestion | ClassificationQuestion | CodeQuestion;
+
+/** What the learner gave: an option id, option ids, typed text, or item → category. */
+export type Response = string | string[] | Record<string, string>;
+
+export interface CheckOutcome {
+  correct: boolean;
+  /** Feedback for a recognised wrong answer (decrypted), if the author wrote one. */
+  feedback: string[];
+  /** Classification: ids of items in a wrong category. */
+  misplaced?: string[];
+  /** Numeric: the learner's value could not be read (a message for the learner). */
+  unreadable?: string;
+}
+
+export interface Reveal {
+  /** The reference answer in words. */
+  answer: string;
+  explanation: string;
+}

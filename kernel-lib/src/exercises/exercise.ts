@@ -1,0 +1,136 @@
+import { inspect } from 'util';
+import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT } from '../display/mime';
+import { inspectDisplayable } from '../figures/inline';
+import { spaceTimeDiagram } from '../figures/space-time-diagram';
+import { checkInteger, checkNumber, DistlabInputError, rejectUnknownKeys } from '../options';
+import { TraceEvent } from '../trace/event';
+import { LearnerThrewError, LearnerTimeoutError } from './bounded-call';
+import { CheckFailureKind, CheckMimeType, CheckResultV1 } from './check-result-mime';
+
+export const MIME_CHECK: CheckMimeType = 'application/vnd.distlab.check.v1+json';
+
+export interface CheckOptions {
+  /** Check only this seed (replays a failure the check printed). Default: seeds 1..seeds in turn. */
+  seed?: number;
+  /** How many seeds to try. Default: 200 runs. */
+  seeds?: number;
+  /** Budget for one call of your function, in ms; past it the check stops with a timeout. Default: 1000 ms. */
+  callTimeoutMs?: number;
+}
+
+/** What a single seeded run found wrong: a message and the trace to draw. */
+export interface RunFailure {
+  message: string;
+  events: readonly TraceEvent[];
+  nodes?: readonly string[];
+  description?: string;
+  /** Default 'wrong'; 'invalid' when the function returned something of the wrong shape. */
+  kind?: CheckFailureKind;
+}
+
+/** Context handed to an exercise's run: the seed and the bounded-call settings. */
+export interface RunContext {
+  seed: number;
+  callTimeoutMs: number;
+}
+
+export interface ExerciseDefinition<F> {
+  id: string;
+  title: string;
+  /** Signature the learner writes, shown in messages. */
+  signature: string;
+  /** One seeded run: returns null when every invariant held. */
+  run(fn: F, context: RunContext): RunFailure | null;
+}
+
+/** A check's result: displays as one output (JSON for the lab, SVG diagram, text). */
+export class ExerciseResult implements Displayable {
+  constructor(readonly result: CheckResultV1, private readonly diagramSvg: string | null) {}
+
+  get passed(): boolean {
+    return this.result.passed;
+  }
+
+  get seed(): number | null {
+    return this.result.seed;
+  }
+
+  get message(): string {
+    return this.result.message;
+  }
+
+  toText(): string {
+    const r = this.result;
+    if (r.passed) return `✔ ${r.title}: passed ${r.runs} seeded runs. ${r.message}`;
+    return [`✘ ${r.title}: failed (seed ${r.seed}). ${r.message}`, r.counterexample ? `Counterexample: ${r.counterexample.description}` : '', r.replay ? `Replay: ${r.replay}` : '']
+      .filter((line) => line !== '')
+      .join('\n');
+  }
+
+  toMimeBundle(): MimeBundle {
+    const data: Record<string, unknown> = { [MIME_CHECK]: this.result, [MIME_TEXT]: this.toText() };
+    if (this.diagramSvg !== null) data[MIME_SVG] = this.diagramSvg;
+    return { data };
+  }
+
+  [inspect.custom](depth: number, options: { depth?: number | null }): string {
+    return inspectDisplayable(this, this.toText(), depth, options);
+  }
+
+  toString(): string {
+    return this.toText();
+  }
+}
+
+const CHECK_OPTION_KEYS = ['seed', 'seeds', 'callTimeoutMs'];
+
+/** Run an exercise's invariants over many seeds; stop at the first failing seed. */
+export function runCheck<F>(definition: ExerciseDefinition<F>, fn: F, options: CheckOptions = {}): ExerciseResult {
+  rejectUnknownKeys(`check of ${definition.id}`, options, CHECK_OPTION_KEYS);
+  if (typeof fn !== 'function') throw new DistlabInputError(`invalid function for ${definition.id}: ${typeof fn} (expected a function ${definition.signature})`);
+  const seedsCount = checkInteger('seeds', options.seeds ?? 200, 1, 100_000);
+  const callTimeoutMs = checkNumber('callTimeoutMs', options.callTimeoutMs ?? 1000, 1, 600_000, 'ms');
+  const seeds = options.seed !== undefined ? [checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER)] : Array.from({ length: seedsCount }, (_, i) => i + 1);
+  const replayCall = (seed: number) => `dl.checkExercise('${definition.id}', yourFunction, { seed: ${seed} })`;
+  let runs = 0;
+  for (const seed of seeds) {
+    runs++;
+    let failure: RunFailure | null;
+    let kind: CheckFailureKind = 'wrong';
+    try {
+      failure = definition.run(fn, { seed, callTimeoutMs });
+    } catch (error) {
+      if (error instanceof LearnerTimeoutError) {
+        kind = 'timeout';
+        failure = { message: `Your function ${error.message}.`, events: [] };
+      } else if (error instanceof LearnerThrewError) {
+        kind = 'threw';
+        failure = { message: `Your function threw ${error.message}.`, events: [] };
+      } else throw error;
+    }
+    if (failure === null) continue;
+    kind = failure.kind ?? kind;
+    const nodes = failure.nodes ?? [...new Set(failure.events.map((e) => e.node))];
+    let svg: string | null = null;
+    if (failure.events.length > 0) {
+      svg = spaceTimeDiagram(failure.events, { title: `Counterexample: ${definition.title} (seed ${seed})`, nodes: failure.nodes, widthPx: 560 }).svg();
+    }
+    const result: CheckResultV1 = {
+      version: 1,
+      exercise: definition.id,
+      title: definition.title,
+      passed: false,
+      seed,
+      runs,
+      message: failure.message,
+      failure: kind,
+      counterexample: failure.events.length > 0 ? { description: failure.description ?? failure.message, nodes: [...nodes], events: failure.events.length } : null,
+      replay: replayCall(seed)
+    };
+    return new ExerciseResult(result, svg);
+  }
+  return new ExerciseResult(
+    { version: 1, exercise: definition.id, title: definition.title, passed: true, seed: null, runs, message: `Every invariant held on ${runs === 1 ? `seed ${seeds[0]}` : `seeds 1..${runs}`}.`, failure: null, counterexample: null, replay: null },
+    null
+  );
+}

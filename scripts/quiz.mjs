@@ -1,0 +1,92 @@
+// Authoring: turn a plain answer key (kept outside notebooks/) into hashed question metadata
+// in a notebook's markdown cells. Usage: npm run quiz -- quiz/<stem>.answers.json [notebook.ipynb]
+// Cells are matched by question id: metadata.distlab.question.id, or a marker
+// `<!-- question: <id> -->` in the markdown source. Salts already in the notebook are kept,
+// so re-running gives a stable diff.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ANSWERS_SRC = join(ROOT, 'extension', 'src', 'answers');
+
+/** The extension's answer modules, transpiled to ESM once per run: the lab and this tool hash alike. */
+export async function loadAnswers() {
+  const ts = createRequire(import.meta.url)(join(ROOT, 'node_modules', 'typescript'));
+  const out = join(ROOT, '.distlab', 'quiz-modules');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
+  for (const file of readdirSync(ANSWERS_SRC).filter((f) => f.endsWith('.ts'))) {
+    const { outputText } = ts.transpileModule(readFileSync(join(ANSWERS_SRC, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2021 }
+    });
+    writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText.replace(/from '(\.\/[^']+)'/g, "from '$1.js'"));
+  }
+  return {
+    ...(await import(pathToFileURL(join(out, 'authoring.js')).href)),
+    ...(await import(pathToFileURL(join(out, 'matching.js')).href))
+  };
+}
+
+/** nbformat's own layout: sorted keys, one-space indent, UTF-8 kept, trailing newline. */
+export function formatNotebook(nb) {
+  const sortKeys = (value) => {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+    return value;
+  };
+  return `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
+}
+
+const MARKER = /<!--\s*question:\s*([a-z0-9][a-z0-9-]*)\s*-->/;
+
+export function questionIdOf(cell) {
+  if (cell.cell_type !== 'markdown') return null;
+  const fromMeta = cell.metadata?.distlab?.question?.id;
+  if (typeof fromMeta === 'string') return fromMeta;
+  const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+  return MARKER.exec(source)?.[1] ?? null;
+}
+
+export async function applyAnswerKey(keyPath, notebookPath) {
+  const answers = await loadAnswers();
+  const key = JSON.parse(readFileSync(keyPath, 'utf8'));
+  const nbPath = resolve(notebookPath ?? join(ROOT, key.notebook ?? ''));
+  if (resolve(keyPath).startsWith(join(ROOT, 'notebooks') + '/')) throw new Error(`answer keys must stay outside notebooks/: ${keyPath}`);
+  const nb = JSON.parse(readFileSync(nbPath, 'utf8'));
+  const seen = new Set();
+  for (const cell of nb.cells) {
+    const id = questionIdOf(cell);
+    if (id === null) continue;
+    if (seen.has(id)) throw new Error(`${basename(nbPath)}: question ${id} appears in two cells`);
+    seen.add(id);
+    const entry = key.questions?.[id];
+    if (entry === undefined) throw new Error(`${basename(nbPath)}: cell for question ${id} has no entry in ${relative(ROOT, keyPath)}`);
+    const oldSalt = cell.metadata?.distlab?.question?.salt;
+    const salt = typeof oldSalt === 'string' && /^[0-9a-f]{32}$/.test(oldSalt) ? oldSalt : randomBytes(16).toString('hex');
+    cell.metadata = { ...(cell.metadata ?? {}), distlab: { version: 1, question: answers.buildQuestion(id, entry, salt) } };
+  }
+  const missing = Object.keys(key.questions ?? {}).filter((id) => !seen.has(id));
+  if (missing.length > 0) {
+    throw new Error(`${basename(nbPath)}: no cell for question(s) ${missing.join(', ')} (add metadata.distlab.question.id or <!-- question: id --> to the markdown cell)`);
+  }
+  writeFileSync(nbPath, formatNotebook(nb));
+  return { notebook: nbPath, questions: [...seen] };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [keyPath, notebookPath] = process.argv.slice(2);
+  if (!keyPath) {
+    console.error('usage: npm run quiz -- quiz/<notebook-stem>.answers.json [notebooks/<notebook>.ipynb]');
+    process.exit(2);
+  }
+  try {
+    const result = await applyAnswerKey(keyPath, notebookPath);
+    console.log(`${relative(ROOT, result.notebook)}: hashed ${result.questions.length} question(s): ${result.questions.join(', ')}`);
+  } catch (error) {
+    console.error(`quiz: ${error.message}`);
+    process.exit(1);
+  }
+}
