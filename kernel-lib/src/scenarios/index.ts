@@ -4,3 +4,8 @@ export * from './scalability/why-distribute';
 export * from './failure/failure-modes';
 export * from './clocks/clocks';
 export * from './latency/db-loop';
+export * from './cap/replicated-register';
+export * from './pacelc/replication';
+export * from './generals/two-generals';
+export * from './byzantine/oral-messages';
+export * from './idempotency/idempotency';
