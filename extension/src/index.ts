@@ -1,17 +1,168 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Cell, CodeCell, MarkdownCell } from '@jupyterlab/cells';
+import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { LabIcon } from '@jupyterlab/ui-components';
+import { Token } from '@lumino/coreutils';
+import { PanelLayout } from '@lumino/widgets';
+import { QUESTION_METADATA_KEY } from './answers/question-types';
+import { checkRendererFactory } from './check-renderer';
+import { ProgressStore } from './progress-client';
+import { ProgressPanel } from './progress-panel';
+import { QuestionWidget } from './question-widget';
 
-/** Plugin ids are constants so settings and tests can name them. */
+/** Plugin and command ids are constants so settings and tests can name them. */
 export const PLUGIN_ID_CORE = '@distlab/jupyterlab:core';
+export const PLUGIN_ID_QUESTIONS = '@distlab/jupyterlab:questions';
+export const PLUGIN_ID_PROGRESS_PANEL = '@distlab/jupyterlab:progress-panel';
+export const PLUGIN_ID_CHECK_RENDERER = '@distlab/jupyterlab:check-renderer';
+export const PLUGIN_ID_KERNEL_WATCH = '@distlab/jupyterlab:kernel-watch';
+export const COMMAND_RESET_PROGRESS = 'distlab:reset-progress';
+export const COMMAND_SHOW_PROGRESS = 'distlab:show-progress';
 
-/** Marks the lab as distlab-enabled; later plugins add questions and progress. */
-const corePlugin: JupyterFrontEndPlugin<void> = {
+export const IDistlabProgress = new Token<ProgressStore>('@distlab/jupyterlab:IDistlabProgress', 'The learner progress store');
+
+const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path class="jp-icon3" fill="#616161" d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z"/></svg>';
+const progressIcon = new LabIcon({ name: 'distlab:progress', svgstr: ICON_SVG });
+
+/** The progress store (one per lab), and the reset command with its confirmation. */
+const corePlugin: JupyterFrontEndPlugin<ProgressStore> = {
   id: PLUGIN_ID_CORE,
-  description: 'distlab course features',
+  description: 'distlab course features: learner progress kept on the server',
   autoStart: true,
+  provides: IDistlabProgress,
   activate: (app: JupyterFrontEnd) => {
+    const store = new ProgressStore();
+    void store.refresh();
+    app.commands.addCommand(COMMAND_RESET_PROGRESS, {
+      label: 'Reset distlab progress…',
+      execute: async () => {
+        const answer = await showDialog({
+          title: 'Reset your distlab progress?',
+          body: 'Every answer, hint and exercise result of every module is forgotten. This cannot be undone.',
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Reset' })]
+        });
+        if (answer.button.accept) await store.reset();
+      }
+    });
     document.body.dataset.distlab = 'ready';
-    void app;
+    return store;
   }
 };
 
-export default [corePlugin];
+function isQuestionCell(cell: Cell): boolean {
+  return cell.model.type === 'markdown' && cell.model.getMetadata(QUESTION_METADATA_KEY) !== undefined;
+}
+
+/** Attach a QuestionWidget under every markdown cell with distlab metadata, in every notebook. */
+const questionsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID_QUESTIONS,
+  description: 'Checked questions in markdown cells',
+  autoStart: true,
+  requires: [INotebookTracker, IDistlabProgress],
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker, store: ProgressStore) => {
+    const widgets = new WeakMap<Cell, QuestionWidget>();
+    const attach = (panel: NotebookPanel, cell: Cell) => {
+      const existing = widgets.get(cell);
+      if (!isQuestionCell(cell)) {
+        if (existing) {
+          existing.dispose();
+          widgets.delete(cell);
+        }
+        return;
+      }
+      let widget = existing;
+      if (widget === undefined) {
+        const runExercise = () => {
+          const cells = panel.content.widgets;
+          const next = cells.slice(cells.indexOf(cell) + 1).find((c) => c.model.type === 'code');
+          if (next) void CodeCell.execute(next as CodeCell, panel.sessionContext);
+        };
+        widget = new QuestionWidget(store, runExercise);
+        widgets.set(cell, widget);
+        (cell.layout as PanelLayout).addWidget(widget);
+        cell.model.metadataChanged.connect(() => widget?.setMetadata(cell.model.getMetadata(QUESTION_METADATA_KEY)));
+        cell.disposed.connect(() => widget?.dispose());
+      }
+      widget.setMetadata(cell.model.getMetadata(QUESTION_METADATA_KEY));
+    };
+    const scan = (panel: NotebookPanel) => {
+      for (const cell of panel.content.widgets) if (cell instanceof MarkdownCell) attach(panel, cell);
+    };
+    tracker.widgetAdded.connect((_, panel) => {
+      void panel.context.ready.then(() => {
+        scan(panel);
+        panel.content.model?.cells.changed.connect(() => requestAnimationFrame(() => scan(panel)));
+      });
+    });
+  }
+};
+
+/** Left-sidebar progress panel. */
+const progressPanelPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID_PROGRESS_PANEL,
+  description: 'Progress of every question of every module',
+  autoStart: true,
+  requires: [IDistlabProgress],
+  optional: [ILayoutRestorer],
+  activate: (app: JupyterFrontEnd, store: ProgressStore, restorer: ILayoutRestorer | null) => {
+    const panel = new ProgressPanel(
+      store,
+      (path) => void app.commands.execute('docmanager:open', { path }),
+      () => void app.commands.execute(COMMAND_RESET_PROGRESS)
+    );
+    panel.title.icon = progressIcon;
+    app.shell.add(panel, 'left', { rank: 700 });
+    restorer?.add(panel, panel.id);
+    void panel.reload();
+    app.commands.addCommand(COMMAND_SHOW_PROGRESS, {
+      label: 'Show distlab progress',
+      execute: () => app.shell.activateById(panel.id)
+    });
+  }
+};
+
+/** Renders application/vnd.distlab.check.v1+json (exercise checks) and records them. */
+const checkRendererPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID_CHECK_RENDERER,
+  description: 'Renderer for distlab exercise checks',
+  autoStart: true,
+  requires: [IRenderMimeRegistry, IDistlabProgress],
+  activate: (app: JupyterFrontEnd, registry: IRenderMimeRegistry, store: ProgressStore) => {
+    registry.addFactory(checkRendererFactory(store), 10);
+  }
+};
+
+const CHECK_CALL = /checkExercise\s*\(|\.exercise\s*\(/;
+
+/** A kernel that dies or restarts during an exercise check gets a clear message. */
+const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID_KERNEL_WATCH,
+  description: 'Explains a kernel lost during a distlab check',
+  autoStart: true,
+  requires: [INotebookTracker],
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker) => {
+    const running = new Set<Cell>();
+    NotebookActions.executionScheduled.connect((_, { cell }) => {
+      if (cell.model.type === 'code' && CHECK_CALL.test(cell.model.sharedModel.getSource())) running.add(cell);
+    });
+    NotebookActions.executed.connect((_, { cell }) => running.delete(cell));
+    tracker.widgetAdded.connect((_, panel) => {
+      panel.sessionContext.statusChanged.connect((_, status) => {
+        if (status !== 'dead' && status !== 'restarting' && status !== 'autorestarting') return;
+        const lost = [...running].filter((cell) => panel.content.widgets.includes(cell));
+        if (lost.length === 0) return;
+        lost.forEach((cell) => running.delete(cell));
+        const where = panel.content.widgets.indexOf(lost[0]) + 1;
+        Notification.error(
+          `The kernel stopped while a distlab exercise check was running (cell ${where} of ${panel.context.path}). ` +
+            'Your code is safe; nothing was recorded for this run. When the kernel is back, re-run the cells above it, then the check.',
+          { autoClose: false }
+        );
+      });
+    });
+  }
+};
+
+export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin];

@@ -1,0 +1,109 @@
+import { Widget } from '@lumino/widgets';
+import { ModuleQuestions, progressKey, ProgressStore, QuestionState } from './progress-client';
+
+const STATE_LABEL: Record<QuestionState, string> = {
+  unanswered: 'unanswered',
+  correct: 'correct',
+  incorrect: 'incorrect',
+  hinted: 'hinted',
+  revealed: 'answer shown'
+};
+const STATE_MARK: Record<QuestionState, string> = { unanswered: '○', correct: '✔', incorrect: '✘', hinted: '?', revealed: '👁' };
+
+/** Left-sidebar panel: every question of every module (found by the server), state and score. */
+export class ProgressPanel extends Widget {
+  private modules: ModuleQuestions[] = [];
+  private loadError: string | null = null;
+
+  constructor(private readonly store: ProgressStore, private readonly open: (path: string) => void, private readonly reset: () => void) {
+    super();
+    this.id = 'distlab-progress';
+    this.addClass('jp-distlab-progress');
+    this.title.caption = 'distlab progress';
+    store.changed.connect(() => this.render());
+  }
+
+  async reload(): Promise<void> {
+    try {
+      this.modules = await this.store.modules();
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = (error as Error).message;
+    }
+    await this.store.refresh();
+  }
+
+  protected override onAfterShow(): void {
+    void this.reload();
+  }
+
+  private render(): void {
+    const node = this.node;
+    node.replaceChildren();
+    const header = document.createElement('header');
+    const h2 = document.createElement('h2');
+    h2.textContent = 'Course progress';
+    const all = this.modules.flatMap((m) => m.questions);
+    const correct = all.filter((q) => this.store.stateOf(progressKey(q)) === 'correct').length;
+    const total = document.createElement('div');
+    total.className = 'jp-distlab-total';
+    total.textContent = `${correct} / ${all.length} correct`;
+    const resetButton = document.createElement('button');
+    resetButton.className = 'jp-mod-styled jp-distlab-reset';
+    resetButton.textContent = 'Reset progress…';
+    resetButton.addEventListener('click', () => this.reset());
+    header.append(h2, total, resetButton);
+    node.append(header);
+    for (const message of [this.loadError, this.store.error]) {
+      if (message) {
+        const p = document.createElement('p');
+        p.className = 'jp-distlab-panel-error';
+        p.setAttribute('role', 'alert');
+        p.textContent = message;
+        node.append(p);
+      }
+    }
+    for (const module of this.modules) {
+      const section = document.createElement('section');
+      section.className = 'jp-distlab-module';
+      section.dataset.path = module.path;
+      const h3 = document.createElement('h3');
+      const title = document.createElement('button');
+      title.className = 'jp-distlab-module-title';
+      title.textContent = module.title;
+      title.title = `Open ${module.path}`;
+      title.addEventListener('click', () => this.open(module.path));
+      const score = module.questions.filter((q) => this.store.stateOf(progressKey(q)) === 'correct').length;
+      const scoreNode = document.createElement('span');
+      scoreNode.className = 'jp-distlab-score';
+      scoreNode.textContent = `${score}/${module.questions.length}`;
+      h3.append(title, scoreNode);
+      const list = document.createElement('ul');
+      for (const q of module.questions) {
+        const state = this.store.stateOf(progressKey(q));
+        const li = document.createElement('li');
+        li.dataset.questionId = q.id;
+        li.dataset.state = state;
+        const mark = document.createElement('span');
+        mark.className = 'jp-distlab-mark';
+        mark.setAttribute('aria-hidden', 'true');
+        mark.textContent = STATE_MARK[state];
+        const label = document.createElement('span');
+        label.className = 'jp-distlab-qtitle';
+        label.textContent = q.title;
+        const stateText = document.createElement('span');
+        stateText.className = 'jp-distlab-qstate';
+        stateText.textContent = STATE_LABEL[state];
+        li.append(mark, label, stateText);
+        list.append(li);
+      }
+      section.append(h3, list);
+      node.append(section);
+    }
+    if (this.modules.length === 0 && !this.loadError) {
+      const p = document.createElement('p');
+      p.textContent = 'No questions found in the notebooks under the lab root.';
+      node.append(p);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import { Widget } from '@lumino/widgets';
+import { checkResponse, openReveal } from './answers/matching';
+import type { Question, Response } from './answers/question-types';
+import { validateQuestionMetadata } from './answers/validate-metadata';
+import { progressKey, ProgressStore, QuestionState } from './progress-client';
+
+const STATE_TEXT: Record<QuestionState, string> = {
+  unanswered: 'Not answered yet',
+  correct: 'Correct',
+  incorrect: 'Not yet right: try again',
+  hinted: 'Hint taken',
+  revealed: 'Answer shown'
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/**
+ * The interactive part of a question cell, below its rendered markdown: inputs, an
+ * always-visible Check button, hints, give-up, and feedback in an aria-live region.
+ * Plain DOM, no JavaScript from the notebook: it works on untrusted notebooks.
+ */
+export class QuestionWidget extends Widget {
+  private question: Question | null = null;
+  private readonly feedbackNode = el('div', { className: 'jp-distlab-feedback' });
+  private readonly stateNode = el('span', { className: 'jp-distlab-state' });
+  private readonly hintsNode = el('ol', { className: 'jp-distlab-hints' });
+  private readonly revealNode = el('div', { className: 'jp-distlab-reveal' });
+  private hintButton: HTMLButtonElement | null = null;
+  private hintsShown = 0;
+  private readResponse: () => Response = () => '';
+
+  constructor(private readonly store: ProgressStore, private readonly runExercise: () => void) {
+    super();
+    this.addClass('jp-distlab-question');
+    this.feedbackNode.setAttribute('role', 'status');
+    this.feedbackNode.setAttribute('aria-live', 'polite');
+    store.changed.connect(this.showState, this);
+  }
+
+  override dispose(): void {
+    this.store.changed.disconnect(this.showState, this);
+    super.dispose();
+  }
+
+  /** (Re)build from the cell's metadata.distlab; malformed metadata shows an author error here only. */
+  setMetadata(meta: unknown): void {
+    const errors = validateQuestionMetadata(meta);
+    this.node.replaceChildren();
+    this.hintsShown = 0;
+    this.hintsNode.replaceChildren();
+    this.revealNode.replaceChildren();
+    this.feedbackNode.replaceChildren();
+    if (errors.length > 0) {
+      this.question = null;
+      this.node.dataset.state = 'error';
+      this.node.append(
+        el('div', { className: 'jp-distlab-author-error', role: 'alert' } as Partial<HTMLDivElement>,
+          el('strong', {}, 'distlab question metadata is invalid (for the notebook author): '),
+          el('ul', {}, ...errors.map((e) => el('li', {}, e))),
+          el('span', {}, 'Fix the answer key and run npm run quiz. The rest of the notebook is unaffected.'))
+      );
+      return;
+    }
+    const q = (meta as { question: Question }).question;
+    this.question = q;
+    this.node.dataset.questionId = q.id;
+    const form = el('form', { className: 'jp-distlab-form' });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.check();
+    });
+    form.append(this.buildInputs(q));
+    const actions = el('div', { className: 'jp-distlab-actions' });
+    const checkButton = el('button', { type: 'submit', className: 'jp-distlab-check jp-mod-styled jp-mod-accept', textContent: q.kind === 'code' ? 'Run check' : 'Check' });
+    checkButton.setAttribute('aria-label', `Check answer: ${q.title}`);
+    actions.append(checkButton);
+    const hints = q.hints ?? [];
+    if (hints.length > 0) {
+      this.hintButton = el('button', { type: 'button', className: 'jp-distlab-hint jp-mod-styled' });
+      this.hintButton.addEventListener('click', () => this.showHint());
+      actions.append(this.hintButton);
+    }
+    const giveUp = el('button', { type: 'button', className: 'jp-distlab-giveup jp-mod-styled', textContent: 'Show answer' });
+    giveUp.addEventListener('click', () => this.giveUp());
+    actions.append(giveUp, this.stateNode);
+    form.append(actions);
+    this.node.append(form, this.feedbackNode, this.hintsNode, this.revealNode);
+    this.updateHintButton();
+    this.showState();
+  }
+
+  private buildInputs(q: Question): HTMLElement {
+    const box = el('div', { className: 'jp-distlab-inputs' });
+    const name = `distlab-${q.id}-${Math.floor(performance.now() * 1000)}`;
+    switch (q.kind) {
+      case 'single':
+      case 'multiple': {
+        const fieldset = el('fieldset', {}, el('legend', { className: 'jp-distlab-sr' }, q.title));
+        for (const option of q.options) {
+          const input = el('input', { type: q.kind === 'single' ? 'radio' : 'checkbox', name, value: option.id });
+          fieldset.append(el('label', { className: 'jp-distlab-option' }, input, el('span', {}, `${option.id}. ${option.label}`)));
+        }
+        box.append(fieldset);
+        this.readResponse = () => {
+          const chosen = Array.from(fieldset.querySelectorAll('input')).filter((i) => i.checked).map((i) => i.value);
+          return q.kind === 'single' ? chosen[0] ?? '' : chosen;
+        };
+        break;
+      }
+      case 'numeric':
+      case 'text': {
+        const input = el('input', { type: 'text', className: 'jp-distlab-answer jp-mod-styled', autocomplete: 'off', spellcheck: false });
+        input.setAttribute('aria-label', `Your answer: ${q.title}`);
+        input.placeholder = q.kind === 'numeric' ? (q.unit ? `a number, e.g. 12 ${q.unit}` : 'a number') : 'your answer';
+        box.append(input);
+        this.readResponse = () => input.value;
+        break;
+      }
+      case 'classification': {
+        const table = el('div', { className: 'jp-distlab-classify' });
+        const selects: Record<string, HTMLSelectElement> = {};
+        for (const item of q.items) {
+          const select = el('select', { className: 'jp-mod-styled' });
+          select.setAttribute('aria-label', `Category of ${item.label}`);
+          select.append(el('option', { value: '', textContent: 'choose…' }), ...q.categories.map((c) => el('option', { value: c.id, textContent: c.label })));
+          selects[item.id] = select;
+          table.append(el('label', { className: 'jp-distlab-item' }, el('span', {}, item.label), select));
+        }
+        box.append(table);
+        this.readResponse = () => Object.fromEntries(Object.entries(selects).map(([id, s]) => [id, s.value]));
+        break;
+      }
+      case 'code':
+        box.append(el('p', { className: 'jp-distlab-code-note' }, `Write your function in the code cell below and run it (or press Run check): distlab's check of “${q.exercise}” is recorded here.`));
+        break;
+    }
+    return box;
+  }
+
+  private say(kind: 'correct' | 'incorrect' | 'info', ...lines: string[]): void {
+    this.feedbackNode.dataset.kind = kind;
+    this.feedbackNode.replaceChildren(...lines.map((line) => el('p', {}, line)));
+  }
+
+  check(): void {
+    const q = this.question;
+    if (q === null) return;
+    if (q.kind === 'code') {
+      this.say('info', 'Running the exercise cell below…');
+      this.runExercise();
+      return;
+    }
+    const response = this.readResponse();
+    const empty = response === '' || (Array.isArray(response) && response.length === 0) || (typeof response === 'object' && !Array.isArray(response) && Object.values(response).some((v) => v === ''));
+    if (empty) {
+      this.say('info', q.kind === 'classification' ? 'Choose a category for every item first.' : 'Give an answer first.');
+      return;
+    }
+    const outcome = checkResponse(q, response);
+    if (outcome.unreadable) {
+      this.say('info', `Could not read that: ${outcome.unreadable}.`);
+      return;
+    }
+    if (outcome.correct) {
+      const reveal = openReveal(q);
+      this.say('correct', 'Correct!', ...(reveal?.explanation ? [reveal.explanation] : []));
+    } else {
+      const lines = ['Not quite.', ...outcome.feedback];
+      if (outcome.misplaced && outcome.misplaced.length > 0 && q.kind === 'classification') {
+        lines.push(`${outcome.misplaced.length} of ${q.items.length} items are in the wrong category.`);
+      }
+      if ((q.hints ?? []).length > this.hintsShown) lines.push('A hint may help: press Hint.');
+      this.say('incorrect', ...lines);
+    }
+    void this.store.send([{ id: q.id, type: 'attempt', correct: outcome.correct }]);
+  }
+
+  private showHint(): void {
+    const q = this.question;
+    const hints = q?.hints ?? [];
+    if (q === null || this.hintsShown >= hints.length) return;
+    this.hintsNode.append(el('li', {}, hints[this.hintsShown]));
+    this.hintsShown += 1;
+    this.updateHintButton();
+    void this.store.send([{ id: progressKey(q), type: 'hint', hint: this.hintsShown }]);
+  }
+
+  private updateHintButton(): void {
+    if (this.hintButton === null || this.question === null) return;
+    const left = (this.question.hints ?? []).length - this.hintsShown;
+    this.hintButton.textContent = left > 0 ? `Hint (${left} left)` : 'No more hints';
+    this.hintButton.disabled = left === 0;
+  }
+
+  private giveUp(): void {
+    const q = this.question;
+    if (q === null) return;
+    const reveal = openReveal(q);
+    this.revealNode.replaceChildren(
+      ...(reveal?.answer ? [el('p', {}, el('strong', {}, 'Answer: '), reveal.answer)] : []),
+      ...(reveal?.explanation ? [el('p', {}, reveal.explanation)] : [])
+    );
+    void this.store.send([{ id: progressKey(q), type: 'giveup' }]);
+  }
+
+  private showState(): void {
+    if (this.question === null) return;
+    const state = this.store.stateOf(progressKey(this.question));
+    this.node.dataset.state = state;
+    this.stateNode.textContent = STATE_TEXT[state];
+  }
+}
+
