@@ -9,3 +9,5 @@ export * from './pacelc/replication';
 export * from './generals/two-generals';
 export * from './byzantine/oral-messages';
 export * from './idempotency/idempotency';
+export * from './kube/cluster';
+export * from './kube/experiments';
