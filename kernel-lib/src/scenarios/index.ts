@@ -11,3 +11,5 @@ export * from './byzantine/oral-messages';
 export * from './idempotency/idempotency';
 export * from './kube/cluster';
 export * from './kube/experiments';
+export * from './mistakes/mistakes';
+export * from './didyouknow/did-you-know';
