@@ -4,7 +4,7 @@ import { checkInteger, checkNumber, checkOneOf, checkProbability, rejectUnknownK
 import type { XyPoint } from '../../figures/experiment-charts';
 
 export interface RetryStormOptions {
-  /** 'immediate': retry as soon as a request times out; 'backoff': exponential backoff with jitter. Default 'immediate'. */
+  /** 'immediate': retry as soon as a request times out (up to 6 times); 'backoff': exponential backoff with full jitter, at most 2 retries, and a server that drops requests past their deadline. Default 'immediate'. */
   policy?: 'immediate' | 'backoff';
   /** Clients. Default 50. */
   clients?: number;
@@ -55,9 +55,11 @@ export function retryStormExperiment(options: RetryStormOptions = {}): { seed: n
       if (!ctx.state.busy) { ctx.state.busy = true; ctx.setTimer('done', serviceMs); }
     },
     onTimer(ctx) {
+      // With the fix the server also sheds requests whose client has already given up.
+      if (policy === 'backoff') while (ctx.state.queue.length > 1 && ctx.timeMs > ctx.state.queue[0].body.deadlineMs) ctx.state.queue.shift();
       const m = ctx.state.queue.shift();
       // A reply to a request whose client already gave up is wasted work.
-      if (m) ctx.send(m.from, 'ok', m.body);
+      if (m) ctx.send(m.from, 'ok', m.body.id);
       if (ctx.state.queue.length) ctx.setTimer('done', serviceMs);
       else ctx.state.busy = false;
     }
@@ -76,9 +78,10 @@ export function retryStormExperiment(options: RetryStormOptions = {}): { seed: n
         const p = st.pending.get(id);
         if (!p) return;
         p.attempt++;
-        if (p.attempt > 6) { st.pending.delete(id); return; }
+        // Immediate retries go on up to 6 times; the backoff policy also has a retry budget of 2.
+        if (p.attempt > (policy === 'immediate' ? 6 : 2)) { st.pending.delete(id); return; }
         if (policy === 'immediate') send(ctx, id);
-        else ctx.setTimer('retry', Math.min(2000, 50 * 2 ** p.attempt) * ctx.random(), id);
+        else ctx.setTimer('retry', Math.min(2000, 100 * 2 ** p.attempt) * ctx.random(), id);
       } else if (name === 'retry') {
         if (st.pending.has(id)) send(ctx, id);
       }
@@ -92,7 +95,7 @@ export function retryStormExperiment(options: RetryStormOptions = {}): { seed: n
     }
   });
   function send(ctx: any, id: number) {
-    ctx.send('server', 'req', id);
+    ctx.send('server', 'req', { id, deadlineMs: ctx.timeMs + timeoutMs });
     ctx.state.pending.get(id).timer = ctx.setTimer('timeout', timeoutMs, id);
   }
   sim.pause('server', { atMs: stallAtMs, durationMs: stallMs });
