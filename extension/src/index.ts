@@ -79,9 +79,12 @@ const questionsPlugin: JupyterFrontEndPlugin<void> = {
           const next = cells.slice(cells.indexOf(cell) + 1).find((c) => c.model.type === 'code');
           if (next) void CodeCell.execute(next as CodeCell, panel.sessionContext);
         };
-        widget = new QuestionWidget(store, runExercise);
+        const created = (widget = new QuestionWidget(store, runExercise));
         widgets.set(cell, widget);
-        (cell.layout as PanelLayout).addWidget(widget);
+        // A windowed notebook builds a cell's DOM lazily: attach once it exists, after its input.
+        void cell.ready.then(() => {
+          if (!created.isDisposed && !cell.isDisposed) (cell.layout as PanelLayout).addWidget(created);
+        });
         cell.model.metadataChanged.connect(() => widget?.setMetadata(cell.model.getMetadata(QUESTION_METADATA_KEY)));
         cell.disposed.connect(() => widget?.dispose());
       }

@@ -74,6 +74,14 @@ export class QuestionWidget extends Widget {
       event.preventDefault();
       this.check();
     });
+    // Keys typed here are the learner's answer, not notebook shortcuts; Enter checks from any input.
+    form.addEventListener('keydown', (event) => {
+      event.stopPropagation();
+      if (event.key === 'Enter' && (event.target as HTMLElement).tagName !== 'BUTTON') {
+        event.preventDefault();
+        this.check();
+      }
+    });
     form.append(this.buildInputs(q));
     const actions = el('div', { className: 'jp-distlab-actions' });
     const checkButton = el('button', { type: 'submit', className: 'jp-distlab-check jp-mod-styled jp-mod-accept', textContent: q.kind === 'code' ? 'Run check' : 'Check' });
