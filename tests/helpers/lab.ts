@@ -121,8 +121,18 @@ export async function openNotebook(page: Page, lab: Lab, path: string): Promise<
   await waitForKernelIdle(page);
 }
 
+/**
+ * Wait until the notebook's kernel is started, connected and idle. The toolbar's execution
+ * indicator says idle before a kernel exists, so read the status bar too: running cells
+ * before the kernel is connected makes JupyterLab ask which kernel to start.
+ */
 export async function waitForKernelIdle(page: Page, timeoutMs = 120_000): Promise<void> {
   await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first().waitFor({ timeout: timeoutMs });
+  await page.waitForFunction(
+    () => /TypeScript \| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent ?? ''),
+    undefined,
+    { timeout: timeoutMs, polling: 250 }
+  );
 }
 
 /**
