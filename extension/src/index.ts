@@ -11,6 +11,7 @@ import { checkRendererFactory } from './check-renderer';
 import { ProgressStore } from './progress-client';
 import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
+import { reportExportPlugin } from './report-export-menu';
 
 /** Plugin and command ids are constants so settings and tests can name them. */
 export const PLUGIN_ID_CORE = '@distlab/jupyterlab:core';
@@ -168,4 +169,4 @@ const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin];
+export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin];
