@@ -1,0 +1,34 @@
+// `npm run bench [-- --quick]`: the engine against SimPy, and the report export of the module
+// 5.1 notebook against plain nbconvert. Progress goes to stderr; the LAST line of stdout is one
+// JSON object with every figure.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, VENV_PYTHON, ensureChromium, jupyterEnv, runMain, setup } from './setup.mjs';
+
+const MODULE_NOTEBOOK = join(ROOT, 'notebooks', '5.1-what-makes-systems-distributed.ipynb');
+
+/** Run a benchmark that prints progress then a JSON last line; returns the parsed JSON. */
+function runPart(name, command, args) {
+  const result = spawnSync(command, args, { cwd: ROOT, env: jupyterEnv({ DISTLAB_PYTHON: VENV_PYTHON }), encoding: 'utf8', maxBuffer: 64 << 20 });
+  const lines = (result.stdout ?? '').trim().split('\n');
+  for (const line of lines.slice(0, -1)) process.stderr.write(`${line}\n`);
+  if (result.status !== 0) return { error: `${name} failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' ')}` };
+  try {
+    return JSON.parse(lines.at(-1));
+  } catch {
+    return { error: `${name} printed no JSON last line` };
+  }
+}
+
+runMain(() => {
+  setup();
+  ensureChromium();
+  const quick = process.argv.includes('--quick');
+  const engine = runPart('engine', process.execPath, [join(ROOT, 'kernel-lib', 'bench', 'run.mjs'), ...(quick ? ['--quick'] : [])]);
+  const report = existsSync(MODULE_NOTEBOOK)
+    ? runPart('report', VENV_PYTHON, [join(ROOT, 'scripts', 'bench_report.py'), MODULE_NOTEBOOK])
+    : { error: `missing ${MODULE_NOTEBOOK}` };
+  process.stdout.write(`${JSON.stringify({ engine, report })}\n`);
+  return engine.error || report.error ? 1 : 0;
+});
