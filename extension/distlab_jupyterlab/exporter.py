@@ -80,6 +80,28 @@ def module_title(nb: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:
     return module, title or fallback
 
 
+def _copy_for_marks(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Copy what the exporter changes (cell metadata, output data), share the rest.
+
+    A deep copy of a notebook full of SVG figures costs more than the export itself.
+    """
+    def copy_output(output: Any) -> Any:
+        fresh = copy.copy(output)
+        if "data" in output:
+            fresh["data"] = copy.copy(output["data"])
+        return fresh
+
+    fresh_nb = copy.copy(nb)
+    fresh_nb.cells = []
+    for cell in nb.cells:
+        fresh = copy.copy(cell)
+        fresh["metadata"] = copy.copy(cell.get("metadata", {}))
+        if "outputs" in cell:
+            fresh["outputs"] = [copy_output(o) for o in cell["outputs"]]
+        fresh_nb.cells.append(fresh)
+    return fresh_nb
+
+
 class DistlabReportExporter(HTMLExporter):
     """Self-contained HTML report of a notebook, with the learner's answers and scores."""
 
@@ -95,7 +117,7 @@ class DistlabReportExporter(HTMLExporter):
         super().__init__(**kw)
 
     def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any):
-        nb = copy.deepcopy(nb)
+        nb = _copy_for_marks(nb)
         for cell in nb.cells:
             for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
                 svg = output.get("data", {}).get("image/svg+xml")
