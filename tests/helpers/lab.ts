@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,12 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const homeDir = options.homeDir ?? mkdtempSync(join(tmpdir(), 'distlab-jupyter-'));
   const rootDir = options.rootDir ?? copyNotebooksToScratch();
   for (const sub of ['config', 'data', 'runtime', 'settings', 'workspaces']) mkdirSync(join(homeDir, sub), { recursive: true });
+  // Render every cell: a windowed notebook keeps only cells near the viewport in the page,
+  // and tests read prompts and outputs of all of them.
+  const trackerSettings = join(homeDir, 'settings', '@jupyterlab', 'notebook-extension');
+  mkdirSync(trackerSettings, { recursive: true });
+  const trackerFile = join(trackerSettings, 'tracker.jupyterlab-settings');
+  if (!existsSync(trackerFile)) writeFileSync(trackerFile, JSON.stringify({ windowingMode: 'none' }));
   const env = {
     ...process.env,
     PATH: `${VENV_BIN}:${process.env.PATH}`,
