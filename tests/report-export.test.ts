@@ -92,3 +92,27 @@ describe('report options and bad input', () => {
     expect((failed.match(/<svg[\s>]/g) ?? []).length).toBe(2);
   });
 });
+
+describe('report with the learner answer states', () => {
+  it('shows each question with its state and a score summary', () => {
+    const work = mkdtempSync(join(tmpdir(), 'distlab-report-progress-'));
+    const progressFile = join(work, 'progress.json');
+    // Events as the lab records them: one question right on the second try, one hinted.
+    const events = [
+      { id: 'start-rtt-vs-memory', type: 'attempt', correct: false },
+      { id: 'start-rtt-vs-memory', type: 'attempt', correct: true },
+      { id: 'start-slowest-operation', type: 'hint', hint: 1 }
+    ];
+    execFileSync(join(ROOT, '.venv', 'bin', 'python'), ['-c',
+      'import json, sys; from distlab_jupyterlab.progress import apply_events; apply_events(json.loads(sys.argv[1]), sys.argv[2])',
+      JSON.stringify(events), progressFile]);
+    const out = join(work, 'out');
+    const result = report(['notebooks/00-start-here.ipynb', '--no-execute', '--no-pdf', '--progress', progressFile, '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const html = readFileSync(join(out, '00-start-here.html'), 'utf8');
+    expect(/1 \/ 2 questions correct/.test(html), 'score summary').toBe(true);
+    expect(/Answer state: <strong>correct<\/strong> after 2 attempts/.test(html), 'state under the numeric question').toBe(true);
+    expect(/Answer state: <strong>hinted<\/strong>/.test(html), 'state under the hinted question').toBe(true);
+    expect(/<tr class="distlab-state-correct"><td>Same-DC round trip vs main memory reference<\/td><td>correct<\/td><td>2<\/td>/.test(html)).toBe(true);
+  });
+});

@@ -23,7 +23,8 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters import Exporter
 from traitlets import Bool, Unicode
 
-from . import report_questions
+from .progress import load_progress
+from .questions import question_rows, score
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
 
@@ -127,7 +128,7 @@ class DistlabReportExporter(HTMLExporter):
         name = resources.get("metadata", {}).get("name") or "notebook"
         module, title = module_title(nb, name)
         failed = failing_cells(nb)
-        questions = report_questions.question_states(nb, self.progress_file or None)
+        questions = question_rows(nb, load_progress(self.progress_file or None))
         resources["distlab"] = {
             "module": module,
             "title": title,
@@ -136,7 +137,7 @@ class DistlabReportExporter(HTMLExporter):
             "seeds": experiment_seeds(nb),
             "failed_cells": failed,
             "questions": questions,
-            "score": report_questions.score(questions),
+            "score": score(questions),
             "hide_code": self.hide_code,
         }
         # Per-cell marks the template reads (on this copy only; the notebook is untouched).
