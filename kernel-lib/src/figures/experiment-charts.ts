@@ -174,7 +174,8 @@ export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): F
   const spec = {
     title: { text: title, ...(options.subtitle ? { subtitle: checkString('subtitle', options.subtitle) } : {}) },
     width: widthPx,
-    height: { step: barHeightPx * (grouped ? Math.max(1, categories.length) : 1) + 4 },
+    // With yOffset, the step sizes each bar of a group, not the group.
+    height: { step: barHeightPx + 4 },
     data: { values: rows },
     encoding: { ...encodingBase, ...(grouped ? { yOffset: { field: 'category', sort: categories } } : {}) },
     layer: [

@@ -46,8 +46,9 @@ export function clockDriftExperiment(options: ClockDriftOptions = {}): ClockOffs
   const endMs = hours * 3_600_000;
   const sampleMs = Math.max(60_000, endMs / 300);
   const samples: ClockOffsetSample[] = [];
-  // Sampling from true time (sim.at) so every node is read at the same instants.
-  for (let t = 0; t <= endMs; t += sampleMs) {
+  // Sampling from true time (sim.at) so every node is read at the same instants; the run
+  // stops just before `endMs` so a sync falling exactly there is not drawn as a last step.
+  for (let t = 0; t < endMs; t += sampleMs) {
     sim.at(t, (s) => {
       for (const name of names) samples.push({ node: name, timeMs: t, offsetMs: Number((s.clockOf(name).readMs(t) - t).toFixed(4)) });
     });
