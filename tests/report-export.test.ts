@@ -43,6 +43,8 @@ describe('reports of every notebook (HTML and PDF)', () => {
       expect(html.includes('Test Learner'), 'learner name on the title page').toBe(true);
       expect(/<nav[^>]*class="distlab-toc"[^>]*>[\s\S]*?<li class="distlab-toc-h[123]"><a href="#/.test(html), 'table of contents with links').toBe(true);
       expect(/<details[^>]*class="distlab-code"[^>]*open/.test(html), 'foldable code, open by default').toBe(true);
+      const showsSeeds = executed.cells.some((cell) => (cell.outputs ?? []).some((o) => /\bseeds? \d/.test(JSON.stringify(o.text ?? o.data?.['text/plain'] ?? ''))));
+      if (showsSeeds) expect(/<table class="distlab-seeds">[\s\S]*?<td>\d+<\/td><td>\d+(\.\.\d+)?<\/td>/.test(html), 'seeds on the title page').toBe(true);
       const pdf = join(out, `${stem}.pdf`);
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       expect(pdfPages(pdf)).toBeGreaterThan(1);

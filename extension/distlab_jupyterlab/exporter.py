@@ -56,14 +56,35 @@ def failing_cells(nb: nbformat.NotebookNode) -> list[int]:
     return failed
 
 
+_SEED_RE = re.compile(r"\bseeds? (\d+(?:\s*\.\.\s*\d+)?)")
+_MD_HEADING_RE = re.compile(r"^#{1,3}\s+(.+)$", re.MULTILINE)
+
+
 def experiment_seeds(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """Seeds that outputs declare in their `distlab` metadata, in notebook order."""
-    seeds = []
+    """The seed of each experiment, in notebook order, under the heading of its section.
+
+    An output may declare it in `metadata.distlab.seed`; otherwise it is read from what the
+    output shows (every experiment prints or titles its seed: "seed 7", "seeds 1..1000").
+    """
+    seeds: list[dict[str, Any]] = []
+    section = ""
     for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+        if cell.cell_type == "markdown":
+            headings = _MD_HEADING_RE.findall(_text(cell.source))
+            section = headings[-1].strip() if headings else section
+            continue
+        if cell.cell_type != "code":
+            continue
+        found: list[str] = []
+        for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get("distlab", {})
             if isinstance(meta, dict) and "seed" in meta:
-                seeds.append({"cell": index, "seed": meta["seed"], "title": meta.get("title", "")})
+                found.append(str(meta["seed"]))
+                continue
+            text = _text(output.get("text", "")) + _text(output.get("data", {}).get("text/plain", ""))
+            found.extend(re.sub(r"\s+", "", m) for m in _SEED_RE.findall(text))
+        for seed in dict.fromkeys(found):
+            seeds.append({"cell": index, "seed": seed, "title": section})
     return seeds
 
 
