@@ -48,6 +48,11 @@ describe('reports of every notebook (HTML and PDF)', () => {
       const pdf = join(out, `${stem}.pdf`);
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       expect(pdfPages(pdf)).toBeGreaterThan(1);
+      if (name === '00-start-here.ipynb') {
+        // Figures stay vector: their labels are text in the PDF, not pixels.
+        const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+        expect(text).toContain('×200,000,000');
+      }
       mkdirSync(ARTIFACTS, { recursive: true });
       // First page after the title page, as a PNG to look at.
       execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-r', '60', '-png', '-singlefile', pdf, join(ARTIFACTS, `report-${stem}-page2`)]);
