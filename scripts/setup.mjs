@@ -183,16 +183,30 @@ function ensureLabSettings() {
   writeFileSync(file, wanted);
 }
 
-/** Debian's chromium for browser tests; never a browser downloaded by a test tool. */
+/** Debian packages the browser tests and PDF reports use, by the command each provides. */
+const DEBIAN_TOOLS = [
+  { command: CHROMIUM, pkg: 'chromium' },
+  { command: '/usr/bin/pdftoppm', pkg: 'poppler-utils' }
+];
+
+/** Debian's chromium (never a browser downloaded by a test tool) and poppler's PDF tools. */
 export function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  if (process.env.DISTLAB_CHROMIUM) throw new SetupError(`DISTLAB_CHROMIUM=${CHROMIUM} does not exist`);
-  log('installing Debian chromium for browser tests (apt-get)…');
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const apt = (args) => run('apt-get', sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'poppler-utils', 'fonts-dejavu-core']);
-  if (!existsSync(CHROMIUM)) throw new SetupError(`apt-get installed chromium but ${CHROMIUM} is missing`);
+  const missing = DEBIAN_TOOLS.filter((tool) => !existsSync(tool.command));
+  if (missing.length === 0) return;
+  if (process.env.DISTLAB_CHROMIUM && !existsSync(CHROMIUM)) throw new SetupError(`DISTLAB_CHROMIUM=${CHROMIUM} does not exist`);
+  const pkgs = missing.map((tool) => tool.pkg);
+  log(`installing Debian packages for browser tests and PDF reports: ${pkgs.join(', ')} (apt-get)…`);
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  const apt = (args) => run('apt-get', sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  try {
+    apt(['update', '-qq']);
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs, 'fonts-dejavu-core']);
+  } catch (error) {
+    throw new SetupError(`could not install ${pkgs.join(', ')} with apt-get (needs root or sudo). Install them yourself: sudo apt install ${pkgs.join(' ')}\n${error.message}`);
+  }
+  for (const tool of missing) {
+    if (!existsSync(tool.command)) throw new SetupError(`apt-get installed ${tool.pkg} but ${tool.command} is missing`);
+  }
 }
 
 /**
