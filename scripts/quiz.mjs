@@ -57,6 +57,7 @@ export async function applyAnswerKey(keyPath, notebookPath) {
   if (resolve(keyPath).startsWith(join(ROOT, 'notebooks') + '/')) throw new Error(`answer keys must stay outside notebooks/: ${keyPath}`);
   const nb = JSON.parse(readFileSync(nbPath, 'utf8'));
   const seen = new Set();
+  const built = {};
   for (const cell of nb.cells) {
     const id = questionIdOf(cell);
     if (id === null) continue;
@@ -66,12 +67,15 @@ export async function applyAnswerKey(keyPath, notebookPath) {
     if (entry === undefined) throw new Error(`${basename(nbPath)}: cell for question ${id} has no entry in ${relative(ROOT, keyPath)}`);
     const oldSalt = cell.metadata?.distlab?.question?.salt;
     const salt = typeof oldSalt === 'string' && /^[0-9a-f]{32}$/.test(oldSalt) ? oldSalt : randomBytes(16).toString('hex');
-    cell.metadata = { ...(cell.metadata ?? {}), distlab: { version: 1, question: answers.buildQuestion(id, entry, salt) } };
+    built[id] = answers.buildQuestion(id, entry, salt);
+    cell.metadata = { ...(cell.metadata ?? {}), distlab: { version: 1, question: built[id] } };
   }
   const missing = Object.keys(key.questions ?? {}).filter((id) => !seen.has(id));
   if (missing.length > 0) {
     throw new Error(`${basename(nbPath)}: no cell for question(s) ${missing.join(', ')} (add metadata.distlab.question.id or <!-- question: id --> to the markdown cell)`);
   }
+  const problems = answers.answerKeyProblems(key, built);
+  if (problems.length > 0) throw new Error(problems.join('; '));
   writeFileSync(nbPath, formatNotebook(nb));
   return { notebook: nbPath, questions: [...seen] };
 }

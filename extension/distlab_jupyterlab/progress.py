@@ -11,6 +11,10 @@ Public API (used by the lab's REST handler and by the report):
   ``state`` (one of STATES), ``attempts``, ``hints``, ``correct``, ``revealed``, ``updated``.
 - ``apply_events(events, path=None) -> dict[str, dict]``: merge events, return all records.
 - ``reset_progress(path=None)``: forget everything (an explicit learner action).
+
+Free responses (kind ``response``) are stored in the record as ``response``: the text, or a
+table's rows (a list of {column id: text}); their state is ``answered`` or ``unanswered``.
+A checklist's hand-ticked items are kept as ``ticked`` (a list of item ids).
 """
 from __future__ import annotations
 
@@ -23,8 +27,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-STATES = ("unanswered", "correct", "incorrect", "hinted", "revealed")
-EVENT_TYPES = ("attempt", "hint", "giveup", "exercise")
+STATES = ("unanswered", "correct", "incorrect", "hinted", "revealed", "answered")
+EVENT_TYPES = ("attempt", "hint", "giveup", "exercise", "response", "tick")
+# Text of one response (every cell of a table), in UTF-8 bytes; the lab says the same limit.
+MAX_RESPONSE_BYTES = 20_000
+MAX_RESPONSE_ROWS = 100
+MAX_RESPONSE_COLUMNS = 12
 FILE_VERSION = 1
 
 _lock = threading.Lock()
@@ -74,7 +82,39 @@ def _write(path: Path, questions: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def response_text(value: Any) -> list[str]:
+    """Every text a stored response holds (one for a text area, each cell for a table)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [cell for row in value if isinstance(row, dict) for cell in row.values() if isinstance(cell, str)]
+    return []
+
+
+def _has_response(record: dict[str, Any]) -> bool:
+    return any(text.strip() for text in response_text(record.get("response")))
+
+
+def _check_response(value: Any) -> Any:
+    if isinstance(value, list):
+        if len(value) > MAX_RESPONSE_ROWS:
+            raise ValueError(f"response too long: {len(value)} rows (limit {MAX_RESPONSE_ROWS})")
+        for row in value:
+            if not isinstance(row, dict) or len(row) > MAX_RESPONSE_COLUMNS or not all(
+                    isinstance(k, str) and len(k) <= 80 and isinstance(v, str) for k, v in row.items()):
+                raise ValueError("invalid response: a table row must map column ids to text")
+    elif not isinstance(value, str):
+        raise ValueError("invalid response: expected text or a list of table rows")
+    size = sum(len(text.encode("utf-8")) for text in response_text(value))
+    if size > MAX_RESPONSE_BYTES:
+        raise ValueError(f"response too long: {size} bytes (limit {MAX_RESPONSE_BYTES} bytes, about 20 kB); shorten it to save")
+    return value
+
+
 def state_of(record: dict[str, Any]) -> str:
+    if "response" in record or "ticked" in record:
+        # Not graded: a response is answered or not (a checklist, once anything is ticked by hand).
+        return "answered" if _has_response(record) or record.get("ticked") else "unanswered"
     if record.get("correct"):
         return "correct"
     if record.get("revealed"):
@@ -95,6 +135,10 @@ def _check_event(event: Any) -> dict[str, Any]:
     kind = event.get("type")
     if kind not in EVENT_TYPES:
         raise ValueError(f"invalid event type: {kind!r} (expected one of {', '.join(EVENT_TYPES)})")
+    if kind == "response":
+        _check_response(event.get("response"))
+    if kind == "tick" and (not isinstance(event.get("item"), str) or not event["item"] or len(event["item"]) > 80):
+        raise ValueError(f"invalid tick: item {event.get('item')!r} (expected a checklist item id)")
     return event
 
 
@@ -116,6 +160,11 @@ def apply_events(events: Iterable[Any], path: str | os.PathLike[str] | None = No
                 record["hints"] = max(record.get("hints", 0), int(event.get("hint", 1)))
             elif kind == "giveup":
                 record["revealed"] = True
+            elif kind == "response":
+                record["response"] = event["response"]
+            elif kind == "tick":
+                ticked = [t for t in record.get("ticked", []) if t != event["item"]]
+                record["ticked"] = ticked + [event["item"]] if event.get("ticked", True) else ticked
             elif kind == "exercise":
                 # The same check output re-rendered (a reload) is one attempt, not two.
                 result = str(event.get("result", ""))

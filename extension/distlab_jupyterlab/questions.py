@@ -6,7 +6,9 @@ Public API (for the lab's question list and for the report):
   question cell, in notebook order; ``nb`` is an nbformat node or a plain dict.
 - ``question_rows(nb, progress) -> list[dict]``: the same with the learner's ``state``,
   ``attempts`` and ``hints`` (progress from ``progress.load_progress()``).
-- ``score(rows) -> {"correct", "total"}``.
+  A ``response`` row also carries the learner's ``response`` (text, or table rows) and its
+  ``columns``; a ``checklist`` row carries ``items`` with ``ticked``/``auto``/``manual``.
+- ``score(rows) -> {"correct", "total"}``: graded questions only (not responses, checklists).
 - ``scan_notebooks(root) -> list[dict]``: every notebook under ``root`` with its questions.
 """
 from __future__ import annotations
@@ -16,9 +18,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .progress import STATES
+from .progress import STATES, response_text
 
 METADATA_KEY = "distlab"
+UNGRADED_KINDS = ("response", "checklist")
 
 
 def progress_key(question: dict[str, Any]) -> str:
@@ -40,6 +43,11 @@ def questions_in(nb: Any) -> list[dict[str, Any]]:
         entry = {"id": question["id"], "kind": question.get("kind", ""), "title": question.get("title") or question["id"], "cell": index}
         if isinstance(question.get("exercise"), str):
             entry["exercise"] = question["exercise"]
+        if entry["kind"] == "response" and isinstance(question.get("columns"), list):
+            entry["columns"] = [{"id": c["id"], "label": c.get("label", c["id"])} for c in question["columns"] if isinstance(c, dict) and isinstance(c.get("id"), str)]
+        if entry["kind"] == "checklist" and isinstance(question.get("items"), list):
+            entry["items"] = [{"id": i["id"], "label": i.get("label", i["id"]), "questions": [q for q in i.get("questions", []) if isinstance(q, str)]}
+                              for i in question["items"] if isinstance(i, dict) and isinstance(i.get("id"), str)]
         found.append(entry)
     return found
 
@@ -50,13 +58,33 @@ def question_rows(nb: Any, progress: dict[str, Any]) -> list[dict[str, Any]]:
         record = progress.get(progress_key(question), {}) if isinstance(progress, dict) else {}
         record = record if isinstance(record, dict) else {}
         state = record.get("state", "unanswered")
-        rows.append({**question, "state": state if state in STATES else "unanswered",
-                     "attempts": int(record.get("attempts", 0)), "hints": int(record.get("hints", 0))})
+        row = {**question, "state": state if state in STATES else "unanswered",
+               "attempts": int(record.get("attempts", 0)), "hints": int(record.get("hints", 0))}
+        if question["kind"] == "response":
+            row["response"] = record.get("response") if response_text(record.get("response")) else None
+        if question["kind"] == "checklist":
+            row["manual"] = [t for t in record.get("ticked", []) if isinstance(t, str)]
+        rows.append(row)
+    # Checklist items tick from the states of the questions they name (same notebook).
+    states = {r["id"]: r["state"] for r in rows}
+    for row in rows:
+        if row["kind"] == "checklist":
+            manual = row.pop("manual")
+            row["items"] = [checklist_item(item, states, manual) for item in row.get("items", [])]
     return rows
 
 
+def checklist_item(item: dict[str, Any], states: dict[str, str], manual: list[str]) -> dict[str, Any]:
+    """Same rule as the lab (extension/src/answers/responses.ts): all its questions correct or answered."""
+    questions = item.get("questions", [])
+    auto = bool(questions) and all(states.get(q) in ("correct", "answered") for q in questions)
+    by_hand = item["id"] in manual
+    return {**item, "auto": auto, "manual": by_hand, "ticked": auto or by_hand}
+
+
 def score(rows: list[dict[str, Any]]) -> dict[str, int]:
-    return {"correct": sum(1 for r in rows if r.get("state") == "correct"), "total": len(rows)}
+    graded = [r for r in rows if r.get("kind") not in UNGRADED_KINDS]
+    return {"correct": sum(1 for r in graded if r.get("state") == "correct"), "total": len(graded)}
 
 
 def _module_title(nb: dict[str, Any], fallback: str) -> str:

@@ -8,7 +8,7 @@ import { Token } from '@lumino/coreutils';
 import { PanelLayout } from '@lumino/widgets';
 import { QUESTION_METADATA_KEY } from './answers/question-types';
 import { checkRendererFactory } from './check-renderer';
-import { ProgressStore } from './progress-client';
+import { progressKey, ProgressStore } from './progress-client';
 import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
 import { reportExportPlugin } from './report-export-menu';
@@ -80,7 +80,15 @@ const questionsPlugin: JupyterFrontEndPlugin<void> = {
           const next = cells.slice(cells.indexOf(cell) + 1).find((c) => c.model.type === 'code');
           if (next) void CodeCell.execute(next as CodeCell, panel.sessionContext);
         };
-        const created = (widget = new QuestionWidget(store, runExercise));
+        // Checklist items name questions of the same notebook; code questions record under their exercise.
+        const lookup = (id: string) => {
+          for (const c of panel.content.widgets) {
+            const q = (c.model.getMetadata(QUESTION_METADATA_KEY) as { question?: { id?: string; kind: string; title?: string; exercise?: string } } | undefined)?.question;
+            if (q?.id === id) return { key: progressKey({ ...q, id }), title: q.title ?? id };
+          }
+          return null;
+        };
+        const created = (widget = new QuestionWidget(store, runExercise, lookup));
         widgets.set(cell, widget);
         // A windowed notebook builds a cell's DOM lazily: attach once it exists, after its input.
         void cell.ready.then(() => {

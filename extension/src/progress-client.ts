@@ -1,8 +1,10 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
+import type { ChecklistItem, ResponseValue } from './answers/question-types';
 
-export type QuestionState = 'unanswered' | 'correct' | 'incorrect' | 'hinted' | 'revealed';
+/** 'answered': a free response given (responses are not graded). */
+export type QuestionState = 'unanswered' | 'correct' | 'incorrect' | 'hinted' | 'revealed' | 'answered';
 
 export interface ProgressRecord {
   state: QuestionState;
@@ -11,21 +13,29 @@ export interface ProgressRecord {
   correct: boolean;
   revealed: boolean;
   lastSeed?: number;
+  /** Kind response: the learner's text, or table rows. */
+  response?: ResponseValue;
+  /** Kind checklist: items ticked by hand. */
+  ticked?: string[];
 }
 
 export interface ProgressEvent {
   id: string;
-  type: 'attempt' | 'hint' | 'giveup' | 'exercise';
+  type: 'attempt' | 'hint' | 'giveup' | 'exercise' | 'response' | 'tick';
   correct?: boolean;
   hint?: number;
   seed?: number | null;
   result?: string;
+  response?: ResponseValue;
+  /** tick: the checklist item, and whether it is now ticked. */
+  item?: string;
+  ticked?: boolean;
 }
 
 export interface ModuleQuestions {
   path: string;
   title: string;
-  questions: { id: string; kind: string; title: string; cell: number; exercise?: string }[];
+  questions: { id: string; kind: string; title: string; cell: number; exercise?: string; items?: ChecklistItem[] }[];
 }
 
 /** Where a question's record lives: code questions record under their exercise id. */

@@ -1,4 +1,5 @@
 import { Widget } from '@lumino/widgets';
+import { checklistTicks, isGraded } from './answers/responses';
 import { ModuleQuestions, progressKey, ProgressStore, QuestionState } from './progress-client';
 
 const STATE_LABEL: Record<QuestionState, string> = {
@@ -6,9 +7,28 @@ const STATE_LABEL: Record<QuestionState, string> = {
   correct: 'correct',
   incorrect: 'incorrect',
   hinted: 'hinted',
-  revealed: 'answer shown'
+  revealed: 'answer shown',
+  answered: 'answered'
 };
-const STATE_MARK: Record<QuestionState, string> = { unanswered: '○', correct: '✔', incorrect: '✘', hinted: '?', revealed: '👁' };
+const STATE_MARK: Record<QuestionState, string> = { unanswered: '○', correct: '✔', incorrect: '✘', hinted: '?', revealed: '👁', answered: '✎' };
+
+type Listed = ModuleQuestions['questions'][number];
+
+/** State, mark and label of one row; responses and checklists are listed but not scored. */
+function rowOf(store: ProgressStore, module: ModuleQuestions, q: Listed): { state: QuestionState; mark: string; label: string } {
+  if (q.kind === 'checklist') {
+    const keyOf = (id: string) => {
+      const named = module.questions.find((other) => other.id === id);
+      return named ? progressKey(named) : id;
+    };
+    const ticks = checklistTicks(q.items ?? [], store.records[q.id]?.ticked ?? [], (id) => store.stateOf(keyOf(id)));
+    const ticked = ticks.filter((t) => t.ticked).length;
+    const state: QuestionState = ticked === ticks.length && ticked > 0 ? 'correct' : ticked > 0 ? 'answered' : 'unanswered';
+    return { state, mark: ticked > 0 ? '☑' : '☐', label: `${ticked}/${ticks.length} ticked` };
+  }
+  const state = store.stateOf(progressKey(q));
+  return { state, mark: STATE_MARK[state], label: q.kind === 'response' && state === 'unanswered' ? 'no response yet' : STATE_LABEL[state] };
+}
 
 /** Left-sidebar panel: every question of every module (found by the server), state and score. */
 export class ProgressPanel extends Widget {
@@ -43,7 +63,7 @@ export class ProgressPanel extends Widget {
     const header = document.createElement('header');
     const h2 = document.createElement('h2');
     h2.textContent = 'Course progress';
-    const all = this.modules.flatMap((m) => m.questions);
+    const all = this.modules.flatMap((m) => m.questions).filter(isGraded);
     const correct = all.filter((q) => this.store.stateOf(progressKey(q)) === 'correct').length;
     const total = document.createElement('div');
     total.className = 'jp-distlab-total';
@@ -73,27 +93,30 @@ export class ProgressPanel extends Widget {
       title.textContent = module.title;
       title.title = `Open ${module.path}`;
       title.addEventListener('click', () => this.open(module.path));
-      const score = module.questions.filter((q) => this.store.stateOf(progressKey(q)) === 'correct').length;
+      const graded = module.questions.filter(isGraded);
+      const score = graded.filter((q) => this.store.stateOf(progressKey(q)) === 'correct').length;
       const scoreNode = document.createElement('span');
       scoreNode.className = 'jp-distlab-score';
-      scoreNode.textContent = `${score}/${module.questions.length}`;
+      scoreNode.textContent = `${score}/${graded.length}`;
+      scoreNode.title = 'Questions correct (free responses and checklists are not scored)';
       h3.append(title, scoreNode);
       const list = document.createElement('ul');
       for (const q of module.questions) {
-        const state = this.store.stateOf(progressKey(q));
+        const { state, mark: markText, label: stateLabel } = rowOf(this.store, module, q);
         const li = document.createElement('li');
         li.dataset.questionId = q.id;
+        li.dataset.kind = q.kind;
         li.dataset.state = state;
         const mark = document.createElement('span');
         mark.className = 'jp-distlab-mark';
         mark.setAttribute('aria-hidden', 'true');
-        mark.textContent = STATE_MARK[state];
+        mark.textContent = markText;
         const label = document.createElement('span');
         label.className = 'jp-distlab-qtitle';
         label.textContent = q.title;
         const stateText = document.createElement('span');
         stateText.className = 'jp-distlab-qstate';
-        stateText.textContent = STATE_LABEL[state];
+        stateText.textContent = stateLabel;
         li.append(mark, label, stateText);
         list.append(li);
       }

@@ -3,13 +3,15 @@ import { checkResponse, openReveal } from './answers/matching';
 import type { Question, Response } from './answers/question-types';
 import { validateQuestionMetadata } from './answers/validate-metadata';
 import { progressKey, ProgressStore, QuestionState } from './progress-client';
+import { buildChecklist, buildResponse, KindView, QuestionLookup } from './response-widgets';
 
 const STATE_TEXT: Record<QuestionState, string> = {
   unanswered: 'Not answered yet',
   correct: 'Correct',
   incorrect: 'Not yet right: try again',
   hinted: 'Hint taken',
-  revealed: 'Answer shown'
+  revealed: 'Answer shown',
+  answered: 'Answered'
 };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -33,8 +35,10 @@ export class QuestionWidget extends Widget {
   private hintButton: HTMLButtonElement | null = null;
   private hintsShown = 0;
   private readResponse: () => Response = () => '';
+  /** The view of an ungraded kind (response, checklist), which keeps its own state. */
+  private kindView: KindView | null = null;
 
-  constructor(private readonly store: ProgressStore, private readonly runExercise: () => void) {
+  constructor(private readonly store: ProgressStore, private readonly runExercise: () => void, private readonly lookup: QuestionLookup = () => null) {
     super();
     this.addClass('jp-distlab-question');
     this.feedbackNode.setAttribute('role', 'status');
@@ -55,6 +59,8 @@ export class QuestionWidget extends Widget {
     this.hintsNode.replaceChildren();
     this.revealNode.replaceChildren();
     this.feedbackNode.replaceChildren();
+    this.kindView = null;
+    delete this.node.dataset.kind;
     if (errors.length > 0) {
       this.question = null;
       this.node.dataset.state = 'error';
@@ -69,6 +75,11 @@ export class QuestionWidget extends Widget {
     const q = (meta as { question: Question }).question;
     this.question = q;
     this.node.dataset.questionId = q.id;
+    this.node.dataset.kind = q.kind;
+    if (q.kind === 'response' || q.kind === 'checklist') {
+      this.kindView = q.kind === 'response' ? buildResponse(this.node, q, this.store) : buildChecklist(this.node, q, this.store, this.lookup);
+      return;
+    }
     const form = el('form', { className: 'jp-distlab-form' });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -218,6 +229,7 @@ export class QuestionWidget extends Widget {
 
   private showState(): void {
     if (this.question === null) return;
+    if (this.kindView !== null) return this.kindView.refresh();
     const state = this.store.stateOf(progressKey(this.question));
     this.node.dataset.state = state;
     this.stateNode.textContent = STATE_TEXT[state];

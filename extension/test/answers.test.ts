@@ -175,7 +175,8 @@ describe('every notebook and answer key', () => {
         const cell = cells.find((c) => c.metadata?.distlab?.question?.id === id);
         expect(cell, `${keyFile}: ${id} has no hashed cell (run npm run quiz)`).toBeDefined();
         const q = cell!.metadata!.distlab.question as Question;
-        if (entry.kind === 'code') continue;
+        // Code exercises are checked in the kernel; responses and checklists are not graded.
+        if (entry.kind === 'code' || entry.kind === 'response' || entry.kind === 'checklist') continue;
         expect(checkResponse(q, referenceResponse(entry)).correct, `${id} reference`).toBe(true);
         for (const wrong of entry.wrong ?? []) {
           const outcome = checkResponse(q, wrongResponse(entry, wrong));

@@ -3,8 +3,9 @@
  * metadata. Used by scripts/quiz.mjs and by the tests that check every answer key.
  */
 import { acceptedBuckets, answerHash, canonical, feedbackKey, normaliseText, parseQuantity, revealKey, seal, unitOf } from './matching';
-import type { Choice, Question, QuestionKind, Response } from './question-types';
+import type { Choice, Question, QuestionKind, Response, ResponseQuestion } from './question-types';
 import { QUESTION_KINDS } from './question-types';
+import { checklistProblems } from './responses';
 
 /** One wrong answer the author anticipates: checks as wrong in the tests, and may carry feedback. */
 export interface WrongAnswer {
@@ -18,8 +19,8 @@ export interface AnswerKeyEntry {
   title: string;
   /** single/multiple: option id → label, in display order. */
   options?: Record<string, string>;
-  /** classification: item id → label, and category id → label. */
-  items?: Record<string, string>;
+  /** classification: item id → label, and category id → label. checklist: item id → {label, questions}. */
+  items?: Record<string, string | { label: string; questions?: string[] }>;
   categories?: Record<string, string>;
   /** single: an option id; multiple: option ids; numeric: "5000" or "100 ms"; text: the answer; classification: item → category. */
   answer?: string | string[] | Record<string, string>;
@@ -31,6 +32,12 @@ export interface AnswerKeyEntry {
   synonyms?: string[];
   /** code: the distlab exercise id. */
   exercise?: string;
+  /** response: a table editor's columns, id → label or {label, placeholder}; without them, a text area. */
+  columns?: Record<string, string | { label: string; placeholder?: string }>;
+  /** response: rows the table editor starts with. */
+  rows?: number;
+  /** response: text area placeholder. */
+  placeholder?: string;
   wrong?: WrongAnswer[];
   hints?: string[];
   explanation?: string;
@@ -140,7 +147,7 @@ export function buildQuestion(id: string, entry: AnswerKeyEntry, salt: string): 
       break;
     }
     case 'classification': {
-      const items = choices(id, 'items', entry.items);
+      const items = choices(id, 'items', entry.items as Record<string, string>);
       const categories = choices(id, 'categories', entry.categories);
       const answer = entry.answer;
       if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) fail(id, 'invalid answer (expected item id → category id)');
@@ -159,6 +166,28 @@ export function buildQuestion(id: string, entry: AnswerKeyEntry, salt: string): 
       question = { ...base, kind: 'classification', items, categories, itemAnswers };
       break;
     }
+    case 'response': {
+      const q: ResponseQuestion = { ...base, kind: 'response' };
+      if (entry.columns !== undefined) {
+        if (typeof entry.columns !== 'object' || Object.keys(entry.columns).length === 0) fail(id, 'columns must map column ids to labels');
+        q.columns = Object.entries(entry.columns).map(([colId, spec]) =>
+          typeof spec === 'string' ? { id: colId, label: spec } : { id: colId, label: spec.label, ...(spec.placeholder ? { placeholder: spec.placeholder } : {}) });
+      }
+      if (entry.rows !== undefined) q.rows = entry.rows;
+      if (entry.placeholder !== undefined) q.placeholder = entry.placeholder;
+      if (entry.answer !== undefined || entry.wrong !== undefined) fail(id, 'a response has no answer and no wrong answers (it is not graded)');
+      // Not graded: no answer to reveal, so no sealed reveal either.
+      return q;
+    }
+    case 'checklist': {
+      const items = entry.items;
+      if (items === undefined || typeof items !== 'object' || Object.keys(items).length === 0) fail(id, 'missing items (expected item id → {label, questions})');
+      const list = Object.entries(items).map(([itemId, spec]) => {
+        if (typeof spec !== 'object' || typeof spec.label !== 'string' || spec.label === '') fail(id, `item ${itemId} must be {label, questions}`);
+        return { id: itemId, label: spec.label, questions: [...(spec.questions ?? [])] };
+      });
+      return { ...base, kind: 'checklist', items: list };
+    }
     case 'code': {
       if (typeof entry.exercise !== 'string' || entry.exercise === '') fail(id, 'missing exercise (expected a distlab exercise id)');
       answerText ??= '';
@@ -169,6 +198,12 @@ export function buildQuestion(id: string, entry: AnswerKeyEntry, salt: string): 
   if (Object.keys(feedback).length > 0) question.feedback = feedback;
   question.reveal = seal(revealKey(salt), JSON.stringify({ answer: answerText ?? '', explanation: entry.explanation ?? '' }));
   return question;
+}
+
+/** Author errors across a whole answer key: checklist items must name questions of the same key. */
+export function answerKeyProblems(key: AnswerKey, built: Record<string, Question>): string[] {
+  const known = Object.fromEntries(Object.entries(key.questions).map(([id, entry]) => [id, entry.kind]));
+  return Object.values(built).flatMap((q) => (q.kind === 'checklist' ? checklistProblems(q, known).map((p) => `answer key, question ${q.id}: ${p}`) : []));
 }
 
 /** The reference response of an entry, in the shape the lab sends to checkResponse. */

@@ -209,5 +209,8 @@ export function checkResponse(question: Question, response: Response): CheckOutc
       return checkClassification(question, response);
     case 'code':
       return { correct: false, feedback: [], unreadable: 'a code exercise is checked by running its cell' };
+    case 'response':
+    case 'checklist':
+      return { correct: false, feedback: [], unreadable: `a ${question.kind} is not graded` };
   }
 }

@@ -5,8 +5,10 @@
 export const QUESTION_METADATA_KEY = 'distlab';
 export const QUESTION_METADATA_VERSION = 1;
 
-export type QuestionKind = 'single' | 'multiple' | 'numeric' | 'text' | 'classification' | 'code';
-export const QUESTION_KINDS: readonly QuestionKind[] = ['single', 'multiple', 'numeric', 'text', 'classification', 'code'];
+export type QuestionKind = 'single' | 'multiple' | 'numeric' | 'text' | 'classification' | 'code' | 'response' | 'checklist';
+export const QUESTION_KINDS: readonly QuestionKind[] = ['single', 'multiple', 'numeric', 'text', 'classification', 'code', 'response', 'checklist'];
+/** Kinds that are checked right or wrong, and so count in a score. */
+export const GRADED_KINDS: readonly QuestionKind[] = ['single', 'multiple', 'numeric', 'text', 'classification', 'code'];
 
 export interface Choice {
   id: string;
@@ -65,7 +67,39 @@ export interface CodeQuestion extends QuestionBase {
   exercise: string;
 }
 
-export type Question = ChoiceQuestion | NumericQuestion | TextQuestion | ClassificationQuestion | CodeQuestion;
+export interface ResponseColumn extends Choice {
+  /** Shown in the empty cells of this column (an example, not an answer). */
+  placeholder?: string;
+}
+
+/** A free response kept as the learner's answer: never graded, only answered or not. */
+export interface ResponseQuestion extends QuestionBase {
+  kind: 'response';
+  /** A small table editor with these columns; without them, a text area. */
+  columns?: ResponseColumn[];
+  /** Rows the table editor shows before the learner adds any (default 3). */
+  rows?: number;
+  /** Text area: shown while it is empty. */
+  placeholder?: string;
+}
+
+export interface ChecklistItem {
+  id: string;
+  label: string;
+  /** Question ids that prove this item: it ticks itself when all are correct (a response: answered). */
+  questions: string[];
+}
+
+/** A checklist (key takeaways) whose items tick from progress, or by hand. */
+export interface ChecklistQuestion extends QuestionBase {
+  kind: 'checklist';
+  items: ChecklistItem[];
+}
+
+export type Question = ChoiceQuestion | NumericQuestion | TextQuestion | ClassificationQuestion | CodeQuestion | ResponseQuestion | ChecklistQuestion;
+
+/** A response as stored in progress: the text, or the table's rows (column id → cell text). */
+export type ResponseValue = string | Record<string, string>[];
 
 /** What the learner gave: an option id, option ids, typed text, or item → category. */
 export type Response = string | string[] | Record<string, string>;

@@ -15,7 +15,9 @@ const BY_KIND: Record<string, { required: string[]; optional?: string[] }> = {
   numeric: { required: ['unit', 'quantum', 'accept'] },
   text: { required: ['accept'] },
   classification: { required: ['items', 'categories', 'itemAnswers'] },
-  code: { required: ['exercise'] }
+  code: { required: ['exercise'] },
+  response: { required: [], optional: ['columns', 'rows', 'placeholder'] },
+  checklist: { required: ['items'] }
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,7 +44,7 @@ export function validateQuestionMetadata(meta: unknown): string[] {
   if (!isObject(q)) return [...errors, 'metadata.distlab.question must be an object'];
   const kind = q.kind;
   if (typeof kind !== 'string' || !(kind in BY_KIND)) return [...errors, `invalid kind: ${JSON.stringify(kind)} (expected one of ${Object.keys(BY_KIND).join(', ')})`];
-  const allowed = [...COMMON, ...BY_KIND[kind].required];
+  const allowed = [...COMMON, ...BY_KIND[kind].required, ...(BY_KIND[kind].optional ?? [])];
   for (const key of Object.keys(q)) if (!allowed.includes(key)) errors.push(`unknown key question.${key} for kind ${kind}`);
   for (const key of ['id', 'title', 'salt', ...BY_KIND[kind].required]) if (!(key in q)) errors.push(`missing question.${key}`);
   if ('id' in q && (typeof q.id !== 'string' || !ID.test(q.id))) errors.push(`invalid id: ${JSON.stringify(q.id)} (expected lowercase letters, digits and dashes)`);
@@ -77,6 +79,37 @@ export function validateQuestionMetadata(meta: unknown): string[] {
     case 'code':
       if ('exercise' in q && (typeof q.exercise !== 'string' || !ID.test(q.exercise))) errors.push('exercise must be an exercise id');
       break;
+    case 'response':
+      if ('columns' in q) {
+        const cols = q.columns;
+        if (!Array.isArray(cols) || cols.length < 1 || cols.length > 12) errors.push('columns must be a list of 1..12 {id, label, placeholder?}');
+        else cols.forEach((c, i) => {
+          if (!isObject(c) || typeof c.id !== 'string' || !ID.test(c.id) || typeof c.label !== 'string' || c.label === '' ||
+            ('placeholder' in c && typeof c.placeholder !== 'string') || Object.keys(c).some((k) => !['id', 'label', 'placeholder'].includes(k))) {
+            errors.push(`columns[${i}] must be {id, label, placeholder?} with a lowercase id`);
+          }
+        });
+      }
+      if ('rows' in q && !(Number.isInteger(q.rows) && (q.rows as number) >= 1 && (q.rows as number) <= 50)) errors.push('rows must be an integer 1..50');
+      if ('placeholder' in q && (typeof q.placeholder !== 'string' || q.placeholder.length > 500)) errors.push('placeholder must be a string of at most 500 characters');
+      break;
+    case 'checklist': {
+      const items = q.items;
+      if (!Array.isArray(items) || items.length < 1) {
+        errors.push('items must be a list of at least one {id, label, questions}');
+        break;
+      }
+      items.forEach((item, i) => {
+        if (!isObject(item) || typeof item.id !== 'string' || !ID.test(item.id) || typeof item.label !== 'string' || item.label === '' ||
+          !Array.isArray(item.questions) || item.questions.some((id) => typeof id !== 'string' || !ID.test(id)) ||
+          Object.keys(item).some((k) => !['id', 'label', 'questions'].includes(k))) {
+          errors.push(`items[${i}] must be {id, label, questions: [question ids]}`);
+        }
+      });
+      const ids = items.map((item) => (isObject(item) ? item.id : undefined));
+      if (new Set(ids).size !== ids.length) errors.push('item ids must be unique');
+      break;
+    }
   }
   return errors;
 }
