@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,7 @@ describe('reports of every notebook (HTML and PDF)', () => {
       // First page after the title page, as a PNG to look at.
       execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-r', '60', '-png', '-singlefile', pdf, join(ARTIFACTS, `report-${stem}-page2`)]);
       expect(existsSync(join(ARTIFACTS, `report-${stem}-page2.png`))).toBe(true);
+      rmSync(work, { recursive: true, force: true });
     });
   }
 });
@@ -92,6 +93,7 @@ describe('report options and bad input', () => {
     expect(result.stderr).toMatch(/failing\.ipynb: 1 cell\(s\) failed/);
     expect(existsSync(join(out, 'good.html'))).toBe(true);
     const failed = readFileSync(join(out, 'failing.html'), 'utf8');
+    rmSync(work, { recursive: true, force: true });
     expect(failed.includes('1 cell failed when this notebook ran'), 'banner on the title page').toBe(true);
     expect(failed.includes('This cell failed when the notebook ran'), 'mark on the failing cell').toBe(true);
     expect(failed.includes('invalid widthPx: 1 (expected 100..4000 px)'), 'the error itself').toBe(true);

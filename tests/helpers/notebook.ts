@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ROOT, VENV_PYTHON } from './paths';
@@ -46,9 +46,14 @@ export function executeCells(sources: string[]): Notebook {
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
     cells: sources.map((source, i) => ({ id: `c${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }))
   };
-  const path = join(mkdtempSync(join(dir, '.scratch-')), 'scratch.ipynb');
+  const scratch = mkdtempSync(join(dir, '.scratch-'));
+  const path = join(scratch, 'scratch.ipynb');
   writeFileSync(path, JSON.stringify(nb));
-  return executeNotebook(path);
+  try {
+    return executeNotebook(path);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Text of every error output and every stderr stream, cell by cell. */
