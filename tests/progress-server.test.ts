@@ -31,6 +31,37 @@ describe('the progress server extension (/distlab/progress) in a real Jupyter se
     expect(JSON.parse(out)).toMatchObject({ attempts: 40, state: 'correct' });
   });
 
+  it('stores a free response (text or table rows) as answered, refuses one over 20 kB with a clear message, and keeps hand ticks', async () => {
+    const rows = [{ component: 'web app', 'runs-where': 'VM in eu-west-1a', 'communicates-via': 'HTTPS <b>&amp;</b> "quotes"' }];
+    const save = (events: unknown[]) => api('progress', { method: 'POST', body: JSON.stringify({ events }) });
+    expect((await save([{ id: 'r-table', type: 'response', response: rows }, { id: 'r-text', type: 'response', response: 'é'.repeat(10_000) }])).status).toBe(200);
+    let { questions } = await (await api('progress')).json();
+    expect(questions['r-table']).toMatchObject({ state: 'answered', response: rows });
+    expect(questions['r-text'].state).toBe('answered');
+    // 20,001 bytes of UTF-8 text: refused, and the stored response is unchanged.
+    const tooLong = await save([{ id: 'r-text', type: 'response', response: 'x'.repeat(20_001) }]);
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain('response too long: 20001 bytes (limit 20000 bytes, about 20 kB)');
+    const tooLongTable = await save([{ id: 'r-table', type: 'response', response: Array.from({ length: 3 }, () => ({ component: 'y'.repeat(7000) })) }]);
+    expect(tooLongTable.status).toBe(400);
+    for (const response of [42, { component: 'x' }, [{ component: 7 }], ['row']]) {
+      const bad = await save([{ id: 'r-table', type: 'response', response }]);
+      expect(bad.status, JSON.stringify(response)).toBe(400);
+      expect(await bad.text()).toContain('invalid response');
+    }
+    ({ questions } = await (await api('progress')).json());
+    expect(questions['r-text'].response).toBe('é'.repeat(10_000));
+    expect(questions['r-table'].response).toEqual(rows);
+    // Clearing the text makes it unanswered again.
+    await save([{ id: 'r-text', type: 'response', response: '  ' }]);
+    // Checklist: ticks by hand, untick.
+    await save([{ id: 'takeaways', type: 'tick', item: 'cap', ticked: true }, { id: 'takeaways', type: 'tick', item: 'pacelc', ticked: true }, { id: 'takeaways', type: 'tick', item: 'cap', ticked: false }]);
+    ({ questions } = await (await api('progress')).json());
+    expect(questions['r-text'].state).toBe('unanswered');
+    expect(questions.takeaways).toMatchObject({ ticked: ['pacelc'], state: 'answered' });
+    expect((await save([{ id: 'takeaways', type: 'tick' }])).status).toBe(400);
+  });
+
   it('rejects malformed events with a clear message, lists questions, and resets only on DELETE', async () => {
     const bad = await api('progress', { method: 'POST', body: JSON.stringify({ events: [{ id: 'x', type: 'guess' }] }) });
     expect(bad.status).toBe(400);

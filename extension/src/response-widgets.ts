@@ -196,7 +196,11 @@ export function buildChecklist(host: HTMLElement, q: ChecklistQuestion, store: P
     box.setAttribute('aria-describedby', proof.id);
     box.addEventListener('change', () => void store.send([{ id: q.id, type: 'tick', item: item.id, ticked: box.checked }]));
     box.addEventListener('keydown', (event) => event.stopPropagation());
-    const li = el('li', {}, el('label', {}, box, el('span', { className: 'jp-distlab-item-label' }, ...labelNodes(item.label))), proof);
+    // Proven items show a plain green mark instead of a greyed-out disabled checkbox.
+    const mark = el('span', { className: 'jp-distlab-automark', textContent: '✔' });
+    mark.setAttribute('role', 'img');
+    mark.setAttribute('aria-label', 'ticked by your answers');
+    const li = el('li', {}, el('label', {}, box, mark, el('span', { className: 'jp-distlab-item-label' }, ...labelNodes(item.label))), proof);
     li.dataset.item = item.id;
     list.append(li);
     return { item, li, box, proof };
@@ -219,7 +223,7 @@ export function buildChecklist(host: HTMLElement, q: ChecklistQuestion, store: P
         box.disabled = tick.auto;
         const done = item.questions.filter((id) => ['correct', 'answered'].includes(stateOf(id))).length;
         const names = item.questions.map((id) => lookup(id)?.title ?? id);
-        proof.textContent = item.questions.length === 0 ? '' : tick.auto ? `✔ shown by your answers (${names.join(', ')})` : `${done}/${names.length} answered: ${names.join(', ')}`;
+        proof.textContent = item.questions.length === 0 ? '' : tick.auto ? `Shown by your answers: ${names.join(', ')}` : `Ticks itself when these are done (${done}/${names.length}): ${names.join(', ')}`;
         box.title = tick.auto ? 'Ticked by your answers' : '';
       });
       const ticked = ticks.filter((t) => t.ticked).length;
