@@ -51,6 +51,8 @@ describe('Part 2: the three challenges', () => {
     expect(r.rows.filter((x) => x.serverApplied).map((x) => x.case).sort()).toEqual(
       ['crashed after processing', 'response delayed in network', 'response lost', 'server just slow'].sort()
     );
+    // The slow server's and the slow network's replies both arrive, after the timeout.
+    expect(r.rows.filter((x) => x.replyArrivedLate).map((x) => x.case).sort()).toEqual(['response delayed in network', 'server just slow']);
   });
 
   it('timeouts: false timeouts fall as the timeout passes the latency tail', () => {
@@ -119,9 +121,17 @@ describe('Part 4: patterns', () => {
   });
 
   it('two generals: for every finite protocol, losing the last message breaks agreement', () => {
-    for (const row of dl.twoGeneralsRegress({ messagesMax: 8 }).rows) {
+    const regress = dl.twoGeneralsRegress({ messagesMax: 8 });
+    for (const row of regress.rows) {
       expect(row.senderCannotTell).toBe(true);
       expect(row.agreementInBothRuns).toBe(false);
+    }
+    // The lost messenger is the network's doing: sent, then dropped, visible in the trace.
+    for (const m of [1, 3, 4]) {
+      const trace = regress.traceLastLost(m);
+      const kinds = trace.events().map((e) => e.type);
+      expect(kinds.filter((k) => k === 'send')).toHaveLength(m);
+      expect(kinds.filter((k) => k === 'drop')).toHaveLength(1);
     }
   });
 

@@ -277,10 +277,18 @@ export interface PacelcChartOptions {
   heightPx?: number;
 }
 
+/** 1, 2 or 5 times a power of ten, at least `rough`. */
+function niceStep(rough: number): number {
+  const power = 10 ** Math.floor(Math.log10(rough));
+  for (const m of [1, 2, 5, 10]) if (m * power >= rough) return m * power;
+  return 10 * power;
+}
+
 /**
  * Latency against staleness for synchronous and asynchronous replication: each point is one
  * replica distance (labelled by its RTT). Sync pays in latency, async in staleness.
  */
+
 export function pacelcChart(points: readonly ReplicationPoint[], options: PacelcChartOptions = {}): Figure {
   rejectUnknownKeys('pacelcChart', options, ['title', 'widthPx', 'heightPx']);
   const rows = checkArray<ReplicationPoint>('points', points, 'a non-empty array of {mode, replicaRttMs, writeLatencyMs, stalenessMs}');
@@ -295,7 +303,16 @@ export function pacelcChart(points: readonly ReplicationPoint[], options: Pacelc
   const heightPx = checkHeightPx(options.heightPx, 320);
   const modes = [...new Set(rows.map((r) => r.mode))];
   const values = rows.map((r) => ({ ...r, label: `RTT ${formatDurationMs(r.replicaRttMs)}` }));
-  const x = { field: 'stalenessMs', type: 'quantitative', title: 'how stale a replica read can be (ms)' };
+  // Synchronous points all sit at staleness 0, asynchronous ones near latency 0: labelled in place
+  // they collide in the corner. So the axis starts a little left of 0, the synchronous labels go
+  // into that margin (left of their points) and the asynchronous ones slant up to the right.
+  const maxStaleness = Math.max(...rows.map((r) => r.stalenessMs), 1);
+  const step = niceStep(maxStaleness / 6);
+  const xMax = Math.ceil(maxStaleness / step) * step;
+  const labelRoomPx = 72;
+  const xMin = -(labelRoomPx * xMax) / (widthPx - labelRoomPx);
+  const xTicks = Array.from({ length: Math.round(xMax / step) + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  const x = { field: 'stalenessMs', type: 'quantitative', title: 'how stale a replica read can be (ms)', scale: { domain: [xMin, xMax], nice: false }, axis: { values: xTicks } };
   const y = { field: 'writeLatencyMs', type: 'quantitative', title: 'write latency seen by the client (ms)' };
   const color = { field: 'mode', type: 'nominal', title: 'replication', sort: modes, scale: { range: [PALETTE[0], PALETTE[1], PALETTE[2]] }, legend: { orient: 'bottom', direction: 'vertical' } };
   const spec = {
@@ -305,8 +322,8 @@ export function pacelcChart(points: readonly ReplicationPoint[], options: Pacelc
     data: { values },
     layer: [
       { mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 60 } }, encoding: { x, y, color, shape: { field: 'mode', type: 'nominal', sort: modes, legend: null }, order: { field: 'replicaRttMs', type: 'quantitative' }, tooltip: [{ field: 'mode' }, { field: 'label' }, { field: 'writeLatencyMs' }, { field: 'stalenessMs' }] } },
-      // Sync points stack vertically, async ones horizontally: slant the async labels so they never collide.
-      { transform: [{ filter: { field: 'stalenessMs', equal: 0 } }], mark: { type: 'text', align: 'left', dx: 7, dy: -3, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } },
+      // Sync points stack vertically at staleness 0: labels to their left; async ones lie along the bottom: slanted labels.
+      { transform: [{ filter: { field: 'stalenessMs', equal: 0 } }], mark: { type: 'text', align: 'right', baseline: 'middle', dx: -7, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } },
       { transform: [{ filter: 'datum.stalenessMs > 0' }], mark: { type: 'text', align: 'left', angle: -45, dx: 4, dy: -6, fontSize: 10, color: INK }, encoding: { x, y, text: { field: 'label' } } }
     ]
   };

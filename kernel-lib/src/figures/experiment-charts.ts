@@ -88,7 +88,9 @@ export function xyChart(points: readonly XyPoint[], options: XyChartOptions = {}
   const markers = (options.markers ?? []).map((m, i) => ({ x: checkNumber(`markers[${i}].x`, m.x, -Infinity, Infinity), text: checkString(`markers[${i}].text`, m.text) }));
   const series = [...new Set([...rows.map((r) => r.series), ...lines.map((l) => l.series)])];
   const color = { field: 'series', type: 'nominal', title: null, sort: series, scale: { domain: series, range: [...PALETTE] }, legend: { orient: 'bottom', direction: 'vertical' } };
-  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: xScale === 'log' ? { type: 'log' } : { type: 'linear', zero: false, nice: true } };
+  // Whole-number x (servers, messengers, services): no fractional ticks such as "2.5 messengers".
+  const xCounts = xScale === 'linear' && [...rows, ...lines].every((r) => Number.isInteger(r.x));
+  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: xScale === 'log' ? { type: 'log' } : { type: 'linear', zero: false, nice: true }, ...(xCounts ? { axis: { tickMinStep: 1, format: ',d' } } : {}) };
   const yAxis = yPercent ? { format: '%' } : {};
   const y = { field: 'y', type: 'quantitative', title: yTitle, axis: yAxis, scale: { type: yScale, ...(yScale === 'linear' ? { zero: !options.yDomain } : {}), ...(options.yDomain ? { domain: [...options.yDomain] } : {}) } };
   const withBars = rows.filter((r) => r.low !== undefined && r.high !== undefined);
@@ -105,9 +107,10 @@ export function xyChart(points: readonly XyPoint[], options: XyChartOptions = {}
     encoding: { x, y, color, tooltip: [{ field: 'series' }, { field: 'x', title: xTitle }, { field: 'y', title: yTitle, ...(yPercent ? { format: '.2%' } : {}) }] }
   });
   if (markers.length) {
+    // Labels sit above the plot, where no data can hide them: one row per marker, the first on top.
     const mx = { field: 'x', type: 'quantitative', scale: x.scale };
     layer.push({ data: { values: markers }, mark: { type: 'rule', color: INK, strokeDash: [3, 3] }, encoding: { x: mx } });
-    layer.push({ data: { values: markers.map((m, i) => ({ ...m, row: i })) }, mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: INK, y: { expr: '8 + datum.row * 13' } }, encoding: { x: mx, text: { field: 'text' } } });
+    layer.push({ data: { values: markers.map((m, i) => ({ ...m, row: i })) }, mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, fontSize: 11, color: INK, y: { expr: `-3 - (${markers.length - 1} - datum.row) * 13` } }, encoding: { x: mx, text: { field: 'text' } } });
   }
   const spec = {
     title: { text: title, ...(options.subtitle ? { subtitle: checkString('subtitle', options.subtitle) } : {}) },
@@ -146,6 +149,17 @@ export interface BarChartOptions {
   barHeightPx?: number;
 }
 
+/**
+ * Where bars start on a log axis: a log scale has no zero, so a bar begins at the axis' left end.
+ * Put that end below the smallest value (by at least half a decade, on a power of ten) so the
+ * shortest bar still has a visible length instead of sitting on the axis.
+ */
+function logBarBase(rows: readonly { value: number }[]): number {
+  const positive = rows.map((r) => r.value).filter((v) => v > 0);
+  if (positive.length === 0) throw new Error('barChart: a log scale needs at least one value > 0');
+  return 10 ** Math.floor(Math.log10(Math.min(...positive)) - 0.3);
+}
+
 /** Horizontal bars, one per category (grouped bars when rows carry a `group`), labelled with their values. */
 export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): Figure {
   rejectUnknownKeys('barChart', options, ['valueTitle', 'scale', 'title', 'subtitle', 'widthPx', 'barHeightPx']);
@@ -164,9 +178,10 @@ export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): F
   const groups = [...new Set(rows.map((r) => r.group))];
   const grouped = bars.some((b) => b.group !== undefined);
   const yField = grouped ? 'group' : 'category';
+  const logBase = scale === 'log' ? logBarBase(rows) : 0;
   const encodingBase = {
     y: { field: yField, type: 'nominal', sort: grouped ? groups : categories, title: null, axis: { labelLimit: 260, labelFontWeight: 'bold' } },
-    x: { field: 'value', type: 'quantitative', title: valueTitle, scale: { type: scale, ...(scale === 'linear' ? { zero: true } : {}) } }
+    x: { field: 'value', type: 'quantitative', title: valueTitle, scale: { type: scale, ...(scale === 'linear' ? { zero: true } : { domainMin: logBase }) } }
   };
   const color = grouped
     ? { field: 'category', type: 'nominal', title: null, sort: categories, scale: { domain: categories, range: [...PALETTE] }, legend: { orient: 'bottom', direction: 'vertical' } }
@@ -179,7 +194,7 @@ export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): F
     data: { values: rows },
     encoding: { ...encodingBase, ...(grouped ? { yOffset: { field: 'category', sort: categories } } : {}) },
     layer: [
-      { mark: { type: 'bar', height: { band: 0.85 } }, encoding: { color, tooltip: [{ field: 'group' }, { field: 'category' }, { field: 'value' }] } },
+      { mark: { type: 'bar', height: { band: 0.85 } }, encoding: { color, ...(scale === 'log' ? { x2: { datum: logBase } } : {}), tooltip: [{ field: 'group' }, { field: 'category' }, { field: 'value' }] } },
       { mark: { type: 'text', align: 'left', dx: 3, fontSize: 11, color: INK }, encoding: { text: { field: 'label' } } }
     ]
   };

@@ -394,11 +394,30 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     );
   }
   if (showStamps) {
-    layers.push({
-      data: { values: points.filter((p) => p.kind !== 'partition' && p.kind !== 'heal') },
-      mark: { type: 'text', dy: -13, fontSize: 10, color: INK },
-      encoding: { x, y, text: { field: 'stamp' }, opacity: { field: 'opacity', type: 'quantitative', scale: null } }
+    // Events close together on one lane would print their stamps on top of each other: a stamp
+    // that would overlap the previous one on its row moves up a row (two rows, then it shares).
+    const pxPerX = widthPx / Math.max(geometry.xMax - geometry.xMin, 1e-9);
+    const rowEnds = new Map<number, number[]>();
+    const rowOf = new Map<number, number>();
+    [...points].sort((a, b) => a.lane - b.lane || a.x - b.x || a.seq - b.seq).forEach((p) => {
+      const halfPx = (p.stamp.length * 5.6) / 2 + 1; // 10 px digits are about 5.6 px wide
+      const centre = p.x * pxPerX;
+      const ends = rowEnds.get(p.lane) ?? [-Infinity, -Infinity];
+      rowEnds.set(p.lane, ends);
+      let row = ends.findIndex((end) => centre - halfPx >= end);
+      if (row < 0) row = 0;
+      ends[row] = centre + halfPx;
+      rowOf.set(p.seq, row);
     });
+    const stamped = points.map((p) => ({ ...p, stampRow: rowOf.get(p.seq) ?? 0 }));
+    for (const row of [0, 1]) {
+      if (!stamped.some((p) => p.stampRow === row)) continue;
+      layers.push({
+        data: { values: stamped.filter((p) => p.stampRow === row) },
+        mark: { type: 'text', dy: -13 - 11 * row, fontSize: 10, color: INK },
+        encoding: { x, y, text: { field: 'stamp' }, opacity: { field: 'opacity', type: 'quantitative', scale: null } }
+      });
+    }
   }
 
   const subtitle = [

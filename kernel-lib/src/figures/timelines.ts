@@ -58,6 +58,8 @@ export interface StateLaneChartOptions {
   colours?: Record<string, string>;
   /** Unit of the time axis. Default: "ms". */
   timeUnit?: 'ms' | 's' | 'min' | 'h';
+  /** Title of the time axis, for times counted from an event ("s after the node died"); the unit is appended in brackets. Default: "time". */
+  timeTitle?: string;
   /** Chart title. Default: "State over time". */
   title?: string;
   /** Plot width in pixels. Default: 620. */
@@ -74,7 +76,8 @@ const UNIT_MS = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 } as const;
  * `stateIntervalsFromChanges(changes, endMs)`.
  */
 export function stateLaneChart(intervals: readonly StateInterval[], options: StateLaneChartOptions = {}): Figure {
-  rejectUnknownKeys('stateLaneChart', options, ['lanes', 'states', 'colours', 'timeUnit', 'title', 'widthPx', 'laneHeightPx']);
+  rejectUnknownKeys('stateLaneChart', options, ['lanes', 'states', 'colours', 'timeUnit', 'timeTitle', 'title', 'widthPx', 'laneHeightPx']);
+  const timeTitle = checkString('timeTitle', options.timeTitle ?? 'time');
   const rows = checkArray<StateInterval>('intervals', intervals, 'a non-empty array of {lane, state, startMs, endMs}');
   rows.forEach((r, i) => {
     checkString(`intervals[${i}].lane`, r.lane);
@@ -103,7 +106,7 @@ export function stateLaneChart(intervals: readonly StateInterval[], options: Sta
     mark: { type: 'bar', height: { band: 0.75 }, stroke: INK, strokeWidth: 0.3 },
     encoding: {
       y: { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold', labelFontSize: 12 } },
-      x: { field: 'start', type: 'quantitative', title: `time (${unit})` },
+      x: { field: 'start', type: 'quantitative', title: `${timeTitle} (${unit})` },
       x2: { field: 'end' },
       color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: states, range: colours }, legend: { orient: 'right' } },
       tooltip: [{ field: 'lane' }, { field: 'state' }, { field: 'start', title: `from (${unit})` }, { field: 'end', title: `to (${unit})` }, { field: 'duration' }]

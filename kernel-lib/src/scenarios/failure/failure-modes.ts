@@ -185,7 +185,8 @@ export function noResponseExperiment(options: NoResponseOptions = {}): { seed: n
     if (c === 'crashed before processing') sim.crash('server', { atMs: latencyMs + processingMs / 2 });
     if (c === 'crashed after processing') sim.crash('server', { atMs: latencyMs + processingMs + processingMs / 20 });
     if (c === 'response lost') sim.partition(['server'], ['client'], { oneWay: true, atMs: 0, untilMs: timeoutMs * 3 });
-    if (c === 'response delayed in network') sim.link('server', 'client', { latency: timeoutMs * 1.5 });
+    // Only the way back is slow: the reply leaves on time and lands after the client gave up.
+    if (c === 'response delayed in network') sim.link('server', 'client', { latency: timeoutMs * 1.5, oneWay: true });
     sim.run({ untilMs: timeoutMs * 3 });
     const client = sim.stateOf('client');
     rows.push({

@@ -102,7 +102,15 @@ export function twoGeneralsRegress(options: { messagesMax?: number } = {}): { ro
     });
     sim.node(gens[0], spec(0));
     sim.node(gens[1], spec(1));
-    if (loseLast) sim.byzantine(gens[(messages - 1) % 2], (m) => (m.body === messages ? [] : undefined));
+    if (loseLast) {
+      // The valley eats the last messenger: message k leaves at 10·(k − 1) ms, so the sender's way
+      // to the other hill turns lossy just before the last one leaves (after the earlier ones went
+      // that way). The loss is the network's, so the space-time diagram shows it as a drop.
+      const sender = gens[(messages - 1) % 2];
+      const loseFromNowOn = (s: typeof sim) => s.link(sender, gens[messages % 2], { latency: 10, dropProbability: 1, oneWay: true });
+      if (messages === 1) loseFromNowOn(sim);
+      else sim.at(10 * (messages - 1) - 5, loseFromNowOn);
+    }
     sim.run({ untilMs: 10 * messages + 100 });
     // Messages meant for A: the even-numbered ones; for B: the odd-numbered ones.
     const expected = [Math.floor(messages / 2), Math.ceil(messages / 2)];
