@@ -19,7 +19,7 @@ import { assert, checkInteger, checkNumber, checkString, DistlabInputError, inva
 import { TraceEventType } from '../trace/event';
 import { Trace } from '../trace/recorder';
 import { DistlabLimitError } from './errors';
-import { EventQueue } from './queue';
+import { Agenda } from './agenda';
 import { Rng } from './rng';
 
 /** A message as a node receives it. */
@@ -185,10 +185,6 @@ class Envelope implements Message {
   ) {}
 }
 
-class Timer {
-  constructor(readonly id: number, readonly name: string, readonly data: any) {}
-}
-
 class Request implements RequestHandle {
   responded = false;
   response: any = undefined;
@@ -271,7 +267,7 @@ export class Simulation {
   readonly random: Rng;
 
   private now = 0;
-  private readonly queue = new EventQueue();
+  private readonly queue = new Agenda();
   private readonly nodes: SimNode[] = [];
   private readonly nodeIndex = new Map<string, number>();
   private readonly netRandom: Rng;
@@ -340,7 +336,7 @@ export class Simulation {
     this.nodeIndex.set(name, index);
     this.trace.addNode(name);
     for (const other of this.nodes) other.peers = this.nodeNames.filter((n) => n !== other.node);
-    this.queue.push(0, K_START, index, 0, undefined);
+    this.queue.push(0, K_START, index, 0, 0, undefined, undefined);
     return this;
   }
 
@@ -486,7 +482,7 @@ export class Simulation {
     const atMs = faultTimeMs('request', options?.atMs, this.now);
     const request = new Request(this.requests.length, node, type, body, atMs);
     this.requests.push(request);
-    this.queue.push(atMs, K_REQUEST, index, 0, request);
+    this.queue.push(atMs, K_REQUEST, index, 0, 0, request, undefined);
     return request;
   }
 
@@ -533,28 +529,31 @@ export class Simulation {
     let events = 0;
     let stoppedBy: RunResult['stoppedBy'] = 'idle';
     while (queue.size > 0) {
-      if (queue.peekTime() > untilMs) {
+      const time = queue.peekTime();
+      if (time > untilMs) {
         stoppedBy = 'untilMs';
         break;
       }
       if (events >= eventsMax) {
         throw new DistlabLimitError(`eventsMax exceeded: ${eventsMax} events by t=${this.now} ms, events still pending`, this.seed);
       }
-      queue.pop();
+      const slot = queue.popSlot();
       events++;
-      const time = queue.time;
       assert(time >= this.now, 'time went backwards');
       this.now = time;
-      const kind = queue.kind;
+      // Read the popped entry's columns before anything can push (a push reuses the slot).
+      const kind = queue.kinds[slot];
+      const object = queue.objects[slot];
+      queue.objects[slot] = undefined;
       if (kind === K_DELIVER) {
-        const env = queue.object as Envelope;
+        const env = object as Envelope;
         const node = nodes[env.toIndex];
         let reason = env.dropReason;
         if (reason === REASON_NONE) {
           if (net.blockedCount > 0 && net.blocked[env.fromIndex * nodeCount + env.toIndex] > 0) reason = REASON_PARTITION;
           else if (!node.up) reason = REASON_CRASHED;
           else if (node.pausedUntilMs > time) {
-            queue.push(node.pausedUntilMs, K_DELIVER, 0, 0, env);
+            queue.push(node.pausedUntilMs, K_DELIVER, 0, 0, 0, env, undefined);
             continue;
           }
         }
@@ -568,26 +567,31 @@ export class Simulation {
           if (handler !== undefined) handler(node, env);
         }
       } else if (kind === K_TIMER) {
-        const node = nodes[queue.node];
-        const timer = queue.object as Timer;
-        if (queue.tag !== node.epoch || !node.up) continue;
-        if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timer.id)) continue;
+        // A timer: name in `objects`, data in `datas`, timer id in `ids`, node epoch in `tags`.
+        const node = nodes[queue.nodes[slot]];
+        const epoch = queue.tags[slot];
+        const timerId = queue.ids[slot];
+        const name = object as string;
+        const data = queue.datas[slot];
+        queue.datas[slot] = undefined;
+        if (epoch !== node.epoch || !node.up) continue;
+        if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) continue;
         if (node.pausedUntilMs > time) {
-          queue.push(node.pausedUntilMs, K_TIMER, node.index, node.epoch, timer);
+          queue.push(node.pausedUntilMs, K_TIMER, node.index, node.epoch, timerId, name, data);
           continue;
         }
         this.stats.timers++;
-        if (tracing) this._record(node.index, 'timer', -1, -1, timer.name, timer.data, REASON_NONE, false);
+        if (tracing) this._record(node.index, 'timer', -1, -1, name, data, REASON_NONE, false);
         const handler = node.spec.onTimer;
-        if (handler !== undefined) handler(node, timer.name, timer.data);
+        if (handler !== undefined) handler(node, name, data);
       } else if (kind === K_CONTROL) {
-        (queue.object as () => void)();
+        (object as () => void)();
       } else if (kind === K_START) {
-        const node = nodes[queue.node];
+        const node = nodes[queue.nodes[slot]];
         if (node.up && node.spec.start) node.spec.start(node);
       } else {
         assert(kind === K_REQUEST, `unknown event kind ${kind}`);
-        this.deliverRequest(nodes[queue.node], queue.object as Request);
+        this.deliverRequest(nodes[queue.nodes[slot]], object as Request);
       }
       if (stopWhen !== undefined && stopWhen(this)) {
         stoppedBy = 'stopWhen';
@@ -651,7 +655,7 @@ export class Simulation {
       this.stats.dropped++;
       return;
     }
-    this.queue.push(atMs, K_DELIVER, 0, 0, new Envelope(id, names[from], names[to], type, body, this.now, false, from, to, reason));
+    this.queue.push(atMs, K_DELIVER, 0, 0, 0, new Envelope(id, names[from], names[to], type, body, this.now, false, from, to, reason), undefined);
     if (reason === REASON_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
       this.stats.duplicated++;
       let copyAtMs = this.now + link.latency.sampleMs(random);
@@ -659,7 +663,7 @@ export class Simulation {
         if (copyAtMs < net.lastDeliveryMs[k]) copyAtMs = net.lastDeliveryMs[k];
         net.lastDeliveryMs[k] = copyAtMs;
       }
-      this.queue.push(copyAtMs, K_DELIVER, 0, 0, new Envelope(id, names[from], names[to], type, body, this.now, true, from, to, REASON_NONE));
+      this.queue.push(copyAtMs, K_DELIVER, 0, 0, 0, new Envelope(id, names[from], names[to], type, body, this.now, true, from, to, REASON_NONE), undefined);
     }
   }
 
@@ -669,7 +673,7 @@ export class Simulation {
     if (!(delayMs >= 0) || delayMs === Infinity) invalid('delayMs', delayMs, 'a number >= 0 ms');
     const id = ++this.timerCount;
     const trueDelayMs = node.clock.driftPpm === 0 ? delayMs : node.clock.trueDurationMs(delayMs);
-    this.queue.push(this.now + trueDelayMs, K_TIMER, node.index, node.epoch, new Timer(id, name, data));
+    this.queue.push(this.now + trueDelayMs, K_TIMER, node.index, node.epoch, id, name, data);
     return id;
   }
 
@@ -703,7 +707,7 @@ export class Simulation {
   private deliverRequest(node: SimNode, request: Request): void {
     if (!node.up) return;
     if (node.pausedUntilMs > this.now) {
-      this.queue.push(node.pausedUntilMs, K_REQUEST, node.index, 0, request);
+      this.queue.push(node.pausedUntilMs, K_REQUEST, node.index, 0, 0, request, undefined);
       return;
     }
     const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false, -1, node.index, REASON_NONE);
@@ -731,7 +735,7 @@ export class Simulation {
   }
 
   private control(atMs: number, action: () => void): void {
-    this.queue.push(atMs, K_CONTROL, 0, 0, action);
+    this.queue.push(atMs, K_CONTROL, 0, 0, 0, action, undefined);
   }
 
   private network(): NetworkState {

@@ -1,0 +1,283 @@
+import { assert } from '../options';
+
+const BUCKETS_MIN = 16;
+/** Re-estimate the bucket width when, over a window of operations, a push walks more than this many list entries on average… */
+const WALK_STEPS_PER_OP_MAX = 2;
+/** …or a pop scans more than this many buckets on average. */
+const SCAN_STEPS_PER_OP_MAX = 4;
+/** The front events the width is estimated from. */
+const WIDTH_SAMPLE_MAX = 64;
+
+/**
+ * The simulator's event queue: a calendar queue (R. Brown, CACM 1988) over (timeMs, seq).
+ * `seq` is the insertion counter, so two events at the same virtual time come out in the
+ * order they were scheduled (stable ties). Push and pop cost O(1) on average, where a binary
+ * heap pays log2(n) levels of unpredictable comparisons.
+ *
+ * Time is cut into buckets of `width` ms; event e falls in "virtual bucket"
+ * vb(e) = floor(timeMs · 1/width), stored in bucket vb mod bucketCount, whose list is sorted
+ * by (timeMs, seq). vb is non-decreasing in timeMs, so the earliest event of all is the head
+ * of bucket `cur` if that head has vb === cur, where `cur` is the smallest vb still queued:
+ * the order is exact, whatever the width. The width only affects speed: it is re-estimated
+ * from the earliest events when the queue doubles or halves, or when lists get long or scans
+ * get long, so any distribution of times stays O(1) amortised.
+ *
+ * Entries live in slots (columns in typed arrays, so the hot path allocates nothing). Each
+ * carries three small integers (kind, node, tag), a number (id) and two object slots
+ * (object, data): a timer needs no record object. `popSlot()` returns the slot of the
+ * earliest event; its columns stay readable until the next `push`.
+ */
+export class Agenda {
+  /** Columns by slot. */
+  times: Float64Array;
+  seqs: Float64Array;
+  kinds: Int32Array;
+  nodes: Int32Array;
+  tags: Int32Array;
+  ids: Float64Array;
+  objects: unknown[];
+  datas: unknown[];
+  private vbs: Float64Array;
+  private next: Int32Array;
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  private slotsUsed = 0;
+  private capacity: number;
+  private seqNext = 0;
+  size = 0;
+
+  // The calendar.
+  private heads: Int32Array;
+  private tails: Int32Array;
+  private bucketCount: number;
+  private mask: number;
+  private invWidth = 1;
+  /** Smallest virtual bucket that may still hold an event. */
+  private cur = 0;
+  /** Slot of the earliest event when known (found by peekTime), else -1. */
+  private earliest = -1;
+  private walkSteps = 0;
+  private scanSteps = 0;
+  private opsSinceTune = 0;
+
+  constructor(capacity = 1024) {
+    capacity = Math.max(BUCKETS_MIN, capacity | 0);
+    this.capacity = capacity;
+    this.times = new Float64Array(capacity);
+    this.seqs = new Float64Array(capacity);
+    this.kinds = new Int32Array(capacity);
+    this.nodes = new Int32Array(capacity);
+    this.tags = new Int32Array(capacity);
+    this.ids = new Float64Array(capacity);
+    this.objects = new Array(capacity).fill(undefined);
+    this.datas = new Array(capacity).fill(undefined);
+    this.vbs = new Float64Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+    this.bucketCount = BUCKETS_MIN;
+    this.mask = BUCKETS_MIN - 1;
+    this.heads = new Int32Array(BUCKETS_MIN).fill(-1);
+    this.tails = new Int32Array(BUCKETS_MIN).fill(-1);
+  }
+
+  push(time: number, kind: number, node: number, tag: number, id: number, object: unknown, data: unknown): void {
+    assert(time === time, 'event time is NaN');
+    if (this.size === this.capacity) this.grow();
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
+    this.times[slot] = time;
+    this.seqs[slot] = this.seqNext++;
+    this.kinds[slot] = kind;
+    this.nodes[slot] = node;
+    this.tags[slot] = tag;
+    this.ids[slot] = id;
+    this.objects[slot] = object;
+    this.datas[slot] = data;
+    this.insert(slot, time);
+    this.earliest = -1;
+    if (++this.size > 2 * this.bucketCount) this.rebuild(this.bucketCount * 2);
+    else if (++this.opsSinceTune > this.bucketCount * 4) this.tune();
+  }
+
+  /** Time of the earliest event; Infinity when empty. */
+  peekTime(): number {
+    if (this.size === 0) return Infinity;
+    return this.times[this.findEarliest()];
+  }
+
+  /**
+   * Remove the earliest event and return its slot. Its columns stay readable until the next
+   * `push`; the caller clears `objects[slot]` and `datas[slot]` once read (so the queue keeps
+   * nothing alive). The queue must not be empty.
+   */
+  popSlot(): number {
+    assert(this.size > 0, 'pop from an empty event queue');
+    const slot = this.findEarliest();
+    const b = (this.cur | 0) & this.mask;
+    assert(this.heads[b] === slot, 'calendar queue: earliest event is not a bucket head');
+    const after = this.next[slot];
+    this.heads[b] = after;
+    if (after < 0) this.tails[b] = -1;
+    this.earliest = -1;
+    this.freeSlots[this.freeCount++] = slot;
+    if (--this.size < this.bucketCount >> 2 && this.bucketCount > BUCKETS_MIN) this.rebuild(this.bucketCount >> 1);
+    return slot;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.freeCount = 0;
+    this.slotsUsed = 0;
+    this.earliest = -1;
+    this.cur = 0;
+    this.heads.fill(-1);
+    this.tails.fill(-1);
+    this.objects.fill(undefined);
+    this.datas.fill(undefined);
+  }
+
+  /** Find (and remember) the earliest event, moving `cur` up to its virtual bucket. */
+  private findEarliest(): number {
+    if (this.earliest >= 0) return this.earliest;
+    const heads = this.heads;
+    const vbs = this.vbs;
+    const mask = this.mask;
+    let cur = this.cur;
+    let steps = 0;
+    for (;;) {
+      const head = heads[(cur | 0) & mask];
+      if (head >= 0 && vbs[head] === cur) break;
+      cur++;
+      if (++steps > this.bucketCount) {
+        // A whole year of empty buckets: jump straight to the smallest queued bucket.
+        cur = this.smallestHeadVb();
+        this.scanSteps += steps;
+        steps = 0;
+      }
+    }
+    this.scanSteps += steps;
+    this.cur = cur;
+    return (this.earliest = heads[(cur | 0) & mask]);
+  }
+
+  private smallestHeadVb(): number {
+    let vb = Infinity;
+    let found = false;
+    for (let b = 0; b < this.bucketCount; b++) {
+      const head = this.heads[b];
+      if (head >= 0 && (!found || this.vbs[head] < vb)) {
+        vb = this.vbs[head];
+        found = true;
+      }
+    }
+    assert(found, 'calendar queue: no event in any bucket');
+    return vb;
+  }
+
+  /** Link a slot into its bucket's list, kept sorted by (time, seq). */
+  private insert(slot: number, time: number): void {
+    const vb = Math.floor(time * this.invWidth);
+    this.vbs[slot] = vb;
+    if (vb < this.cur) this.cur = vb;
+    const b = (vb | 0) & this.mask;
+    const next = this.next;
+    const tail = this.tails[b];
+    // The new entry has the largest seq: it goes after every entry with time <= its own.
+    if (tail < 0) {
+      this.heads[b] = slot;
+      this.tails[b] = slot;
+      next[slot] = -1;
+      return;
+    }
+    const times = this.times;
+    if (times[tail] <= time) {
+      next[tail] = slot;
+      this.tails[b] = slot;
+      next[slot] = -1;
+      return;
+    }
+    let prev = -1;
+    let at = this.heads[b];
+    let steps = 0;
+    while (times[at] <= time) {
+      prev = at;
+      at = next[at];
+      steps++;
+    }
+    this.walkSteps += steps;
+    next[slot] = at;
+    if (prev < 0) this.heads[b] = slot;
+    else next[prev] = slot;
+  }
+
+  /** After a window of operations: re-estimate the width if lists or scans got long. */
+  private tune(): void {
+    const ops = this.opsSinceTune;
+    const slow = this.walkSteps > WALK_STEPS_PER_OP_MAX * ops || this.scanSteps > SCAN_STEPS_PER_OP_MAX * ops;
+    this.opsSinceTune = 0;
+    this.walkSteps = 0;
+    this.scanSteps = 0;
+    if (slow) this.rebuild(this.bucketCount);
+  }
+
+  /** Re-bucket every event into `bucketCount` buckets with a width estimated from the earliest events. */
+  private rebuild(bucketCount: number): void {
+    const size = this.size;
+    // Collect the queued slots.
+    const slots = new Int32Array(size);
+    let n = 0;
+    for (let b = 0; b < this.bucketCount; b++) {
+      for (let at = this.heads[b]; at >= 0; at = this.next[at]) slots[n++] = at;
+    }
+    assert(n === size, 'calendar queue: lost an event');
+    // Width: about three mean gaps between consecutive early events.
+    const sorted = new Float64Array(size);
+    for (let i = 0; i < size; i++) sorted[i] = this.times[slots[i]];
+    sorted.sort();
+    let width = 0;
+    const k = Math.min(size, WIDTH_SAMPLE_MAX);
+    if (k >= 2) width = (3 * (sorted[k - 1] - sorted[0])) / (k - 1);
+    if (!(width > 0 && width < Infinity) && size >= 2) width = (3 * (sorted[size - 1] - sorted[0])) / (size - 1);
+    if (width > 0 && width < Infinity && 1 / width < Infinity) this.invWidth = 1 / width;
+    this.bucketCount = bucketCount;
+    this.mask = bucketCount - 1;
+    this.heads = new Int32Array(bucketCount).fill(-1);
+    this.tails = new Int32Array(bucketCount).fill(-1);
+    this.cur = Infinity;
+    this.earliest = -1;
+    // Re-insert in (time, seq) order so every list stays sorted by appends.
+    slots.sort((x, y) => this.times[x] - this.times[y] || this.seqs[x] - this.seqs[y]);
+    for (let i = 0; i < size; i++) this.insert(slots[i], this.times[slots[i]]);
+    if (size === 0) this.cur = 0;
+    this.opsSinceTune = 0;
+    this.walkSteps = 0;
+    this.scanSteps = 0;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const growF = (a: Float64Array) => {
+      const b = new Float64Array(capacity);
+      b.set(a);
+      return b;
+    };
+    const growI = (a: Int32Array) => {
+      const b = new Int32Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.times = growF(this.times);
+    this.seqs = growF(this.seqs);
+    this.kinds = growI(this.kinds);
+    this.nodes = growI(this.nodes);
+    this.tags = growI(this.tags);
+    this.ids = growF(this.ids);
+    this.vbs = growF(this.vbs);
+    this.next = growI(this.next);
+    this.freeSlots = growI(this.freeSlots);
+    for (let i = this.capacity; i < capacity; i++) {
+      this.objects.push(undefined);
+      this.datas.push(undefined);
+    }
+    this.capacity = capacity;
+  }
+}
