@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorsInPage, Lab, launchChromium, openNotebook, startLab, waitForKernelIdle } from './helpers/lab';
+import { errorsInPage, Lab, openNotebook, useLabPage, waitForKernelIdle } from './helpers/lab';
 import { errorOutputs, executeCells } from './helpers/notebook';
 import { ARTIFACTS } from './helpers/paths';
 
@@ -70,31 +70,13 @@ describe('figures through the real tslab kernel', () => {
 });
 
 describe('the figure gallery in a real JupyterLab, in Debian chromium', () => {
+  const labPage = useLabPage();
   let lab: Lab;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  beforeAll(() => ({ lab, page } = labPage));
 
   it('runs every gallery cell without an error', async () => {
     await openNotebook(page, lab, 'gallery.ipynb');
-    // Seen here: JupyterLab sometimes asks for a kernel although the notebook names tslab; answer TypeScript.
-    const dialog = page.locator('.jp-Dialog', { hasText: 'Select Kernel' });
-    const asked = await dialog.waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false);
-    if (asked) {
-      await dialog.locator('select').selectOption({ label: 'TypeScript' });
-      await dialog.locator('button', { hasText: 'Select' }).click();
-      await page.waitForTimeout(1000);
-    }
     await expect.poll(() => page.locator('[data-jp-item-name="kernelName"]').first().textContent(), { timeout: 60_000 }).toContain('TypeScript');
     await runAllGalleryCells(page);
     // Errors anywhere: scroll through the whole notebook collecting them.
@@ -121,7 +103,7 @@ describe('the figure gallery in a real JupyterLab, in Debian chromium', () => {
   });
 
   it('draws the availability curves with their simulated points', async () => {
-    const figure = figureTitled(page, 'Cluster availability vs per-node availability');
+    const figure = figureTitled(page, 'Availability of a majority quorum');
     expect(await scrollUntil(page, async () => (await figure.count()) > 0)).toBe(true);
     const labels = (await figure.locator('text').allTextContents()).join('|');
     for (const n of [1, 3, 5, 7]) expect(labels).toContain(`n = ${n}`);
@@ -137,7 +119,7 @@ describe('the figure gallery in a real JupyterLab, in Debian chromium', () => {
     const figure = figureTitled(page, 'Space-time diagram');
     expect(await scrollUntil(page, async () => (await figure.count()) > 0)).toBe(true);
     expect(await shoot(figure, 'figures-space-time-diagram-dark')).toMatch(/\.png$/);
-    const availability = figureTitled(page, 'Cluster availability vs per-node availability');
+    const availability = figureTitled(page, 'Availability of a majority quorum');
     expect(await scrollUntil(page, async () => (await availability.count()) > 0)).toBe(true);
     expect(await shoot(availability, 'figures-availability-dark')).toMatch(/\.png$/);
   });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorsInPage, Lab, launchChromium, openNotebook, runAllCells, startLab } from './helpers/lab';
+import { errorsInPage, Lab, openNotebook, runAllCells, useLabPage } from './helpers/lab';
 import { ARTIFACTS, NOTEBOOKS } from './helpers/paths';
 
 const NOTEBOOK = '5.1-what-makes-systems-distributed.ipynb';
@@ -54,30 +54,13 @@ async function switchTheme(page: Page, name: 'JupyterLab Light' | 'JupyterLab Da
 }
 
 describe('module 5.1 in a real JupyterLab, in Debian chromium', () => {
+  const labPage = useLabPage();
   let lab: Lab;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  beforeAll(() => ({ lab, page } = labPage));
 
   it('runs every cell without an error and draws every figure', async () => {
     await openNotebook(page, lab, NOTEBOOK);
-    const dialog = page.locator('.jp-Dialog', { hasText: 'Select Kernel' });
-    const asked = await dialog.waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false);
-    if (asked) {
-      await dialog.locator('select').selectOption({ label: 'TypeScript' });
-      await dialog.locator('button', { hasText: 'Select' }).click();
-      await page.waitForTimeout(1000);
-    }
     await expect.poll(() => page.locator('[data-jp-item-name="kernelName"]').first().textContent(), { timeout: 60_000 }).toContain('TypeScript');
     const started = Date.now();
     await runAllCells(page, 240_000);

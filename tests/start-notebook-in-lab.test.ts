@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { errorsInPage, Lab, launchChromium, openNotebook, runAllCells, screenshot, startLab } from './helpers/lab';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { errorsInPage, Lab, openNotebook, runAllCells, screenshot, useLabPage } from './helpers/lab';
 
 describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
+  const labPage = useLabPage();
   let lab: Lab;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  beforeAll(() => ({ lab, page } = labPage));
 
   it('offers the TypeScript (tslab) kernel and loads the distlab extension', async () => {
     const response = await fetch(`${lab.url}/api/kernelspecs?token=${lab.token}`);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ARTIFACTS, CHROMIUM, NOTEBOOKS, ROOT, VENV_BIN } from './paths';
 
 export interface Lab {
@@ -124,7 +125,40 @@ export function launchChromium(): Promise<Browser> {
 export async function openNotebook(page: Page, lab: Lab, path: string): Promise<void> {
   await page.goto(`${lab.url}/lab/tree/${path}?token=${lab.token}&reset`);
   await page.locator('.jp-Notebook').first().waitFor({ timeout: 60_000 });
+  // Seen on a loaded machine: JupyterLab sometimes asks which kernel to start although the
+  // notebook names tslab. Answer TypeScript, as a learner would, then wait for the kernel.
+  const dialog = page.locator('.jp-Dialog', { hasText: 'Select Kernel' });
+  const idle = page.waitForFunction(() => /TypeScript \| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent ?? ''), undefined, { timeout: 120_000, polling: 250 });
+  const asked = await Promise.race([dialog.waitFor({ state: 'visible', timeout: 120_000 }).then(() => true), idle.then(() => false)]);
+  if (asked) {
+    await dialog.locator('select').selectOption({ label: 'TypeScript' });
+    await dialog.locator('button', { hasText: 'Select' }).click();
+  }
   await waitForKernelIdle(page);
+}
+
+export interface LabPage {
+  lab: Lab;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * A JupyterLab and a Chromium page for one describe block: started in beforeAll, stopped in
+ * afterAll. Read the fields inside tests (they are set once beforeAll has run).
+ */
+export function useLabPage(options: StartLabOptions = {}): LabPage {
+  const context = {} as LabPage;
+  beforeAll(async () => {
+    context.lab = await startLab(options);
+    context.browser = await launchChromium();
+    context.page = await context.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+    await context.lab?.stop();
+  });
+  return context;
 }
 
 /**
