@@ -35,4 +35,12 @@ describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
     const shot = await screenshot(page, 'start-notebook-latency-figure');
     expect(shot).toMatch(/\.png$/);
   });
+
+  it('offers the distlab commands in the command palette', async () => {
+    await page.keyboard.press('Control+Shift+c');
+    await page.locator('.lm-CommandPalette-input').fill('distlab');
+    const items = await page.locator('.lm-CommandPalette-itemLabel').allTextContents();
+    expect(items).toEqual(expect.arrayContaining(['Show distlab progress', 'Reset distlab progress…']));
+    await page.keyboard.press('Escape');
+  });
 });

@@ -1,5 +1,5 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/apputils';
 import { Cell, CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -117,8 +117,8 @@ const progressPanelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Progress of every question of every module',
   autoStart: true,
   requires: [IDistlabProgress],
-  optional: [ILayoutRestorer],
-  activate: (app: JupyterFrontEnd, store: ProgressStore, restorer: ILayoutRestorer | null) => {
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (app: JupyterFrontEnd, store: ProgressStore, restorer: ILayoutRestorer | null, palette: ICommandPalette | null) => {
     const panel = new ProgressPanel(
       store,
       (path) => void app.commands.execute('docmanager:open', { path }),
@@ -132,6 +132,7 @@ const progressPanelPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Show distlab progress',
       execute: () => app.shell.activateById(panel.id)
     });
+    for (const command of [COMMAND_SHOW_PROGRESS, COMMAND_RESET_PROGRESS]) palette?.addItem({ command, category: 'distlab' });
   }
 };
 
