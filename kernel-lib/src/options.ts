@@ -66,6 +66,11 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
   return value;
 }
 
+/** A seed: an integer 0..2^53 − 1; `undefined` gives `fallback`. Returns it. */
+export function checkSeed(value: unknown, fallback = 1): number {
+  return checkInteger('seed', value ?? fallback, 0, Number.MAX_SAFE_INTEGER);
+}
+
 /** A probability in [0, 1]; returns it. */
 export function checkProbability(name: string, value: unknown): number {
   return checkNumber(name, value, 0, 1);

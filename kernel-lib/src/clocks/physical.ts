@@ -1,5 +1,5 @@
 import { Rng } from '../engine/rng';
-import { checkInteger, checkNumber, rejectUnknownKeys } from '../options';
+import { checkNumber, checkSeed, rejectUnknownKeys } from '../options';
 
 /** A node's hardware clock. */
 export interface PhysicalClockOptions {
@@ -41,7 +41,7 @@ export class PhysicalClock {
     this.syncIntervalMs =
       options.syncIntervalMs === undefined ? Infinity : checkNumber('syncIntervalMs', options.syncIntervalMs, 0.001, Infinity, 'ms');
     this.syncErrorMs = checkNumber('syncErrorMs', options.syncErrorMs ?? 1, 0, Infinity, 'ms');
-    this.random = random ?? new Rng(checkInteger('seed', options.seed ?? 0, 0, Number.MAX_SAFE_INTEGER), 7);
+    this.random = random ?? new Rng(checkSeed(options.seed, 0), 7);
     this.rate = 1 + this.driftPpm * 1e-6;
     this.baseReadingMs = this.offsetMs;
     this.nextSyncMs = this.syncIntervalMs;

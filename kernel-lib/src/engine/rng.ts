@@ -43,7 +43,7 @@ export class Rng {
     return t >>> 0;
   }
 
-  /** A uniform number in [0, 1). */
+  /** A uniform number in [0, 1). The step of `nextUint32` is repeated here on purpose: this is the engine's hottest call. */
   next(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;

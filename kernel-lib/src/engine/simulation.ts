@@ -15,7 +15,7 @@ import {
 } from '../faults/faults';
 import { Link, LinkOptions, NetworkState } from '../net/network';
 import { checkPartitionOptions, HealOptions, PartitionOptions, SplitOptions } from '../net/partition';
-import { assert, checkInteger, checkNumber, checkString, DistlabInputError, invalid, rejectUnknownKeys } from '../options';
+import { DistlabInputError, assert, checkInteger, checkNumber, checkSeed, checkString, invalid, rejectUnknownKeys } from '../options';
 import { TraceEventType } from '../trace/event';
 import { Trace } from '../trace/recorder';
 import { DistlabLimitError } from './errors';
@@ -284,7 +284,7 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     rejectUnknownKeys('simulation', options, ['seed', 'network', 'trace', 'clocks']);
-    this.seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+    this.seed = checkSeed(options.seed);
     if (options.trace !== undefined && typeof options.trace !== 'boolean') invalid('trace', options.trace, 'true or false');
     this.tracing = options.trace ?? true;
     this.trace = new Trace(this.seed);

@@ -1,5 +1,5 @@
 import { simulation } from '../../engine/simulation';
-import { checkInteger, checkOneOf, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 
 export type Order = 'attack' | 'retreat';
@@ -54,7 +54,7 @@ export function oralMessages(options: OralMessagesOptions = {}): OralMessagesRes
   const m = checkInteger('m', options.m ?? traitors.length, 0, Math.min(4, n - 2));
   const order = checkOneOf('order', options.order ?? 'attack', ['attack', 'retreat'] as const);
   const strategy = checkOneOf('strategy', options.strategy ?? 'flip', ['flip', 'random'] as const);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const lieutenants = names.slice(1);
   const sim = simulation({ seed, network: { latency: 1 }, trace: true });
   sim.node('C', {

@@ -1,5 +1,5 @@
 import { simulation } from '../../engine/simulation';
-import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../../options';
+import { checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 import type { StateInterval } from '../../figures/timelines';
 import type { PartitionOutcome } from '../../figures/availability-figures';
@@ -68,7 +68,7 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
   const readEveryMs = checkNumber('readEveryMs', options.readEveryMs ?? 40, 1, 1e6, 'ms');
   const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 20, 1, 1e6, 'ms');
   const gossipEveryMs = checkNumber('gossipEveryMs', options.gossipEveryMs ?? 50, 1, 1e6, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   if (untilMs / Math.min(writeEveryMs, readEveryMs, gossipEveryMs) > 100_000) invalid('untilMs', untilMs, 'at most 100,000 operations per run');
   const sim = simulation({ seed, network: { latency: 2 } });
   const requests: RegisterRequest[] = [];

@@ -1,7 +1,7 @@
 import { LamportClock } from '../../clocks/logical';
 import { simulation } from '../../engine/simulation';
 import { lognormalLatency } from '../../net/latency';
-import { checkInteger, checkNumber, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 import type { ClockOffsetData, ClockOffsetSample } from '../../figures/clock-figures';
 import type { XyPoint } from '../../figures/experiment-charts';
@@ -36,7 +36,7 @@ export function clockDriftExperiment(options: ClockDriftOptions = {}): ClockOffs
   const syncMin = checkNumber('syncIntervalMin', options.syncIntervalMin ?? 30, 0, 1e5, 'min');
   const syncErrorMs = checkNumber('syncErrorMs', options.syncErrorMs ?? 2, 0, 1e6, 'ms');
   const hours = checkNumber('hours', options.hours ?? 3, 0.05, 48, 'h');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({
     seed,
     trace: false,
@@ -189,7 +189,7 @@ export function tradingClockSkewExperiment(options: TradingOptions = {}): Tradin
   const meanGapMs = checkNumber('meanGapMs', options.meanGapMs ?? 20, 0.01, 1e6, 'ms');
   const delayMs = checkNumber('networkDelayMs', options.networkDelayMs ?? 6.5, 0.01, 1e6, 'ms');
   const hedgeMs = checkNumber('hedgeProcessingMs', options.hedgeProcessingMs ?? 1, 0, 1e6, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: delayMs, p99Ms: delayMs * 1.5 }) } });
   type Ev = { kind: 'trade' | 'hedge'; id: number; wallMs: number; lamport: number; node: string };
   const log: Ev[] = [];

@@ -1,6 +1,6 @@
 import { checkHappenedBefore } from '../../check/checkers';
 import { simulation } from '../../engine/simulation';
-import { checkInteger, checkNumber, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkSeed, rejectUnknownKeys } from '../../options';
 import { monteCarlo } from '../../montecarlo/montecarlo';
 
 /** Speed of light in vacuum, km/s. */
@@ -73,7 +73,7 @@ export function generalsNeeded(traitors: number): number {
 export function lamportClockCondition(options: { nodes?: number; seed?: number } = {}): { seed: number; events: number; ok: boolean; summary: string } {
   rejectUnknownKeys('lamportClockCondition', options, ['nodes', 'seed']);
   const n = checkInteger('nodes', options.nodes ?? 4, 2, 20);
-  const seed = checkInteger('seed', options.seed ?? 1978, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed, 1978);
   const sim = simulation({ seed, network: { latency: 2, reorderProbability: 0.2 }, clocks: { offsetMsMax: 20, driftPpmMax: 200 } });
   sim.nodesOf(Array.from({ length: n }, (_, i) => `p${i + 1}`), {
     start(ctx) { ctx.setTimer('talk', ctx.random() * 5); },

@@ -1,7 +1,7 @@
 import { simulation } from '../../engine/simulation';
 import { monteCarlo } from '../../montecarlo/montecarlo';
 import { lognormalLatency } from '../../net/latency';
-import { checkInteger, checkNumber, checkOneOf, checkProbability, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../figures/experiment-charts';
 
@@ -53,7 +53,7 @@ export function failureModeExperiment(options: FailureModeOptions = {}): Failure
   const faultAtMs = checkNumber('faultAtMs', options.faultAtMs ?? 70, 0, 1e9, 'ms');
   const dropProbability = checkProbability('dropProbability', options.dropProbability ?? 0.4);
   const extraDelayMs = checkNumber('extraDelayMs', options.extraDelayMs ?? 15, 0, 1e6, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: 1, p99Ms: 2 }) } });
   sim.node('client', {
     state: () => ({ outcomes: [] as FailureModeResult['outcomes'] }),
@@ -146,7 +146,7 @@ export function noResponseExperiment(options: NoResponseOptions = {}): { seed: n
   const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 50, 1, 1e6, 'ms');
   const latencyMs = checkNumber('latencyMs', options.latencyMs ?? 5, 0.01, timeoutMs / 4, 'ms');
   const processingMs = checkNumber('processingMs', options.processingMs ?? 10, 0.01, timeoutMs / 4, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const rows: NoResponseRow[] = [];
   const traces = {} as Record<SilenceCase, Trace>;
   for (const c of SILENCE_CASES) {

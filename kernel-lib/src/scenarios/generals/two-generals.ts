@@ -1,6 +1,6 @@
 import { simulation } from '../../engine/simulation';
 import { monteCarlo } from '../../montecarlo/montecarlo';
-import { checkInteger, checkProbability, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../figures/experiment-charts';
 
@@ -22,7 +22,7 @@ export function twoGeneralsRun(options: TwoGeneralsOptions = {}): { seed: number
   rejectUnknownKeys('twoGeneralsRun', options, ['messengers', 'lossProbability', 'seed']);
   const messengers = checkInteger('messengers', options.messengers ?? 3, 1, 1000);
   const loss = checkProbability('lossProbability', options.lossProbability ?? 0.5);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   return runTwoGenerals(messengers, loss, seed, true);
 }
 

@@ -1,6 +1,6 @@
 import { simulation } from '../../engine/simulation';
 import { monteCarlo } from '../../montecarlo/montecarlo';
-import { checkInteger, checkNumber, checkProbability, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 
 export interface TransferRetryOptions {
@@ -45,7 +45,7 @@ export function transferRetryExperiment(options: TransferRetryOptions = {}): Tra
   const drop = checkProbability('dropProbability', options.dropProbability ?? 0.3);
   const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 20, 1, 1e6, 'ms');
   const attemptsMax = checkInteger('attemptsMax', options.attemptsMax ?? 5, 1, 100);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   return runTransfers(requestIds, transfers, drop, timeoutMs, attemptsMax, seed, true);
 }
 
@@ -154,7 +154,7 @@ export function atLeastOnceExperiment(options: AtLeastOnceOptions = {}): { seed:
   if (drop >= 0.95) invalid('dropProbability', drop, '0..0.95 (resending must eventually succeed)');
   const dup = checkProbability('duplicateProbability', options.duplicateProbability ?? 0.05);
   const resendMs = checkNumber('resendAfterMs', options.resendAfterMs ?? 15, 1, 1e6, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, trace: false, network: { latency: 2, dropProbability: drop, duplicateProbability: dup } });
   sim.node('producer', {
     state: () => ({ unacked: new Set<number>() }),

@@ -6,7 +6,7 @@
  */
 import { simulation, Simulation, NodeContext, Message } from '../../engine/simulation';
 import { lognormalLatency } from '../../net/latency';
-import { checkInteger, checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkOneOf, checkSeed, checkString, invalid, rejectUnknownKeys } from '../../options';
 import type { StateInterval } from '../../figures/timelines';
 
 export type KubeVersionName = 'v1.31' | 'v1.32';
@@ -72,7 +72,7 @@ export class KubeCluster {
     const heartbeatMs = checkNumber('heartbeatIntervalS', options.heartbeatIntervalS ?? 10, 1, 600, 's') * S;
     this.toleration = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 36_000, 's') * S;
     const podStartMedianMs = checkNumber('podStartMedianS', options.podStartMedianS ?? 3, 0.1, 600, 's') * S;
-    this.seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+    this.seed = checkSeed(options.seed);
     this.etcd = Array.from({ length: etcdCount }, (_, i) => `etcd-${i + 1}`);
     this.apiServers = Array.from({ length: apiCount }, (_, i) => `apiserver-${i + 1}`);
     this.workers = Array.from({ length: workerCount }, (_, i) => `worker-${i + 1}`);

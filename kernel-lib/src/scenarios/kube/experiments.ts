@@ -1,5 +1,5 @@
 import { simulation } from '../../engine/simulation';
-import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { StateInterval } from '../../figures/timelines';
 import { kubeCluster, KubeVersionName } from './cluster';
 
@@ -39,7 +39,7 @@ export function kubeNodeFailureExperiment(options: NodeFailureOptions = {}): Nod
   const version = checkOneOf('version', options.version ?? 'v1.32', ['v1.31', 'v1.32'] as const);
   const killAtS = checkNumber('killAtS', options.killAtS ?? 45, 15, 3600, 's');
   const tolerationS = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 3600, 's');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const c = kubeCluster({ seed, version, replicas: 3, tolerationS });
   c.killNode('worker-2', { atS: killAtS });
   c.run({ untilS: killAtS + c.gracePeriodS + tolerationS + 40 });
@@ -115,7 +115,7 @@ export function watchVsPollExperiment(options: WatchPollOptions = {}): { seed: n
   const pollMs = checkNumber('pollIntervalS', options.pollIntervalS ?? 1, 0.05, 3600, 's') * 1000;
   const rate = checkNumber('changesPerS', options.changesPerS ?? 0.5, 0.001, 1000, '/s');
   const durationMs = checkNumber('durationS', options.durationS ?? 60, 1, 3600, 's') * 1000;
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const rows: WatchPollRow[] = [];
   for (const mode of ['poll', 'watch'] as const) {
     for (const n of counts) {

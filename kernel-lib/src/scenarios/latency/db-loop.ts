@@ -1,5 +1,5 @@
 import { simulation } from '../../engine/simulation';
-import { checkInteger, checkNumber, checkOneOf, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkOneOf, checkSeed, rejectUnknownKeys } from '../../options';
 import type { Trace } from '../../trace/recorder';
 
 export type CallStrategy = 'sequential' | 'batched' | 'parallel';
@@ -29,7 +29,7 @@ export function dbLoopExperiment(options: DbLoopOptions = {}): { seed: number; s
   const rttMs = checkNumber('callRttMs', options.callRttMs ?? 1, 0.000001, 1e6, 'ms');
   const strategy = checkOneOf('strategy', options.strategy ?? 'sequential', CALL_STRATEGIES);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 10, 1, 10_000);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, network: { latency: rttMs / 2 } });
   const perMessage = strategy === 'sequential' ? 1 : strategy === 'batched' ? batchSize : calls;
   sim.node('app', {

@@ -1,6 +1,6 @@
 import { simulation } from '../../engine/simulation';
 import { monteCarlo } from '../../montecarlo/montecarlo';
-import { checkInteger, checkNumber, checkOneOf, checkProbability, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys } from '../../options';
 import type { XyPoint } from '../../figures/experiment-charts';
 
 export interface RetryStormOptions {
@@ -39,7 +39,7 @@ export function retryStormExperiment(options: RetryStormOptions = {}): { seed: n
   const stallAtMs = checkNumber('stallAtMs', options.stallAtMs ?? 1000, 0, 1e6, 'ms');
   const stallMs = checkNumber('stallMs', options.stallMs ?? 500, 0, 1e6, 'ms');
   const untilMs = checkNumber('untilMs', options.untilMs ?? 4000, 100, 60_000, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const serviceMs = 1000 / capacityPerS;
   const binMs = 100;
   const bins = Math.ceil(untilMs / binMs);
@@ -128,7 +128,7 @@ export function bulkheadExperiment(options: BulkheadOptions = {}): { seed: numbe
   rejectUnknownKeys('bulkheadExperiment', options, ['bulkheads', 'poolSize', 'seed']);
   const bulkheads = options.bulkheads ?? false;
   const pool = checkInteger('poolSize', options.poolSize ?? 20, 2, 1000);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, trace: false, network: { latency: 1 } });
   const stats = { catalog: [0, 0], payments: [0, 0] } as Record<string, [number, number]>;
   sim.node('app', {
@@ -209,7 +209,7 @@ export function syncChainExperiment(options: SyncChainOptions = {}): { points: X
 export function capBankExperiment(options: { mode?: 'CP' | 'AP'; seed?: number } = {}): { seed: number; mode: string; withdrawalsAccepted: number; finalBalance: number } {
   rejectUnknownKeys('capBankExperiment', options, ['mode', 'seed']);
   const mode = checkOneOf('mode', options.mode ?? 'AP', ['CP', 'AP'] as const);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, network: { latency: 5 } });
   let accepted = 0;
   sim.nodesOf(['bank-us', 'bank-eu'], {

@@ -1,6 +1,6 @@
 import { simulation } from '../../engine/simulation';
 import { lognormalLatency } from '../../net/latency';
-import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { ReplicationPoint } from '../../figures/availability-figures';
 
 export interface ReplicationRunOptions {
@@ -29,7 +29,7 @@ export function replicationRun(options: ReplicationRunOptions = {}): { seed: num
   const localMs = checkNumber('localWriteMs', options.localWriteMs ?? 1, 0, 1e5, 'ms');
   const shipEveryMs = checkNumber('shipEveryMs', options.shipEveryMs ?? 5, 0.01, 1e5, 'ms');
   const writes = checkInteger('writes', options.writes ?? 50, 1, 100_000);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: rttMs / 2, sigma: 0.1 }) } });
   const appliedAt = new Map<number, number>();
   const replicaAt = new Map<number, number>();

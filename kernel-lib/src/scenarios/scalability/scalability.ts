@@ -1,5 +1,5 @@
 import { simulation } from '../../engine/simulation';
-import { checkInteger, checkNumber, checkProbability, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { XyPoint } from '../../figures/experiment-charts';
 
 export interface ScalabilityOptions {
@@ -49,7 +49,7 @@ export function scalabilityExperiment(options: ScalabilityOptions = {}): { seed:
   const costMs = checkNumber('coordinationCostMs', options.coordinationCostMs ?? 0.1, 0, 1000, 'ms');
   const linkLatencyMs = checkNumber('linkLatencyMs', options.linkLatencyMs ?? 0.25, 0, 1000, 'ms');
   const windowMs = checkNumber('windowMs', options.windowMs ?? 100, 1, 10_000, 'ms');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   if (Math.max(...counts) * (windowMs / serviceMs) > 2_000_000) invalid('windowMs', windowMs, 'a window small enough for at most 2,000,000 simulated requests');
   const rows = counts.map((n) => {
     const sim = simulation({ seed, trace: false, network: { latency: linkLatencyMs } });

@@ -1,7 +1,7 @@
 import { simulation } from '../../engine/simulation';
 import { monteCarlo } from '../../montecarlo/montecarlo';
 import { lognormalLatency } from '../../net/latency';
-import { checkInteger, checkNumber, checkProbability, invalid, rejectUnknownKeys } from '../../options';
+import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../options';
 import type { AvailabilityPoint } from '../../figures/availability-figures';
 
 export interface ReplicaAvailabilityOptions {
@@ -67,7 +67,7 @@ export function userLatencyExperiment(options: UserLatencyOptions = {}): { seed:
   if (regions === null || typeof regions !== 'object' || Object.keys(regions).length === 0) invalid('regionRttMs', regions, 'an object of region name to round trip in ms');
   for (const [name, rtt] of Object.entries(regions)) checkNumber(`regionRttMs.${name}`, rtt, 0.001, 10_000, 'ms');
   const requests = checkInteger('requests', options.requests ?? 500, 1, 100_000);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const names = Object.keys(regions);
   const sim = simulation({ seed, trace: false });
   sim.node('user', {
@@ -120,7 +120,7 @@ export function deployWaitExperiment(options: DeployWaitOptions = {}): { seed: n
   const breakP = checkProbability('breakProbability', options.breakProbability ?? 0.02);
   const pipelineH = checkNumber('pipelineHours', options.pipelineHours ?? 1, 0, 10_000, 'h');
   const weeks = checkInteger('weeks', options.weeks ?? 12, 1, 520);
-  const seed = checkInteger('seed', options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const seed = checkSeed(options.seed);
   const H = 3_600_000;
   const endMs = weeks * 168 * H;
   const sim = simulation({ seed, trace: false });
