@@ -1,14 +1,14 @@
-"""Execute a notebook through the real tslab kernel with nbclient and write the result.
+"""Execute a notebook through the real tslab kernel, as `npm run report` does, and write the result.
 
 usage: execute_notebook.py IN.ipynb OUT.ipynb [--timeout SECONDS]
-Errors in cells do not stop execution; the caller inspects the outputs.
+Errors in cells do not stop execution; the caller inspects the outputs. A cell that times out
+or a kernel that dies fails the run.
 """
 import argparse
 import pathlib
-import time
 
 import nbformat
-from nbclient import NotebookClient
+from distlab_jupyterlab.report import execute
 
 
 def main() -> None:
@@ -19,17 +19,9 @@ def main() -> None:
     args = parser.parse_args()
     source = pathlib.Path(args.source).resolve()
     nb = nbformat.read(source, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=args.timeout,
-        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "tslab"),
-        allow_errors=True,
-        resources={"metadata": {"path": str(source.parent)}},
-    )
-    # tslab aborts requests that arrive within 200 ms of a failed cell (it drops the
-    # queue of a Run All); a learner re-running a cell later is never that fast.
-    client.on_cell_error = lambda **_: time.sleep(0.4)
-    client.execute()
+    problem = execute(nb, source.parent, args.timeout)
+    if problem:
+        raise SystemExit(f"{source}: {problem}")
     nbformat.write(nb, args.target)
 
 
