@@ -1,4 +1,4 @@
-import { checkInteger, checkNumber, checkString, invalid, rejectUnknownKeys } from '../options';
+import { checkNumber, checkString, invalid, rejectUnknownKeys } from '../options';
 import { checkArray, checkHeightPx, checkTitle, checkWidthPx, round, TraceInput, traceEvents, textTable } from './common';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';

@@ -59,7 +59,6 @@ export class KubeCluster {
   /** Time of every node heartbeat (Lease renewal) the API stored, per node, in ms. */
   readonly heartbeats: Record<string, number[]> = {};
   private readonly toleration: number;
-  private podCounter = 0;
 
   constructor(options: KubeClusterOptions = {}) {
     rejectUnknownKeys('kubeCluster', options, ['version', 'etcdMembers', 'apiServers', 'workers', 'replicas', 'heartbeatIntervalS', 'tolerationS', 'podStartMedianS', 'seed']);
@@ -297,7 +296,6 @@ export class KubeCluster {
     const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
     let s = '';
     for (let i = 0; i < 5; i++) s += alphabet[this.sim.random.int(alphabet.length)];
-    this.podCounter++;
     return s;
   }
 
@@ -359,7 +357,7 @@ export class KubeCluster {
   kubectlAt(command: string, options: { atS?: number } = {}): this {
     checkOneOf('command', command, ['get pods', 'get nodes', 'get leases', 'apply'] as const);
     const atMs = this.ms(options.atS);
-    const api = this.apiServers.find((a) => true) as string;
+    const api = this.apiServers[0];
     this.sim.at(atMs, (s) => {
       const target = this.apiServers.find((a) => s.isUp(a)) ?? api;
       const handle = command === 'apply'
