@@ -5,17 +5,19 @@ type WriteDisplayData = (content: { data: Record<string, unknown>; metadata: Rec
 /**
  * tslab keeps the current cell's display writer in its module `tslab/dist/jupyter`.
  * `tslab.display` sends one MIME type per output; this writer takes a whole bundle.
- * The kernel may have loaded tslab from a path other than ours, so look in the
- * module cache first and only then resolve it from here.
+ * The kernel may have loaded tslab from a path other than ours, so find that module in the
+ * module cache (once: the module stays, its writer changes with every cell).
  */
+type TslabJupyterModule = { lastWriteDisplayData?: WriteDisplayData | null };
+let tslabJupyter: TslabJupyterModule | null = null;
+
 function findDisplayWriter(): WriteDisplayData | null {
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) {
-      const writer = (mod.exports as { lastWriteDisplayData?: WriteDisplayData | null }).lastWriteDisplayData;
-      if (writer) return writer;
+  if (tslabJupyter === null) {
+    for (const [file, mod] of Object.entries(require.cache)) {
+      if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) tslabJupyter = mod.exports as TslabJupyterModule;
     }
   }
-  return null;
+  return tslabJupyter?.lastWriteDisplayData ?? null;
 }
 
 /** True inside a running tslab kernel (a cell is executing). */
