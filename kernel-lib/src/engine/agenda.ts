@@ -14,6 +14,9 @@ const WIDTH_SAMPLE_MAX = 64;
  * order they were scheduled (stable ties). Push and pop cost O(1) on average, where a binary
  * heap pays log2(n) levels of unpredictable comparisons.
  *
+ * `seq` is implicit: a bucket's list keeps equal times in insertion order, and a rebuild
+ * re-inserts with a stable sort, so no column stores it.
+ *
  * Time is cut into buckets of `width` ms; event e falls in "virtual bucket"
  * vb(e) = floor(timeMs · 1/width), stored in bucket vb mod bucketCount, whose list is sorted
  * by (timeMs, seq). vb is non-decreasing in timeMs, so the earliest event of all is the head
@@ -30,7 +33,6 @@ const WIDTH_SAMPLE_MAX = 64;
 export class Agenda {
   /** Columns by slot. */
   times: Float64Array;
-  seqs: Float64Array;
   kinds: Int32Array;
   nodes: Int32Array;
   tags: Int32Array;
@@ -43,7 +45,6 @@ export class Agenda {
   private freeCount = 0;
   private slotsUsed = 0;
   private capacity: number;
-  private seqNext = 0;
   size = 0;
 
   // The calendar.
@@ -64,7 +65,6 @@ export class Agenda {
     capacity = Math.max(BUCKETS_MIN, capacity | 0);
     this.capacity = capacity;
     this.times = new Float64Array(capacity);
-    this.seqs = new Float64Array(capacity);
     this.kinds = new Int32Array(capacity);
     this.nodes = new Int32Array(capacity);
     this.tags = new Int32Array(capacity);
@@ -85,7 +85,6 @@ export class Agenda {
     if (this.size === this.capacity) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
     this.times[slot] = time;
-    this.seqs[slot] = this.seqNext++;
     this.kinds[slot] = kind;
     this.nodes[slot] = node;
     this.tags[slot] = tag;
@@ -222,13 +221,12 @@ export class Agenda {
   /** Re-bucket every event into `bucketCount` buckets with a width estimated from the earliest events. */
   private rebuild(bucketCount: number): void {
     const size = this.size;
-    // Collect the queued slots.
-    const slots = new Int32Array(size);
-    let n = 0;
+    // Collect the queued slots. Equal times share a bucket, listed in insertion order.
+    const slots: number[] = [];
     for (let b = 0; b < this.bucketCount; b++) {
-      for (let at = this.heads[b]; at >= 0; at = this.next[at]) slots[n++] = at;
+      for (let at = this.heads[b]; at >= 0; at = this.next[at]) slots.push(at);
     }
-    assert(n === size, 'calendar queue: lost an event');
+    assert(slots.length === size, 'calendar queue: lost an event');
     // Width: about three mean gaps between consecutive early events.
     const sorted = new Float64Array(size);
     for (let i = 0; i < size; i++) sorted[i] = this.times[slots[i]];
@@ -244,8 +242,9 @@ export class Agenda {
     this.tails = new Int32Array(bucketCount).fill(-1);
     this.cur = Infinity;
     this.earliest = -1;
-    // Re-insert in (time, seq) order so every list stays sorted by appends.
-    slots.sort((x, y) => this.times[x] - this.times[y] || this.seqs[x] - this.seqs[y]);
+    // Re-insert in (time, insertion) order, a stable sort by time, so every list stays sorted by appends.
+    const times = this.times;
+    slots.sort((x, y) => times[x] - times[y]);
     for (let i = 0; i < size; i++) this.insert(slots[i], this.times[slots[i]]);
     if (size === 0) this.cur = 0;
     this.opsSinceTune = 0;
@@ -266,7 +265,6 @@ export class Agenda {
       return b;
     };
     this.times = growF(this.times);
-    this.seqs = growF(this.seqs);
     this.kinds = growI(this.kinds);
     this.nodes = growI(this.nodes);
     this.tags = growI(this.tags);

@@ -10,8 +10,6 @@ export class Rng {
   private b: number;
   private c: number;
   private d: number;
-  private spareNormal = 0;
-  private hasSpareNormal = false;
 
   constructor(seed: number, stream = 0) {
     let s = (seed ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
@@ -74,19 +72,36 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)];
   }
 
-  /** A standard normal draw (Box–Muller; the second value is kept for the next call). */
+  /**
+   * A standard normal draw: the ziggurat method (Marsaglia & Tsang 2000), exact, with one
+   * 32-bit draw and one multiply 98.8% of the time. Bits 0-6 pick the layer, bit 7 the sign
+   * and bits 8-31 the position, so no bit serves twice.
+   */
   normal(): number {
-    if (this.hasSpareNormal) {
-      this.hasSpareNormal = false;
-      return this.spareNormal;
+    for (;;) {
+      const u = this.nextUint32();
+      const layer = u & 127;
+      const j = u >>> 8;
+      const x = j * ZIGGURAT_W[layer];
+      if (j < ZIGGURAT_K[layer]) return u & 128 ? -x : x;
+      const y = layer === 0 ? this.normalTail() : this.normalWedge(layer, x);
+      if (y >= 0) return u & 128 ? -y : y;
     }
-    let u = this.next();
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    this.hasSpareNormal = true;
-    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Beyond the base layer's edge R: Marsaglia's tail method. */
+  private normalTail(): number {
+    for (;;) {
+      const x = -Math.log(1 - this.next()) / ZIGGURAT_R;
+      const y = -Math.log(1 - this.next());
+      if (2 * y > x * x) return ZIGGURAT_R + x;
+    }
+  }
+
+  /** In the wedge of `layer` outside its inner rectangle: accept x under the density, else -1 (draw again). */
+  private normalWedge(layer: number, x: number): number {
+    const f = ZIGGURAT_F[layer] + this.next() * (ZIGGURAT_F[layer - 1] - ZIGGURAT_F[layer]);
+    return f < Math.exp(-0.5 * x * x) ? x : -1;
   }
 
   /** An exponential draw with the given mean. */
@@ -103,6 +118,36 @@ export class Rng {
       items[j] = tmp;
     }
     return items;
+  }
+}
+
+// Ziggurat tables for the normal density f(x) = exp(-x²/2): 128 layers of equal area V.
+// Layer 0 is the base (a rectangle to R plus the tail); layers 1..127 run from the top
+// (narrowest) down to the one whose right edge is R. A position j in [0, 2^24) of layer i
+// is x = j * W[i]; j below K[i] lies under the next layer up, inside the curve, and is
+// accepted at once; F[i] is f at layer i's right edge.
+const ZIGGURAT_R = 3.442619855899;
+const ZIGGURAT_V = 9.91256303526217e-3;
+const ZIGGURAT_K = new Float64Array(128);
+const ZIGGURAT_W = new Float64Array(128);
+const ZIGGURAT_F = new Float64Array(128);
+{
+  const scale = 16777216; // 2^24 positions
+  let x = ZIGGURAT_R;
+  let xOuter = x;
+  const base = ZIGGURAT_V / Math.exp(-0.5 * x * x);
+  ZIGGURAT_K[0] = Math.floor((x / base) * scale);
+  ZIGGURAT_K[1] = 0;
+  ZIGGURAT_W[0] = base / scale;
+  ZIGGURAT_W[127] = x / scale;
+  ZIGGURAT_F[0] = 1;
+  ZIGGURAT_F[127] = Math.exp(-0.5 * x * x);
+  for (let i = 126; i >= 1; i--) {
+    x = Math.sqrt(-2 * Math.log(ZIGGURAT_V / x + Math.exp(-0.5 * x * x)));
+    ZIGGURAT_K[i + 1] = Math.floor((x / xOuter) * scale);
+    xOuter = x;
+    ZIGGURAT_F[i] = Math.exp(-0.5 * x * x);
+    ZIGGURAT_W[i] = x / scale;
   }
 }
 

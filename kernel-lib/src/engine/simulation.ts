@@ -168,6 +168,8 @@ const STREAM_SCENARIO = 2;
 const STREAM_NODE = 1000;
 const STREAM_CLOCK = 500000;
 
+// Routing (sender and receiver index, drop reason) travels in the event queue's columns, not
+// here: the handler's message stays small, and the hot path allocates only this.
 class Envelope implements Message {
   // Set in the constructor so every envelope has one shape (monomorphic handler code).
   requestId: number | undefined = undefined;
@@ -178,10 +180,7 @@ class Envelope implements Message {
     readonly type: string,
     readonly body: any,
     readonly sentAtMs: number,
-    readonly duplicate: boolean,
-    readonly fromIndex: number,
-    readonly toIndex: number,
-    readonly dropReason: number
+    readonly duplicate: boolean
   ) {}
 }
 
@@ -201,6 +200,9 @@ class SimNode implements NodeContext {
   pausedUntilMs = -Infinity;
   peers: readonly string[] = [];
   byzantine: ByzantineHook | undefined = undefined;
+  /** Sender of the last message delivered here: a reply to it skips the name lookup. */
+  lastFrom = '';
+  lastFromIndex = -1;
   readonly random: () => number;
 
   constructor(
@@ -269,7 +271,8 @@ export class Simulation {
   private now = 0;
   private readonly queue = new Agenda();
   private readonly nodes: SimNode[] = [];
-  private readonly nodeIndex = new Map<string, number>();
+  /** Node name -> index (no prototype, so any name is a plain key). */
+  private readonly nodeIndex: Record<string, number> = Object.create(null);
   private readonly netRandom: Rng;
   private readonly defaultLink: Link;
   private readonly linkOverrides: Array<[number, number, LinkOptions]> = [];
@@ -309,7 +312,7 @@ export class Simulation {
   /** Declare a node with its behaviour. Nodes start at time 0 in declaration order. */
   node<S = any, D = any>(name: string, spec: NodeSpec<S, D> = {}): this {
     checkString('node name', name);
-    if (this.nodeIndex.has(name)) throw new DistlabInputError(`duplicate node: ${name}`);
+    if (this.nodeIndex[name] !== undefined) throw new DistlabInputError(`duplicate node: ${name}`);
     if (this.net) throw new DistlabInputError(`cannot add node ${name} after run() has started`);
     rejectUnknownKeys(`node ${name}`, spec, ['state', 'durable', 'start', 'onMessage', 'onTimer', 'onRestart', 'clock']);
     for (const key of ['state', 'durable', 'start', 'onMessage', 'onTimer', 'onRestart'] as const) {
@@ -333,7 +336,7 @@ export class Simulation {
     const node = new SimNode(this, index, name, spec as NodeSpec, new PhysicalClock(clockOptions, clockRandom), new Rng(this.seed, STREAM_NODE + index));
     this.nodes.push(node);
     this.nodeNames.push(name);
-    this.nodeIndex.set(name, index);
+    this.nodeIndex[name] = index;
     this.trace.addNode(name);
     for (const other of this.nodes) other.peers = this.nodeNames.filter((n) => n !== other.node);
     this.queue.push(0, K_START, index, 0, 0, undefined, undefined);
@@ -546,23 +549,28 @@ export class Simulation {
       const object = queue.objects[slot];
       queue.objects[slot] = undefined;
       if (kind === K_DELIVER) {
+        // A message: envelope in `objects`, receiver in `nodes`, sender in `ids`, drop reason in `tags`.
         const env = object as Envelope;
-        const node = nodes[env.toIndex];
-        let reason = env.dropReason;
+        const toIndex = queue.nodes[slot];
+        const fromIndex = queue.ids[slot];
+        const node = nodes[toIndex];
+        let reason = queue.tags[slot];
         if (reason === REASON_NONE) {
-          if (net.blockedCount > 0 && net.blocked[env.fromIndex * nodeCount + env.toIndex] > 0) reason = REASON_PARTITION;
+          if (net.blockedCount > 0 && net.blocked[fromIndex * nodeCount + toIndex] > 0) reason = REASON_PARTITION;
           else if (!node.up) reason = REASON_CRASHED;
           else if (node.pausedUntilMs > time) {
-            queue.push(node.pausedUntilMs, K_DELIVER, 0, 0, 0, env, undefined);
+            queue.push(node.pausedUntilMs, K_DELIVER, toIndex, REASON_NONE, fromIndex, env, undefined);
             continue;
           }
         }
         if (reason !== REASON_NONE) {
           this.stats.dropped++;
-          if (tracing) this._record(env.toIndex, 'drop', env.id, env.fromIndex, env.type, env.body, reason, env.duplicate);
+          if (tracing) this._record(toIndex, 'drop', env.id, fromIndex, env.type, env.body, reason, env.duplicate);
         } else {
           this.stats.delivered++;
-          if (tracing) this._record(env.toIndex, 'deliver', env.id, env.fromIndex, env.type, env.body, REASON_NONE, env.duplicate);
+          if (tracing) this._record(toIndex, 'deliver', env.id, fromIndex, env.type, env.body, REASON_NONE, env.duplicate);
+          node.lastFrom = env.from;
+          node.lastFromIndex = fromIndex;
           const handler = node.spec.onMessage;
           if (handler !== undefined) handler(node, env);
         }
@@ -620,8 +628,8 @@ export class Simulation {
   }
 
   private sendChecked(from: SimNode, to: string, type: string, body: any): number {
-    const toIndex = this.nodeIndex.get(to);
-    if (toIndex === undefined) throw new DistlabInputError(`unknown node: ${to} (send from ${from.node})`);
+    const toIndex = to === from.lastFrom ? from.lastFromIndex : this.nodeIndex[to];
+    if (toIndex === undefined || toIndex < 0) throw new DistlabInputError(`unknown node: ${to} (send from ${from.node})`);
     if (typeof type !== 'string') invalid('message type', type, 'a string');
     const id = ++this.messageCount;
     this.stats.sent++;
@@ -655,7 +663,7 @@ export class Simulation {
       this.stats.dropped++;
       return;
     }
-    this.queue.push(atMs, K_DELIVER, 0, 0, 0, new Envelope(id, names[from], names[to], type, body, this.now, false, from, to, reason), undefined);
+    this.queue.push(atMs, K_DELIVER, to, reason, from, new Envelope(id, names[from], names[to], type, body, this.now, false), undefined);
     if (reason === REASON_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
       this.stats.duplicated++;
       let copyAtMs = this.now + link.latency.sampleMs(random);
@@ -663,7 +671,7 @@ export class Simulation {
         if (copyAtMs < net.lastDeliveryMs[k]) copyAtMs = net.lastDeliveryMs[k];
         net.lastDeliveryMs[k] = copyAtMs;
       }
-      this.queue.push(copyAtMs, K_DELIVER, 0, 0, 0, new Envelope(id, names[from], names[to], type, body, this.now, true, from, to, REASON_NONE), undefined);
+      this.queue.push(copyAtMs, K_DELIVER, to, REASON_NONE, from, new Envelope(id, names[from], names[to], type, body, this.now, true), undefined);
     }
   }
 
@@ -710,7 +718,7 @@ export class Simulation {
       this.queue.push(node.pausedUntilMs, K_REQUEST, node.index, 0, 0, request, undefined);
       return;
     }
-    const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false, -1, node.index, REASON_NONE);
+    const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false);
     env.requestId = request.id;
     this._record(node.index, 'local', -1, -1, `request:${request.type}`, { requestId: request.id, body: request.body }, REASON_NONE, false);
     if (node.spec.onMessage) node.spec.onMessage(node, env);
@@ -758,7 +766,7 @@ export class Simulation {
   }
 
   private indexOf(node: string): number {
-    const index = this.nodeIndex.get(node);
+    const index = typeof node === 'string' ? this.nodeIndex[node] : undefined;
     if (index === undefined) {
       throw new DistlabInputError(`unknown node: ${typeof node === 'string' ? node : JSON.stringify(node)} (expected one of ${this.nodeNames.join(', ') || 'no nodes declared yet'})`);
     }

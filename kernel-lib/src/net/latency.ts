@@ -1,3 +1,4 @@
+import { exp } from '../engine/exp';
 import type { Rng } from '../engine/rng';
 import { checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../options';
 
@@ -62,7 +63,7 @@ class LognormalLatency implements LatencyDistribution {
     this.description = `lognormal(median ${medianMs} ms, sigma ${sigma})`;
   }
   sampleMs(random: Rng): number {
-    return Math.exp(this.mu + this.sigma * random.normal());
+    return exp(this.mu + this.sigma * random.normal());
   }
 }
 
