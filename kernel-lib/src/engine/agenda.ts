@@ -104,6 +104,25 @@ export class Agenda {
   }
 
   /**
+   * Remove the earliest event if its time is at most `untilMs` and return its slot, else -1
+   * (nothing queued, or the earliest is later). One call where `peekTime` + `popSlot` take two:
+   * the run loop's step. The slot's columns stay readable until the next `push`.
+   */
+  popSlotUntil(untilMs: number): number {
+    if (this.size === 0) return -1;
+    const slot = this.findEarliest();
+    if (this.times[slot] > untilMs) return -1;
+    const b = (this.cur | 0) & this.mask;
+    const after = this.next[slot];
+    this.heads[b] = after;
+    if (after < 0) this.tails[b] = -1;
+    this.earliest = -1;
+    this.freeSlots[this.freeCount++] = slot;
+    if (--this.size < this.bucketCount >> 2 && this.bucketCount > BUCKETS_MIN) this.rebuild(this.bucketCount >> 1);
+    return slot;
+  }
+
+  /**
    * Remove the earliest event and return its slot. Its columns stay readable until the next
    * `push`; the caller clears `objects[slot]` and `datas[slot]` once read (so the queue keeps
    * nothing alive). The queue must not be empty.

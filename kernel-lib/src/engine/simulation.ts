@@ -531,16 +531,16 @@ export class Simulation {
     const nodeCount = nodes.length;
     let events = 0;
     let stoppedBy: RunResult['stoppedBy'] = 'idle';
-    while (queue.size > 0) {
-      const time = queue.peekTime();
-      if (time > untilMs) {
-        stoppedBy = 'untilMs';
-        break;
-      }
-      if (events >= eventsMax) {
+    for (;;) {
+      if (events >= eventsMax && queue.size > 0 && queue.peekTime() <= untilMs) {
         throw new DistlabLimitError(`eventsMax exceeded: ${eventsMax} events by t=${this.now} ms, events still pending`, this.seed);
       }
-      const slot = queue.popSlot();
+      const slot = queue.popSlotUntil(untilMs);
+      if (slot < 0) {
+        if (queue.size > 0) stoppedBy = 'untilMs';
+        break;
+      }
+      const time = queue.times[slot];
       events++;
       assert(time >= this.now, 'time went backwards');
       this.now = time;
@@ -627,18 +627,15 @@ export class Simulation {
     return this.sendChecked(from, to, type, body);
   }
 
-  private sendChecked(from: SimNode, to: string, type: string, body: any): number {
-    const toIndex = to === from.lastFrom ? from.lastFromIndex : this.nodeIndex[to];
-    if (toIndex === undefined || toIndex < 0) throw new DistlabInputError(`unknown node: ${to} (send from ${from.node})`);
+  /** Check, record and put one message on the network: the hot path of every send, in one function. */
+  private sendChecked(sender: SimNode, toName: string, type: string, body: any): number {
+    const to = toName === sender.lastFrom ? sender.lastFromIndex : this.nodeIndex[toName];
+    if (to === undefined || to < 0) throw new DistlabInputError(`unknown node: ${toName} (send from ${sender.node})`);
     if (typeof type !== 'string') invalid('message type', type, 'a string');
+    const from = sender.index;
     const id = ++this.messageCount;
     this.stats.sent++;
-    if (this.tracing) this._record(from.index, 'send', id, toIndex, type, body, REASON_NONE, false);
-    this.transmit(from.index, toIndex, id, type, body);
-    return id;
-  }
-
-  private transmit(from: number, to: number, id: number, type: string, body: any): void {
+    if (this.tracing) this._record(from, 'send', id, to, type, body, REASON_NONE, false);
     const net = this.net as NetworkState;
     const k = from * net.nodeCount + to;
     const link = net.links[k];
@@ -661,7 +658,7 @@ export class Simulation {
     if (reason !== REASON_NONE && !this.tracing) {
       // Nothing observes an untraced loss: skip the queue. Other events keep their order.
       this.stats.dropped++;
-      return;
+      return id;
     }
     this.queue.push(atMs, K_DELIVER, to, reason, from, new Envelope(id, names[from], names[to], type, body, this.now, false), undefined);
     if (reason === REASON_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
@@ -673,6 +670,7 @@ export class Simulation {
       }
       this.queue.push(copyAtMs, K_DELIVER, to, REASON_NONE, from, new Envelope(id, names[from], names[to], type, body, this.now, true), undefined);
     }
+    return id;
   }
 
   /** @internal */
