@@ -36,7 +36,7 @@ for (const [name, next] of Object.entries(patterns)) {
     const pushing = queue.size === 0 || uniform() < (step < STEPS / 2 ? 0.6 : 0.4);
     if (pushing) {
       const timeMs = next(nowMs === Infinity ? 0 : nowMs);
-      queue.push(timeMs, 0, 0, 0, id, undefined, undefined);
+      queue.push(timeMs, 0, 0, 0, id, 0, undefined, undefined);
       queued.set(id++, timeMs);
       continue;
     }
@@ -120,7 +120,7 @@ function holdNs(push, pop) {
 }
 const agenda = new Agenda();
 const agendaNs = holdNs(
-  (t, timer) => agenda.push(t, timer, 0, 0, 0, undefined, undefined),
+  (t, timer) => agenda.push(t, timer, 0, 0, 0, 0, undefined, undefined),
   () => {
     const slot = agenda.popSlot();
     return agenda.kinds[slot] ? -agenda.times[slot] : agenda.times[slot];

@@ -26,8 +26,8 @@ const WIDTH_SAMPLE_MAX = 64;
  * get long, so any distribution of times stays O(1) amortised.
  *
  * Entries live in slots (columns in typed arrays, so the hot path allocates nothing). Each
- * carries three small integers (kind, node, tag), a number (id) and two object slots
- * (object, data): a timer needs no record object. `popSlot()` returns the slot of the
+ * carries three small integers (kind, node, tag), two numbers (id, aux) and two object slots
+ * (object, data): neither a timer nor a message in flight needs a record object. `popSlot()` returns the slot of the
  * earliest event; its columns stay readable until the next `push`.
  */
 export class Agenda {
@@ -37,6 +37,7 @@ export class Agenda {
   nodes: Int32Array;
   tags: Int32Array;
   ids: Float64Array;
+  auxs: Float64Array;
   objects: unknown[];
   datas: unknown[];
   private vbs: Float64Array;
@@ -69,6 +70,7 @@ export class Agenda {
     this.nodes = new Int32Array(capacity);
     this.tags = new Int32Array(capacity);
     this.ids = new Float64Array(capacity);
+    this.auxs = new Float64Array(capacity);
     this.objects = new Array(capacity).fill(undefined);
     this.datas = new Array(capacity).fill(undefined);
     this.vbs = new Float64Array(capacity);
@@ -80,7 +82,7 @@ export class Agenda {
     this.tails = new Int32Array(BUCKETS_MIN).fill(-1);
   }
 
-  push(time: number, kind: number, node: number, tag: number, id: number, object: unknown, data: unknown): void {
+  push(time: number, kind: number, node: number, tag: number, id: number, aux: number, object: unknown, data: unknown): void {
     assert(time === time, 'event time is NaN');
     if (this.size === this.capacity) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
@@ -89,6 +91,7 @@ export class Agenda {
     this.nodes[slot] = node;
     this.tags[slot] = tag;
     this.ids[slot] = id;
+    this.auxs[slot] = aux;
     this.objects[slot] = object;
     this.datas[slot] = data;
     this.insert(slot, time);
@@ -288,6 +291,7 @@ export class Agenda {
     this.nodes = growI(this.nodes);
     this.tags = growI(this.tags);
     this.ids = growF(this.ids);
+    this.auxs = growF(this.auxs);
     this.vbs = growF(this.vbs);
     this.next = growI(this.next);
     this.freeSlots = growI(this.freeSlots);

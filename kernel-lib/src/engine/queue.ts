@@ -29,7 +29,7 @@ export class EventQueue {
   }
 
   push(time: number, kind: number, node: number, tag: number, object: unknown): void {
-    this.core.push(time, kind, node, tag, 0, object, undefined);
+    this.core.push(time, kind, node, tag, 0, 0, object, undefined);
     this.size = this.core.size;
   }
 

@@ -162,14 +162,15 @@ const REASON_LOSS = 1;
 const REASON_PARTITION = 2;
 const REASON_CRASHED = 3;
 const REASONS = [undefined, 'loss', 'partition', 'crashed'];
+const REASON_MASK = 3;
+const DUPLICATE_BIT = 4;
 
 const STREAM_NETWORK = 1;
 const STREAM_SCENARIO = 2;
 const STREAM_NODE = 1000;
 const STREAM_CLOCK = 500000;
 
-// Routing (sender and receiver index, drop reason) travels in the event queue's columns, not
-// here: the handler's message stays small, and the hot path allocates only this.
+// Made when a message is delivered; in flight, a message lives in the event queue's columns.
 class Envelope implements Message {
   // Set in the constructor so every envelope has one shape (monomorphic handler code).
   requestId: number | undefined = undefined;
@@ -339,7 +340,7 @@ export class Simulation {
     this.nodeIndex[name] = index;
     this.trace.addNode(name);
     for (const other of this.nodes) other.peers = this.nodeNames.filter((n) => n !== other.node);
-    this.queue.push(0, K_START, index, 0, 0, undefined, undefined);
+    this.queue.push(0, K_START, index, 0, 0, 0, undefined, undefined);
     return this;
   }
 
@@ -485,7 +486,7 @@ export class Simulation {
     const atMs = faultTimeMs('request', options?.atMs, this.now);
     const request = new Request(this.requests.length, node, type, body, atMs);
     this.requests.push(request);
-    this.queue.push(atMs, K_REQUEST, index, 0, 0, request, undefined);
+    this.queue.push(atMs, K_REQUEST, index, 0, 0, 0, request, undefined);
     return request;
   }
 
@@ -549,30 +550,38 @@ export class Simulation {
       const object = queue.objects[slot];
       queue.objects[slot] = undefined;
       if (kind === K_DELIVER) {
-        // A message: envelope in `objects`, receiver in `nodes`, sender in `ids`, drop reason in `tags`.
-        const env = object as Envelope;
+        // A message in flight has no object: receiver in `nodes`, sender, duplicate flag and
+        // drop reason packed in `tags`, message id in `ids`, send time in `auxs`, type in
+        // `objects`, body in `datas`. The envelope a handler sees is made on delivery.
         const toIndex = queue.nodes[slot];
-        const fromIndex = queue.ids[slot];
+        const tag = queue.tags[slot];
+        const fromIndex = tag >> 3;
+        const type = object as string;
+        const body = queue.datas[slot];
+        queue.datas[slot] = undefined;
         const node = nodes[toIndex];
-        let reason = queue.tags[slot];
+        let reason = tag & REASON_MASK;
         if (reason === REASON_NONE) {
           if (net.blockedCount > 0 && net.blocked[fromIndex * nodeCount + toIndex] > 0) reason = REASON_PARTITION;
           else if (!node.up) reason = REASON_CRASHED;
           else if (node.pausedUntilMs > time) {
-            queue.push(node.pausedUntilMs, K_DELIVER, toIndex, REASON_NONE, fromIndex, env, undefined);
+            queue.push(node.pausedUntilMs, K_DELIVER, toIndex, tag, queue.ids[slot], queue.auxs[slot], type, body);
             continue;
           }
         }
+        const id = queue.ids[slot];
+        const duplicate = (tag & DUPLICATE_BIT) !== 0;
         if (reason !== REASON_NONE) {
           this.stats.dropped++;
-          if (tracing) this._record(toIndex, 'drop', env.id, fromIndex, env.type, env.body, reason, env.duplicate);
+          if (tracing) this._record(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
         } else {
           this.stats.delivered++;
-          if (tracing) this._record(toIndex, 'deliver', env.id, fromIndex, env.type, env.body, REASON_NONE, env.duplicate);
-          node.lastFrom = env.from;
+          if (tracing) this._record(toIndex, 'deliver', id, fromIndex, type, body, REASON_NONE, duplicate);
+          const from = this.nodeNames[fromIndex];
+          node.lastFrom = from;
           node.lastFromIndex = fromIndex;
           const handler = node.spec.onMessage;
-          if (handler !== undefined) handler(node, env);
+          if (handler !== undefined) handler(node, new Envelope(id, from, node.node, type, body, queue.auxs[slot], duplicate));
         }
       } else if (kind === K_TIMER) {
         // A timer: name in `objects`, data in `datas`, timer id in `ids`, node epoch in `tags`.
@@ -585,7 +594,7 @@ export class Simulation {
         if (epoch !== node.epoch || !node.up) continue;
         if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) continue;
         if (node.pausedUntilMs > time) {
-          queue.push(node.pausedUntilMs, K_TIMER, node.index, node.epoch, timerId, name, data);
+          queue.push(node.pausedUntilMs, K_TIMER, node.index, node.epoch, timerId, 0, name, data);
           continue;
         }
         this.stats.timers++;
@@ -654,13 +663,12 @@ export class Simulation {
       if (atMs < net.lastDeliveryMs[k]) atMs = net.lastDeliveryMs[k];
       net.lastDeliveryMs[k] = atMs;
     }
-    const names = this.nodeNames;
     if (reason !== REASON_NONE && !this.tracing) {
       // Nothing observes an untraced loss: skip the queue. Other events keep their order.
       this.stats.dropped++;
       return id;
     }
-    this.queue.push(atMs, K_DELIVER, to, reason, from, new Envelope(id, names[from], names[to], type, body, this.now, false), undefined);
+    this.queue.push(atMs, K_DELIVER, to, (from << 3) | reason, id, this.now, type, body);
     if (reason === REASON_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
       this.stats.duplicated++;
       let copyAtMs = this.now + link.latency.sampleMs(random);
@@ -668,7 +676,7 @@ export class Simulation {
         if (copyAtMs < net.lastDeliveryMs[k]) copyAtMs = net.lastDeliveryMs[k];
         net.lastDeliveryMs[k] = copyAtMs;
       }
-      this.queue.push(copyAtMs, K_DELIVER, to, REASON_NONE, from, new Envelope(id, names[from], names[to], type, body, this.now, true), undefined);
+      this.queue.push(copyAtMs, K_DELIVER, to, (from << 3) | DUPLICATE_BIT | REASON_NONE, id, this.now, type, body);
     }
     return id;
   }
@@ -679,7 +687,7 @@ export class Simulation {
     if (!(delayMs >= 0) || delayMs === Infinity) invalid('delayMs', delayMs, 'a number >= 0 ms');
     const id = ++this.timerCount;
     const trueDelayMs = node.clock.driftPpm === 0 ? delayMs : node.clock.trueDurationMs(delayMs);
-    this.queue.push(this.now + trueDelayMs, K_TIMER, node.index, node.epoch, id, name, data);
+    this.queue.push(this.now + trueDelayMs, K_TIMER, node.index, node.epoch, id, 0, name, data);
     return id;
   }
 
@@ -713,7 +721,7 @@ export class Simulation {
   private deliverRequest(node: SimNode, request: Request): void {
     if (!node.up) return;
     if (node.pausedUntilMs > this.now) {
-      this.queue.push(node.pausedUntilMs, K_REQUEST, node.index, 0, 0, request, undefined);
+      this.queue.push(node.pausedUntilMs, K_REQUEST, node.index, 0, 0, 0, request, undefined);
       return;
     }
     const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false);
@@ -741,7 +749,7 @@ export class Simulation {
   }
 
   private control(atMs: number, action: () => void): void {
-    this.queue.push(atMs, K_CONTROL, 0, 0, 0, action, undefined);
+    this.queue.push(atMs, K_CONTROL, 0, 0, 0, 0, action, undefined);
   }
 
   private network(): NetworkState {
