@@ -313,6 +313,7 @@ export class Simulation {
   /** Declare a node with its behaviour. Nodes start at time 0 in declaration order. */
   node<S = any, D = any>(name: string, spec: NodeSpec<S, D> = {}): this {
     checkString('node name', name);
+    name = internalized(name);
     if (this.nodeIndex[name] !== undefined) throw new DistlabInputError(`duplicate node: ${name}`);
     if (this.net) throw new DistlabInputError(`cannot add node ${name} after run() has started`);
     rejectUnknownKeys(`node ${name}`, spec, ['state', 'durable', 'start', 'onMessage', 'onTimer', 'onRestart', 'clock']);
@@ -783,6 +784,15 @@ export class Simulation {
     if (!Array.isArray(nodes) || nodes.length === 0) invalid(name, nodes, 'a non-empty array of node names');
     return nodes.map((n) => this.indexOf(n));
   }
+}
+
+/**
+ * The engine's own copy of a string, made a property key. Names built at run time (`n${i}`)
+ * are not interned; an interned name compares by identity with the literals in handlers and
+ * is found by a property lookup without hashing its characters.
+ */
+function internalized(name: string): string {
+  return Object.keys({ [name]: 0 })[0];
 }
 
 /** A new simulated world. */
