@@ -62,38 +62,94 @@ function gossipSimulation(seed, trace, untilMs = GOSSIP.untilMs) {
   return sim;
 }
 
-// The median of REPEATS timed runs (after a warm-up run) is reported: the machine may be shared.
-const REPEATS = 3;
+// The machine may be shared and its speed drifts over tens of seconds, so the two sides are
+// measured the same way and close in time: after WARMUPS untimed runs of the engine (V8
+// optimises and sizes its heap; CPython has no JIT), each SimPy run is bracketed by bursts of
+// BURST timed engine runs, and its ratio uses the engine runs just before and after it. The
+// reported ratio is the median of those ratios; medians and bests of each side are reported too.
+const WARMUPS = quick ? 1 : 3;
+const BURST = 3;
+const SIMPY_REPEATS = quick ? 1 : 3;
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function benchGossip() {
-  gossipSimulation(99, false, GOSSIP.untilMs / 2).run({ untilMs: GOSSIP.untilMs / 2, eventsMax: 1e9 }); // warm-up (JIT)
-  const rates = [];
-  let events = 0;
-  let wallS = 0;
-  for (let r = 0; r < REPEATS; r++) {
-    const sim = gossipSimulation(1, false);
-    const start = process.hrtime.bigint();
-    sim.run({ untilMs: GOSSIP.untilMs, eventsMax: 1e9 });
-    wallS = seconds(start);
-    events = sim.stats.timers + sim.stats.delivered;
-    rates.push(events / wallS);
-    log(`gossip distlab run ${r + 1}: ${events} events (timer fires + deliveries; ${sim.stats.events} queue events) in ${wallS.toFixed(3)} s = ${(events / wallS / 1e6).toFixed(2)} M events/s`);
+/** Interleave `engineRun` (returns a rate) and `simpyRun` (returns { rate } or { error }). */
+function interleaved(name, engineRun, simpyRun) {
+  const engineRates = [];
+  const burst = () => {
+    const rates = [];
+    for (let r = 0; r < BURST; r++) rates.push(engineRun(engineRates.length + r + 1));
+    engineRates.push(...rates);
+    return rates;
+  };
+  let before = burst();
+  const simpyRates = [];
+  const ratios = [];
+  let error = null;
+  for (let r = 0; r < SIMPY_REPEATS; r++) {
+    const peer = simpyRun(r + 1);
+    if (peer.error) {
+      error = peer.error;
+      log(`${name} simpy: skipped (${peer.error})`);
+      break;
+    }
+    simpyRates.push(peer.rate);
+    const after = burst();
+    ratios.push(median([...before, ...after]) / peer.rate);
+    log(`${name}: SimPy run ${r + 1} against the ${2 * BURST} engine runs around it: ${ratios.at(-1).toFixed(1)}x`);
+    before = after;
   }
-  const distlabRate = median(rates);
-  wallS = events / distlabRate;
-  const peer = runSimpy('simpy_gossip.py', [GOSSIP.nodes, GOSSIP.periodMs, GOSSIP.untilMs, 1]);
-  const simpyRate = peer.error ? null : peer.events / peer.wallS;
-  if (peer.error) log(`gossip simpy: skipped (${peer.error})`);
-  else log(`gossip simpy: ${peer.events} events in ${peer.wallS.toFixed(3)} s = ${(simpyRate / 1e6).toFixed(3)} M events/s`);
+  return {
+    engineRate: median(engineRates),
+    engineBest: Math.max(...engineRates),
+    engineRuns: engineRates.length,
+    simpyRate: simpyRates.length ? median(simpyRates) : null,
+    simpyBest: simpyRates.length ? Math.max(...simpyRates) : null,
+    simpyRuns: simpyRates.length,
+    ratio: error === null && ratios.length ? median(ratios) : null,
+    ratiosAll: ratios
+  };
+}
+
+function benchGossip() {
+  for (let w = 0; w < WARMUPS; w++) gossipSimulation(97 + w, false).run({ untilMs: GOSSIP.untilMs, eventsMax: 1e9 });
+  let events = 0;
+  let queueEvents = 0;
+  let simpyEvents = null;
+  const result = interleaved(
+    'gossip',
+    (run) => {
+      const sim = gossipSimulation(1, false);
+      const start = process.hrtime.bigint();
+      sim.run({ untilMs: GOSSIP.untilMs, eventsMax: 1e9 });
+      const wallS = seconds(start);
+      events = sim.stats.timers + sim.stats.delivered;
+      queueEvents = sim.stats.events;
+      log(`gossip distlab run ${run}: ${events} events in ${wallS.toFixed(3)} s = ${(events / wallS / 1e6).toFixed(2)} M events/s`);
+      return events / wallS;
+    },
+    (run) => {
+      const peer = runSimpy('simpy_gossip.py', [GOSSIP.nodes, GOSSIP.periodMs, GOSSIP.untilMs, 1]);
+      if (peer.error) return peer;
+      simpyEvents = peer.events;
+      log(`gossip simpy run ${run}: ${peer.events} events in ${peer.wallS.toFixed(3)} s = ${(peer.events / peer.wallS / 1e6).toFixed(3)} M events/s`);
+      return { rate: peer.events / peer.wallS };
+    }
+  );
+  log(`gossip: distlab ${(result.engineRate / 1e6).toFixed(2)} M events/s (median of ${result.engineRuns}; events = timer fires + deliveries, ${queueEvents} queue events), SimPy ${result.simpyRate === null ? '-' : (result.simpyRate / 1e6).toFixed(3)} M events/s; ratio ${result.ratio === null ? '-' : result.ratio.toFixed(1)}x`);
   return {
     workload: `${GOSSIP.nodes} nodes ping a random peer every ${GOSSIP.periodMs} ms, acked; lognormal(median ${GOSSIP.medianMs} ms, sigma ${GOSSIP.sigma}); loss ${GOSSIP.dropProbability}; ${GOSSIP.untilMs} ms simulated; tracing off`,
     events,
-    wallS: round(wallS),
-    eventsPerSec: Math.round(distlabRate),
-    simpyEventsPerSec: simpyRate === null ? null : Math.round(simpyRate),
-    simpyEvents: peer.events ?? null,
-    ratioVsSimpy: simpyRate === null ? null : round(distlabRate / simpyRate, 1)
+    runs: result.engineRuns,
+    warmups: WARMUPS,
+    wallS: round(events / result.engineRate),
+    eventsPerSec: Math.round(result.engineRate),
+    eventsPerSecBest: Math.round(result.engineBest),
+    simpyRuns: result.simpyRuns,
+    simpyEvents,
+    simpyEventsPerSec: result.simpyRate === null ? null : Math.round(result.simpyRate),
+    simpyEventsPerSecBest: result.simpyBest === null ? null : Math.round(result.simpyBest),
+    ratioVsSimpy: result.ratio === null ? null : round(result.ratio, 1),
+    ratiosVsSimpyEachRun: result.ratiosAll.map((r) => round(r, 1))
   };
 }
 
@@ -123,37 +179,49 @@ function mm1Simulation(seed, customers) {
 }
 
 function benchMm1() {
-  mm1Simulation(99, MM1.customers / 2).run({ eventsMax: 1e9 }); // warm-up (JIT)
-  const walls = [];
+  for (let w = 0; w < WARMUPS; w++) mm1Simulation(97 + w, MM1.customers).run({ eventsMax: 1e9 });
   let sim;
-  for (let r = 0; r < REPEATS; r++) {
-    sim = mm1Simulation(1, MM1.customers);
-    const start = process.hrtime.bigint();
-    sim.run({ eventsMax: 1e9 });
-    walls.push(seconds(start));
-    log(`mm1 distlab run ${r + 1}: ${sim.stats.events} events in ${walls[r].toFixed(3)} s`);
-  }
-  const wallS = median(walls);
+  let simpyMeanMs = null;
+  // Same customers on both sides: rates are customers per second, so a ratio is SimPy's time over distlab's.
+  const result = interleaved(
+    'mm1',
+    (run) => {
+      sim = mm1Simulation(1, MM1.customers);
+      const start = process.hrtime.bigint();
+      sim.run({ eventsMax: 1e9 });
+      const wallS = seconds(start);
+      log(`mm1 distlab run ${run}: ${sim.stats.events} events in ${wallS.toFixed(3)} s`);
+      return MM1.customers / wallS;
+    },
+    (run) => {
+      const peer = runSimpy('simpy_mm1.py', [MM1.customers, MM1.arrivalsPerMs, MM1.servicesPerMs, 1]);
+      if (peer.error) return peer;
+      simpyMeanMs = peer.meanTimeInSystemMs;
+      log(`mm1 simpy run ${run}: ${peer.served} customers in ${peer.wallS.toFixed(3)} s; mean time in system ${peer.meanTimeInSystemMs.toFixed(2)} ms`);
+      return { rate: peer.served / peer.wallS };
+    }
+  );
   const state = sim.stateOf('server');
   const events = sim.stats.events;
+  const wallS = MM1.customers / result.engineRate;
   const meanMs = state.totalMs / state.served;
-  log(`mm1 distlab: ${state.served} customers, ${events} events in ${wallS.toFixed(3)} s = ${(events / wallS / 1e6).toFixed(2)} M events/s; mean time in system ${meanMs.toFixed(2)} ms (theory ${(1 / (MM1.servicesPerMs - MM1.arrivalsPerMs)).toFixed(2)})`);
-  const peer = runSimpy('simpy_mm1.py', [MM1.customers, MM1.arrivalsPerMs, MM1.servicesPerMs, 1]);
-  if (peer.error) log(`mm1 simpy: skipped (${peer.error})`);
-  else log(`mm1 simpy: ${peer.served} customers in ${peer.wallS.toFixed(3)} s; mean time in system ${peer.meanTimeInSystemMs.toFixed(2)} ms`);
-  // Same customers on both sides: the ratio is SimPy's time over distlab's.
-  const ratio = peer.error ? null : peer.wallS / wallS;
+  log(`mm1: distlab ${state.served} customers, ${events} events in ${wallS.toFixed(3)} s (median) = ${(events / wallS / 1e6).toFixed(2)} M events/s; mean time in system ${meanMs.toFixed(2)} ms (theory ${(1 / (MM1.servicesPerMs - MM1.arrivalsPerMs)).toFixed(2)}); ratio ${result.ratio === null ? '-' : result.ratio.toFixed(1)}x`);
   return {
     workload: `M/M/1, lambda ${MM1.arrivalsPerMs}/ms, mu ${MM1.servicesPerMs}/ms, ${MM1.customers} customers; SimPy peer: Resource + process per customer`,
     events,
+    runs: result.engineRuns,
+    warmups: WARMUPS,
     wallS: round(wallS),
     eventsPerSec: Math.round(events / wallS),
+    eventsPerSecBest: Math.round((events * result.engineBest) / MM1.customers),
     meanTimeInSystemMs: round(meanMs, 3),
     theoryMeanTimeInSystemMs: round(1 / (MM1.servicesPerMs - MM1.arrivalsPerMs), 3),
-    simpyWallS: peer.error ? null : round(peer.wallS),
-    simpyMeanTimeInSystemMs: peer.error ? null : round(peer.meanTimeInSystemMs, 3),
-    simpyEventsPerSec: peer.error ? null : Math.round(events / peer.wallS),
-    ratioVsSimpy: ratio === null ? null : round(ratio, 1)
+    simpyRuns: result.simpyRuns,
+    simpyWallS: result.simpyRate === null ? null : round(MM1.customers / result.simpyRate),
+    simpyMeanTimeInSystemMs: simpyMeanMs === null ? null : round(simpyMeanMs, 3),
+    simpyEventsPerSec: result.simpyRate === null ? null : Math.round((events * result.simpyRate) / MM1.customers),
+    ratioVsSimpy: result.ratio === null ? null : round(result.ratio, 1),
+    ratiosVsSimpyEachRun: result.ratiosAll.map((r) => round(r, 1))
   };
 }
 
