@@ -72,7 +72,8 @@ describe('questions, hints and lasting progress in a real JupyterLab (Debian chr
     await input.fill('500');
     await input.press('Enter');
     await expect.poll(() => question.locator('.jp-distlab-feedback').innerText()).toContain('Check the units');
-    expect(await question.getAttribute('data-state')).toBe('incorrect');
+    // The state badge follows the saved progress, a server round trip after the feedback.
+    await expect.poll(() => question.getAttribute('data-state')).toBe('incorrect');
     await question.locator('button.jp-distlab-hint').click();
     await expect.poll(() => question.locator('.jp-distlab-hints li').allInnerTexts()).toEqual(['Put both times in the same unit: 1 µs = 1,000 ns.']);
     expect(await question.locator('button.jp-distlab-hint').innerText()).toBe('Hint (1 left)');

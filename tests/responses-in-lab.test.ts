@@ -142,6 +142,6 @@ describe('free responses and the key-takeaways checklist in a real JupyterLab (D
     await openNotebook(page, lab, NOTEBOOK);
     await page.locator(RESPONSE).waitFor({ timeout: 60_000 });
     await expect.poll(() => tableValues(page)).toEqual([...ROWS, ['', '', '']]);
-    expect(await page.locator(RESPONSE).getAttribute('data-state')).toBe('answered');
+    await expect.poll(() => page.locator(RESPONSE).getAttribute('data-state')).toBe('answered');
   });
 });
