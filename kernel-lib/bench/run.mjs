@@ -62,6 +62,79 @@ function gossipSimulation(seed, trace, untilMs = GOSSIP.untilMs) {
   return sim;
 }
 
+// The same workload written by hand on the engine's own parts (its Rng, normal draws, exp and
+// calendar queue, one message object per delivery), with no engine API: how close the engine
+// comes to the speed of those parts.
+const { Rng } = require(resolve(here, '..', 'dist', 'engine', 'rng.js'));
+const { exp } = require(resolve(here, '..', 'dist', 'engine', 'exp.js'));
+const { Agenda } = require(resolve(here, '..', 'dist', 'engine', 'agenda.js'));
+class HandMessage {
+  constructor(id, from, to, type, sentAtMs) {
+    this.id = id;
+    this.from = from;
+    this.to = to;
+    this.type = type;
+    this.body = undefined;
+    this.sentAtMs = sentAtMs;
+    this.duplicate = false;
+    this.requestId = undefined;
+  }
+}
+function handWrittenGossip(seed, untilMs) {
+  const { nodes, periodMs, medianMs, sigma, dropProbability } = GOSSIP;
+  const mu = Math.log(medianMs);
+  const queue = new Agenda();
+  const net = new Rng(seed, 1);
+  const rngs = Array.from({ length: nodes }, (_, i) => new Rng(seed, 1000 + i));
+  let now = 0;
+  let events = 0;
+  let ids = 0;
+  const send = (from, to, type) => {
+    const delayMs = exp(mu + sigma * net.normal());
+    if (net.next() < dropProbability) return;
+    queue.push(now + delayMs, 1, to, from, ++ids, now, type, undefined);
+  };
+  for (let i = 0; i < nodes; i++) queue.push(periodMs * rngs[i].next(), 2, i, 0, 0, 0, 'tick', undefined);
+  for (;;) {
+    const slot = queue.popSlotUntil(untilMs);
+    if (slot < 0) break;
+    now = queue.times[slot];
+    events++;
+    const node = queue.nodes[slot];
+    const type = queue.objects[slot];
+    queue.objects[slot] = undefined;
+    if (queue.kinds[slot] === 1) {
+      const msg = new HandMessage(queue.ids[slot], queue.tags[slot], node, type, queue.auxs[slot]);
+      if (msg.type === 'ping') send(node, msg.from, 'ack');
+    } else {
+      let peer = Math.floor(rngs[node].next() * (nodes - 1));
+      if (peer >= node) peer++;
+      send(node, peer, 'ping');
+      queue.push(now + periodMs, 2, node, 0, 0, 0, 'tick', undefined);
+    }
+  }
+  return events;
+}
+
+/** Engine and hand-written loop, alternated RUNS times after a warm-up: medians of both. */
+function engineAgainstHandWritten(runs) {
+  for (let w = 0; w < WARMUPS; w++) handWrittenGossip(97 + w, GOSSIP.untilMs);
+  const engine = [];
+  const hand = [];
+  for (let r = 0; r < runs; r++) {
+    const sim = gossipSimulation(1, false);
+    let start = process.hrtime.bigint();
+    sim.run({ untilMs: GOSSIP.untilMs, eventsMax: 1e9 });
+    engine.push((sim.stats.timers + sim.stats.delivered) / seconds(start));
+    start = process.hrtime.bigint();
+    const events = handWrittenGossip(1, GOSSIP.untilMs);
+    hand.push(events / seconds(start));
+  }
+  const result = { engine: median(engine), handWritten: median(hand) };
+  log(`gossip: engine ${(result.engine / 1e6).toFixed(2)} M events/s, the same workload hand-written on the engine's parts ${(result.handWritten / 1e6).toFixed(2)} M events/s (medians of ${runs}, alternated): engine at ${((100 * result.engine) / result.handWritten).toFixed(0)}%`);
+  return result;
+}
+
 // The machine may be shared and its speed drifts over tens of seconds, so the two sides are
 // measured the same way and close in time: after WARMUPS untimed runs of the engine (V8
 // optimises and sizes its heap; CPython has no JIT), each SimPy run is bracketed by bursts of
@@ -135,6 +208,7 @@ function benchGossip() {
       return { rate: peer.events / peer.wallS };
     }
   );
+  const parts = engineAgainstHandWritten(quick ? 3 : 7);
   log(`gossip: distlab ${(result.engineRate / 1e6).toFixed(2)} M events/s (median of ${result.engineRuns}; events = timer fires + deliveries, ${queueEvents} queue events), SimPy ${result.simpyRate === null ? '-' : (result.simpyRate / 1e6).toFixed(3)} M events/s; ratio ${result.ratio === null ? '-' : result.ratio.toFixed(1)}x`);
   return {
     workload: `${GOSSIP.nodes} nodes ping a random peer every ${GOSSIP.periodMs} ms, acked; lognormal(median ${GOSSIP.medianMs} ms, sigma ${GOSSIP.sigma}); loss ${GOSSIP.dropProbability}; ${GOSSIP.untilMs} ms simulated; tracing off`,
@@ -149,7 +223,9 @@ function benchGossip() {
     simpyEventsPerSec: result.simpyRate === null ? null : Math.round(result.simpyRate),
     simpyEventsPerSecBest: result.simpyBest === null ? null : Math.round(result.simpyBest),
     ratioVsSimpy: result.ratio === null ? null : round(result.ratio, 1),
-    ratiosVsSimpyEachRun: result.ratiosAll.map((r) => round(r, 1))
+    ratiosVsSimpyEachRun: result.ratiosAll.map((r) => round(r, 1)),
+    handWrittenEventsPerSec: Math.round(parts.handWritten),
+    engineOverHandWritten: round(parts.engine / parts.handWritten, 2)
   };
 }
 
