@@ -115,13 +115,7 @@ export class Agenda {
     if (this.size === 0) return -1;
     const slot = this.findEarliest();
     if (this.times[slot] > untilMs) return -1;
-    const b = (this.cur | 0) & this.mask;
-    const after = this.next[slot];
-    this.heads[b] = after;
-    if (after < 0) this.tails[b] = -1;
-    this.earliest = -1;
-    this.freeSlots[this.freeCount++] = slot;
-    if (--this.size < this.bucketCount >> 2 && this.bucketCount > BUCKETS_MIN) this.rebuild(this.bucketCount >> 1);
+    this.unlinkEarliest(slot);
     return slot;
   }
 
@@ -133,6 +127,12 @@ export class Agenda {
   popSlot(): number {
     assert(this.size > 0, 'pop from an empty event queue');
     const slot = this.findEarliest();
+    this.unlinkEarliest(slot);
+    return slot;
+  }
+
+  /** Take the earliest event (found by `findEarliest`) off its bucket's list and free its slot. */
+  private unlinkEarliest(slot: number): void {
     const b = (this.cur | 0) & this.mask;
     assert(this.heads[b] === slot, 'calendar queue: earliest event is not a bucket head');
     const after = this.next[slot];
@@ -141,7 +141,6 @@ export class Agenda {
     this.earliest = -1;
     this.freeSlots[this.freeCount++] = slot;
     if (--this.size < this.bucketCount >> 2 && this.bucketCount > BUCKETS_MIN) this.rebuild(this.bucketCount >> 1);
-    return slot;
   }
 
   clear(): void {
@@ -249,14 +248,14 @@ export class Agenda {
       for (let at = this.heads[b]; at >= 0; at = this.next[at]) slots.push(at);
     }
     assert(slots.length === size, 'calendar queue: lost an event');
+    // Sort by time; the sort is stable, so equal times keep their insertion order.
+    const times = this.times;
+    slots.sort((x, y) => times[x] - times[y]);
     // Width: about three mean gaps between consecutive early events.
-    const sorted = new Float64Array(size);
-    for (let i = 0; i < size; i++) sorted[i] = this.times[slots[i]];
-    sorted.sort();
     let width = 0;
     const k = Math.min(size, WIDTH_SAMPLE_MAX);
-    if (k >= 2) width = (3 * (sorted[k - 1] - sorted[0])) / (k - 1);
-    if (!(width > 0 && width < Infinity) && size >= 2) width = (3 * (sorted[size - 1] - sorted[0])) / (size - 1);
+    if (k >= 2) width = (3 * (times[slots[k - 1]] - times[slots[0]])) / (k - 1);
+    if (!(width > 0 && width < Infinity) && size >= 2) width = (3 * (times[slots[size - 1]] - times[slots[0]])) / (size - 1);
     if (width > 0 && width < Infinity && 1 / width < Infinity) this.invWidth = 1 / width;
     this.bucketCount = bucketCount;
     this.mask = bucketCount - 1;
@@ -264,10 +263,8 @@ export class Agenda {
     this.tails = new Int32Array(bucketCount).fill(-1);
     this.cur = Infinity;
     this.earliest = -1;
-    // Re-insert in (time, insertion) order, a stable sort by time, so every list stays sorted by appends.
-    const times = this.times;
-    slots.sort((x, y) => times[x] - times[y]);
-    for (let i = 0; i < size; i++) this.insert(slots[i], this.times[slots[i]]);
+    // Re-insert in (time, insertion) order, so every list stays sorted by appends.
+    for (let i = 0; i < size; i++) this.insert(slots[i], times[slots[i]]);
     if (size === 0) this.cur = 0;
     this.opsSinceTune = 0;
     this.walkSteps = 0;

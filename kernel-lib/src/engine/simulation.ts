@@ -162,8 +162,10 @@ const REASON_LOSS = 1;
 const REASON_PARTITION = 2;
 const REASON_CRASHED = 3;
 const REASONS = [undefined, 'loss', 'partition', 'crashed'];
+// A message's `tags` column: sender index above FROM_SHIFT bits, then the duplicate flag and the drop reason.
 const REASON_MASK = 3;
 const DUPLICATE_BIT = 4;
+const FROM_SHIFT = 3;
 
 const STREAM_NETWORK = 1;
 const STREAM_SCENARIO = 2;
@@ -556,7 +558,8 @@ export class Simulation {
         // `objects`, body in `datas`. The envelope a handler sees is made on delivery.
         const toIndex = queue.nodes[slot];
         const tag = queue.tags[slot];
-        const fromIndex = tag >> 3;
+        const fromIndex = tag >> FROM_SHIFT;
+        const id = queue.ids[slot];
         const type = object as string;
         const body = queue.datas[slot];
         queue.datas[slot] = undefined;
@@ -566,11 +569,10 @@ export class Simulation {
           if (net.blockedCount > 0 && net.blocked[fromIndex * nodeCount + toIndex] > 0) reason = REASON_PARTITION;
           else if (!node.up) reason = REASON_CRASHED;
           else if (node.pausedUntilMs > time) {
-            queue.push(node.pausedUntilMs, K_DELIVER, toIndex, tag, queue.ids[slot], queue.auxs[slot], type, body);
+            queue.push(node.pausedUntilMs, K_DELIVER, toIndex, tag, id, queue.auxs[slot], type, body);
             continue;
           }
         }
-        const id = queue.ids[slot];
         const duplicate = (tag & DUPLICATE_BIT) !== 0;
         if (reason !== REASON_NONE) {
           this.stats.dropped++;
@@ -669,7 +671,7 @@ export class Simulation {
       this.stats.dropped++;
       return id;
     }
-    this.queue.push(atMs, K_DELIVER, to, (from << 3) | reason, id, this.now, type, body);
+    this.queue.push(atMs, K_DELIVER, to, (from << FROM_SHIFT) | reason, id, this.now, type, body);
     if (reason === REASON_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
       this.stats.duplicated++;
       let copyAtMs = this.now + link.latency.sampleMs(random);
@@ -677,7 +679,7 @@ export class Simulation {
         if (copyAtMs < net.lastDeliveryMs[k]) copyAtMs = net.lastDeliveryMs[k];
         net.lastDeliveryMs[k] = copyAtMs;
       }
-      this.queue.push(copyAtMs, K_DELIVER, to, (from << 3) | DUPLICATE_BIT | REASON_NONE, id, this.now, type, body);
+      this.queue.push(copyAtMs, K_DELIVER, to, (from << FROM_SHIFT) | DUPLICATE_BIT, id, this.now, type, body);
     }
     return id;
   }
