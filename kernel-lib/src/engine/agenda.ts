@@ -1,6 +1,9 @@
 import { assert } from '../options';
 
 const BUCKETS_MIN = 16;
+const NO_FULL_HANDLER = (size: number): void => {
+  throw new Error(`distlab internal error: event queue bound reached at ${size} events with no handler`);
+};
 /** Re-estimate the bucket width when, over a window of operations, a push walks more than this many list entries on average… */
 const WALK_STEPS_PER_OP_MAX = 2;
 /** …or a pop scans more than this many buckets on average. */
@@ -47,6 +50,11 @@ export class Agenda {
   private slotsUsed = 0;
   private capacity: number;
   size = 0;
+  /** Most events queued at once (see `setSizeMax`). */
+  private sizeMax = Infinity;
+  /** min(capacity, sizeMax): the one number a push compares the size with. */
+  private limit: number;
+  private onFull: (size: number) => void = NO_FULL_HANDLER;
 
   // The calendar.
   private heads: Int32Array;
@@ -65,6 +73,7 @@ export class Agenda {
   constructor(capacity = 1024) {
     capacity = Math.max(BUCKETS_MIN, capacity | 0);
     this.capacity = capacity;
+    this.limit = capacity;
     this.times = new Float64Array(capacity);
     this.kinds = new Int32Array(capacity);
     this.nodes = new Int32Array(capacity);
@@ -84,7 +93,7 @@ export class Agenda {
 
   push(time: number, kind: number, node: number, tag: number, id: number, aux: number, object: unknown, data: unknown): void {
     assert(time === time, 'event time is NaN');
-    if (this.size === this.capacity) this.grow();
+    if (this.size >= this.limit) this.makeRoom();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
     this.times[slot] = time;
     this.kinds[slot] = kind;
@@ -98,6 +107,18 @@ export class Agenda {
     this.earliest = -1;
     if (++this.size > 2 * this.bucketCount) this.rebuild(this.bucketCount * 2);
     else if (++this.opsSinceTune > this.bucketCount * 4) this.tune();
+  }
+
+  /**
+   * Bound the events queued at once: a push that would make the queue longer than `sizeMax`
+   * calls `onFull(size)` instead, which must throw. The check rides on the capacity check
+   * every push already makes, so a bound costs the hot path nothing. `Infinity`: no bound.
+   */
+  setSizeMax(sizeMax: number, onFull: (size: number) => void = NO_FULL_HANDLER): void {
+    assert(sizeMax >= 1, 'queue size bound below 1');
+    this.sizeMax = sizeMax;
+    this.onFull = onFull;
+    this.limit = Math.min(this.capacity, sizeMax);
   }
 
   /** Time of the earliest event; Infinity when empty. */
@@ -269,6 +290,16 @@ export class Agenda {
     this.opsSinceTune = 0;
     this.walkSteps = 0;
     this.scanSteps = 0;
+  }
+
+  /** The queue is at its capacity or its bound: stop at the bound, else grow. */
+  private makeRoom(): void {
+    if (this.size >= this.sizeMax) {
+      this.onFull(this.size);
+      assert(false, 'event queue full and onFull did not throw');
+    }
+    if (this.size === this.capacity) this.grow();
+    this.limit = Math.min(this.capacity, this.sizeMax);
   }
 
   private grow(): void {

@@ -1,4 +1,4 @@
-/** A run went past one of its bounds (`eventsMax`). Carries the seed that replays it. */
+/** A run went past one of its bounds (`eventsMax`, `inFlightMax`). Carries the seed that replays it. */
 export class DistlabLimitError extends Error {
   constructor(message: string, readonly seed: number) {
     super(`${message} (seed=${seed})`);

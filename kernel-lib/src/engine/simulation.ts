@@ -120,9 +120,18 @@ export interface RunOptions {
   untilMs?: number;
   /** Most events this call may process; going past it throws with the seed (a livelock never hangs the kernel). Default 1,000,000. */
   eventsMax?: number;
+  /**
+   * Most events pending at once (messages in flight, timers set, scheduled faults); going past it
+   * throws with the virtual time and the seed, so a handler that sends more than the network
+   * delivers (a fan-out storm) stops before it fills the memory. Default 100,000.
+   */
+  inFlightMax?: number;
   /** Stop as soon as this returns true (checked after every event). Default: never. */
   stopWhen?: (sim: Simulation) => boolean;
 }
+
+/** Default of `run({ inFlightMax })`: events pending at once. */
+export const IN_FLIGHT_MAX_DEFAULT = 100_000;
 
 export interface RunResult {
   /** Virtual time when the run stopped, in ms. */
@@ -523,13 +532,16 @@ export class Simulation {
 
   /** Process events in time order until the horizon, no event left, or `stopWhen`. */
   run(options?: RunOptions): RunResult {
-    rejectUnknownKeys('run', options, ['untilMs', 'eventsMax', 'stopWhen']);
+    rejectUnknownKeys('run', options, ['untilMs', 'eventsMax', 'inFlightMax', 'stopWhen']);
     const untilMs = options?.untilMs === undefined ? Infinity : checkNumber('untilMs', options.untilMs, this.now, Infinity, 'ms');
     const eventsMax = checkInteger('eventsMax', options?.eventsMax ?? 1_000_000, 1, Number.MAX_SAFE_INTEGER);
+    const inFlightMax = checkInteger('inFlightMax', options?.inFlightMax ?? IN_FLIGHT_MAX_DEFAULT, 1, Number.MAX_SAFE_INTEGER);
     const stopWhen = options?.stopWhen;
     if (stopWhen !== undefined && typeof stopWhen !== 'function') invalid('stopWhen', stopWhen, 'a function (sim) => boolean');
     const net = this.network();
     const queue = this.queue;
+    if (queue.size > inFlightMax) this.inFlightExceeded(inFlightMax, queue.size);
+    queue.setSizeMax(inFlightMax, (size) => this.inFlightExceeded(inFlightMax, size));
     const nodes = this.nodes;
     const tracing = this.tracing;
     const nodeCount = nodes.length;
@@ -618,9 +630,19 @@ export class Simulation {
         break;
       }
     }
+    // Outside run() the learner's own calls (at, request, crash) schedule events: no bound there.
+    queue.setSizeMax(Infinity);
     if (stoppedBy !== 'stopWhen' && untilMs !== Infinity) this.now = untilMs;
     this.stats.events += events;
     return { timeMs: this.now, events, stoppedBy };
+  }
+
+  private inFlightExceeded(inFlightMax: number, size: number): never {
+    throw new DistlabLimitError(
+      `inFlightMax exceeded: ${size} events pending at t=${this.now} ms (messages in flight, timers, scheduled faults), ` +
+        `handlers send faster than the network delivers; send fewer messages per event, or raise run({ inFlightMax }) above ${inFlightMax}`,
+      this.seed
+    );
   }
 
   // ---- internals used by node contexts (not for learners) ----
