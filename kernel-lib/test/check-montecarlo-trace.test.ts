@@ -157,7 +157,7 @@ describe('Monte Carlo', () => {
     const traced: boolean[] = [];
     monteCarlo({ seeds: 10, traceEvery: 5, run: (t) => (traced.push(t.trace), 1) });
     expect(traced).toEqual([true, false, false, false, false, true, false, false, false, false]);
-    expect(() => monteCarlo({ seeds: 0, run: () => 1 })).toThrow('invalid seeds: 0 (expected an integer 1..100000000)');
+    expect(() => monteCarlo({ seeds: 0, run: () => 1 })).toThrow('invalid seeds: 0 (expected an integer 1..10000000)');
     expect(() => monteCarlo({ run: () => 1, grid: { x: [] } })).toThrow('invalid grid.x: [] (expected a non-empty array of values)');
     expect(() => monteCarlo({ run: () => 1, sed: 3 } as never)).toThrow(/unknown option in monteCarlo: sed/);
   });

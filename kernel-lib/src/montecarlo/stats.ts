@@ -1,4 +1,4 @@
-import { checkNumber, invalid } from '../options';
+import { assert, checkNumber, invalid } from '../options';
 
 /** Summary statistics of one metric over many runs. */
 export interface MetricSummary {
@@ -66,6 +66,12 @@ export function summarize(values: ArrayLike<number | boolean>, options?: { confi
     else if (typeof v === 'number' && !Number.isNaN(v)) xs[i] = v;
     else invalid(`values[${i}]`, v, 'a number or a boolean');
   }
+  return summarizeNumbers(xs, proportion, confidence);
+}
+
+/** `summarize` of checked values: booleans already 1/0, no NaN. */
+function summarizeNumbers(xs: Float64Array, proportion: boolean, confidence: number): MetricSummary {
+  const n = xs.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += xs[i];
   const mean = sum / n;
@@ -73,6 +79,20 @@ export function summarize(values: ArrayLike<number | boolean>, options?: { confi
   for (let i = 0; i < n; i++) squares += (xs[i] - mean) * (xs[i] - mean);
   const std = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
   const sorted = xs.slice().sort();
+  return withInterval(n, proportion, mean, std, sorted[0], sorted[n - 1], (q) => quantileSorted(sorted, q), confidence);
+}
+
+/** The summary from its parts: the confidence interval of the mean (Wilson for proportions). */
+function withInterval(
+  n: number,
+  proportion: boolean,
+  mean: number,
+  std: number,
+  min: number,
+  max: number,
+  quantile: (q: number) => number,
+  confidence: number
+): MetricSummary {
   const z = normalQuantile(0.5 + confidence / 2);
   let ciLow: number;
   let ciHigh: number;
@@ -92,13 +112,198 @@ export function summarize(values: ArrayLike<number | boolean>, options?: { confi
     kind: proportion ? 'proportion' : 'number',
     mean,
     std,
-    min: sorted[0],
-    max: sorted[n - 1],
-    p50: quantileSorted(sorted, 0.5),
-    p90: quantileSorted(sorted, 0.9),
-    p99: quantileSorted(sorted, 0.99),
+    min,
+    max,
+    p50: quantile(0.5),
+    p90: quantile(0.9),
+    p99: quantile(0.99),
     ciLow,
     ciHigh,
     confidence
   };
+}
+
+/**
+ * Samples of one metric kept exactly, per metric and grid point. Up to this many runs a Monte
+ * Carlo row is exactly `summarize` of every sample; beyond it the samples go into a
+ * `QuantileHistogram` and memory stays bounded whatever the number of runs.
+ */
+export const SAMPLES_EXACT_MAX = 100_000;
+
+// A double's high 32 bits: sign, 11 exponent bits, then the mantissa's top 20 bits.
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+F64[0] = 1;
+const HIGH_WORD = U32[1] === 0x3ff00000 ? 1 : 0;
+/** Mantissa bits a bucket keeps: 2^8 = 256 buckets per power of two. */
+const BUCKET_MANTISSA_BITS = 8;
+const BUCKET_SHIFT = 20 - BUCKET_MANTISSA_BITS;
+
+/**
+ * A deterministic, bounded histogram for percentiles of a stream (no sampling, no randomness).
+ * A value's bucket is its sign, its exponent and the top 8 bits of its mantissa, read from the
+ * bits of the double: 256 buckets per power of two, so a bucket spans at most 1/256 of its
+ * smallest magnitude. Each bucket keeps its count and the smallest and largest value it saw; the
+ * k-th smallest value is estimated inside its bucket's [smallest, largest], spread evenly by rank.
+ * So the estimate is within 1/256 (0.4 %) of the true value, and exact when the bucket saw one
+ * distinct value (booleans, counts, any integer below 512). Buckets are made as values arrive:
+ * data spanning a few powers of ten uses a few thousand, and there are at most 2^20.
+ */
+export class QuantileHistogram {
+  /** Values added. */
+  n = 0;
+  private readonly slotOf = new Map<number, number>();
+  private counts = new Float64Array(64);
+  private mins = new Float64Array(64);
+  private maxs = new Float64Array(64);
+  private used = 0;
+  private order: Int32Array | null = null;
+
+  add(x: number): void {
+    F64[0] = x;
+    const key = U32[HIGH_WORD] >>> BUCKET_SHIFT;
+    let slot = this.slotOf.get(key);
+    if (slot === undefined) {
+      if (this.used === this.counts.length) this.grow();
+      slot = this.used++;
+      this.slotOf.set(key, slot);
+      this.mins[slot] = x;
+      this.maxs[slot] = x;
+    } else if (x < this.mins[slot]) this.mins[slot] = x;
+    else if (x > this.maxs[slot]) this.maxs[slot] = x;
+    this.counts[slot]++;
+    this.n++;
+    this.order = null;
+  }
+
+  /** Buckets in use. */
+  get buckets(): number {
+    return this.used;
+  }
+
+  /** Estimate of the k-th smallest value (0-based). */
+  orderStatistic(k: number): number {
+    assert(k >= 0 && k < this.n, 'order statistic out of range');
+    const order = this.sortedSlots();
+    let below = 0;
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i];
+      below += this.counts[slot];
+      if (k < below) {
+        const min = this.mins[slot];
+        const max = this.maxs[slot];
+        const count = this.counts[slot];
+        if (min === max || count === 1) return min;
+        // Rank inside the bucket, 0..count − 1, mapped evenly onto [min, max].
+        const rank = k - (below - count);
+        return min + (max - min) * (rank / (count - 1));
+      }
+    }
+    assert(false, 'histogram counts do not add up');
+  }
+
+  /** The q-quantile (0..1), linear between order statistics like `quantileSorted`. */
+  quantile(q: number): number {
+    const h = (this.n - 1) * q;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, this.n - 1);
+    const a = this.orderStatistic(lo);
+    return hi === lo ? a : a + (h - lo) * (this.orderStatistic(hi) - a);
+  }
+
+  private sortedSlots(): Int32Array {
+    if (this.order === null) {
+      const order = new Int32Array(this.used);
+      for (let i = 0; i < this.used; i++) order[i] = i;
+      // Buckets never overlap, so ordering them by their smallest value orders their values.
+      const mins = this.mins;
+      order.sort((a, b) => mins[a] - mins[b]);
+      this.order = order;
+    }
+    return this.order;
+  }
+
+  private grow(): void {
+    const size = this.counts.length * 2;
+    const grown = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.counts = grown(this.counts);
+    this.mins = grown(this.mins);
+    this.maxs = grown(this.maxs);
+  }
+}
+
+/**
+ * One metric's samples as they stream in. Up to `SAMPLES_EXACT_MAX` it keeps them all and its
+ * summary is `summarize` of them, bit for bit. Past that it keeps a `QuantileHistogram`, the exact
+ * min and max, a compensated sum (mean) and Welford's running sum of squares (std), so memory no
+ * longer grows with the runs; p50/p90/p99 are then within 0.4 % of the exact ones.
+ */
+export class MetricAccumulator {
+  /** Samples added. */
+  n = 0;
+  /** True when the first sample was a boolean (all count as 1/0). */
+  readonly proportion: boolean;
+  private exact: Float64Array | null = new Float64Array(256);
+  private histogram: QuantileHistogram | null = null;
+  private min = Infinity;
+  private max = -Infinity;
+  private sum = 0;
+  private sumCompensation = 0;
+  private welfordMean = 0;
+  private welfordSquares = 0;
+
+  constructor(first: number | boolean, private readonly exactMax = SAMPLES_EXACT_MAX) {
+    this.proportion = typeof first === 'boolean';
+  }
+
+  /** Add one sample (a boolean counts as 1/0; the caller has rejected NaN). */
+  add(value: number | boolean): void {
+    const x = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    assert(x === x, 'NaN sample');
+    const n = ++this.n;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    // Neumaier's compensated sum, and Welford's update of the mean and squared deviations.
+    const t = this.sum + x;
+    this.sumCompensation += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
+    this.sum = t;
+    const delta = x - this.welfordMean;
+    this.welfordMean += delta / n;
+    this.welfordSquares += delta * (x - this.welfordMean);
+    if (this.exact !== null) {
+      if (n <= this.exactMax) {
+        if (n > this.exact.length) {
+          const grown = new Float64Array(Math.min(this.exact.length * 2, this.exactMax));
+          grown.set(this.exact);
+          this.exact = grown;
+        }
+        this.exact[n - 1] = x;
+        return;
+      }
+      const histogram = new QuantileHistogram();
+      for (let i = 0; i < n - 1; i++) histogram.add(this.exact[i]);
+      this.exact = null;
+      this.histogram = histogram;
+    }
+    (this.histogram as QuantileHistogram).add(x);
+  }
+
+  /** True while every sample is kept (the summary is exact). */
+  get isExact(): boolean {
+    return this.exact !== null;
+  }
+
+  summary(confidence: number): MetricSummary {
+    assert(this.n > 0, 'summary of no samples');
+    if (this.exact !== null) return summarizeNumbers(this.exact.subarray(0, this.n), this.proportion, confidence);
+    const histogram = this.histogram as QuantileHistogram;
+    const n = this.n;
+    const mean = (this.sum + this.sumCompensation) / n;
+    const std = n > 1 ? Math.sqrt(Math.max(0, this.welfordSquares) / (n - 1)) : 0;
+    return withInterval(n, this.proportion, mean, std, this.min, this.max, (q) => histogram.quantile(q), confidence);
+  }
 }
