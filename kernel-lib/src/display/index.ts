@@ -1,2 +1,3 @@
 export * from './mime';
 export * from './show';
+export * from './progress';

@@ -1,0 +1,207 @@
+import vm from 'vm';
+import { table } from '../figures/table';
+import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner } from '../montecarlo/montecarlo';
+import { invalid } from '../options';
+import { MIME_HTML, MIME_TEXT } from './mime';
+import { findDisplayWriter } from './kernel';
+
+export interface MonteCarloAsyncOptions extends MonteCarloOptions {
+  /** Show a progress bar (done, runs/s, time left) in the cell output, which ends as the result's table. Default true. */
+  progress?: boolean;
+}
+
+/** Wall-clock time of one step between yields: an interrupt is handled within about this long. */
+const STEP_MS = 50;
+/** The bar is redrawn at most this often. */
+const REDRAW_MS = 250;
+
+let displayCount = 0;
+
+/** Seconds as a learner reads them: `42 s`, `3 min 20 s`, `1 h 05 min`. */
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '…';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The bar's text: `[#####-----]  50%  500,000 / 1,000,000 runs  20,000 runs/s  25 s left`. */
+function barText(done: number, total: number, elapsedS: number): string {
+  const width = 30;
+  const filled = Math.floor((width * done) / total);
+  const rate = elapsedS > 0 ? done / elapsedS : NaN;
+  const left = rate > 0 ? (total - done) / rate : Infinity;
+  const percent = Math.floor((100 * done) / total);
+  return (
+    `Monte Carlo [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ` +
+    `${count(done)} / ${count(total)} runs  ${Number.isFinite(rate) ? count(rate) : '…'} runs/s  ${duration(left)} left`
+  );
+}
+
+/**
+ * The bar as one display output with a `display_id`, updated in place (`update_display_data`).
+ * Each update goes out from its own turn of the event loop: tslab sends without waiting, and
+ * zeromq refuses a second send while a deferred one is pending.
+ */
+class ProgressBar {
+  private readonly displayId = `distlab-progress-${process.pid}-${++displayCount}`;
+  private readonly startedNs = process.hrtime.bigint();
+  private lastDrawNs = -Infinity;
+  private shown = false;
+  private broken = false;
+  /** The writer of the cell that started the run (a later cell has its own). */
+  private readonly writer = findDisplayWriter();
+
+  constructor(private readonly total: number) {}
+
+  elapsedS(): number {
+    return Number(process.hrtime.bigint() - this.startedNs) / 1e9;
+  }
+
+  draw(done: number, force = false): void {
+    const nowNs = Number(process.hrtime.bigint() - this.startedNs);
+    if (!force && nowNs - this.lastDrawNs < REDRAW_MS * 1e6) return;
+    this.lastDrawNs = nowNs;
+    const text = barText(done, this.total, nowNs / 1e9);
+    const html =
+      `<div class="distlab-progress"><progress value="${done}" max="${this.total}" style="width: 20em"></progress> ` +
+      `<code>${escapeHtml(text.replace(/^Monte Carlo \[[#-]*\] /, ''))}</code></div>`;
+    this.send({ [MIME_HTML]: html, [MIME_TEXT]: text });
+  }
+
+  /** Replace the bar by its last state: the result, or where it stopped. */
+  finish(data: Record<string, unknown>): void {
+    this.send(data);
+  }
+
+  private send(data: Record<string, unknown>): void {
+    const writer = this.writer;
+    if (this.broken || writer === null) return;
+    try {
+      writer({ data, metadata: {}, transient: { display_id: this.displayId } }, this.shown);
+      this.shown = true;
+    } catch (error) {
+      // The bar is a courtesy: if the kernel cannot send it, the run goes on without it.
+      this.broken = true;
+      process.stderr.write(`distlab: progress bar stopped: ${(error as Error).message}\n`);
+    }
+  }
+}
+
+/** Yield to the event loop for one full turn (timers, I/O, immediates), so queued sends go out. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+// A step runs inside `vm` with breakOnSigint: an interrupt (SIGINT from the kernel's Interrupt
+// button) stops even a run that never returns, as it does for a synchronous cell.
+const STEP_KEY = Symbol.for('distlab.monteCarloStep');
+const stepScript = new vm.Script(`globalThis[Symbol.for('distlab.monteCarloStep')]()`, { filename: 'distlab-monte-carlo-step' });
+
+function runStep(step: () => boolean): boolean {
+  const global = globalThis as unknown as Record<symbol, unknown>;
+  global[STEP_KEY] = step;
+  try {
+    return stepScript.runInThisContext({ breakOnSigint: true }) as boolean;
+  } finally {
+    delete global[STEP_KEY];
+  }
+}
+
+/** The error of an interrupted run: where it stopped, and the seed it was on. */
+export class MonteCarloInterrupted extends Error {
+  constructor(readonly runsDone: number, readonly runsTotal: number, readonly seed: number) {
+    super(`Monte Carlo interrupted after ${count(runsDone)} of ${count(runsTotal)} runs (seed=${seed})`);
+    this.name = 'MonteCarloInterrupted';
+  }
+}
+
+/**
+ * `monteCarlo` for long runs: the same options and result, run in steps of about 50 ms between
+ * which the kernel sends output and hears an interrupt. In a kernel a progress bar (done, runs/s,
+ * time left) updates in place in the cell output and ends as the result's table. Await it in a
+ * cell: `const result = await dl.monteCarloAsync({ ... })`. Interrupting the kernel stops it
+ * within a step and rejects with `MonteCarloInterrupted`.
+ */
+export async function monteCarloAsync(options: MonteCarloAsyncOptions): Promise<MonteCarloResult> {
+  const runner = new MonteCarloRunner(options, 'monteCarloAsync', ['progress']);
+  const progress = options.progress ?? true;
+  if (typeof progress !== 'boolean') invalid('progress', progress, 'true or false');
+  const bar = progress ? new ProgressBar(runner.runsTotal) : null;
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    bar?.draw(0, true);
+    let runsPerStep = 1;
+    for (;;) {
+      await nextTurn();
+      if (interrupted) throw new MonteCarloInterrupted(runner.runsDone, runner.runsTotal, runner.currentSeed);
+      const startedNs = process.hrtime.bigint();
+      const before = runner.runsDone;
+      const done = runStep(() => runner.step(runsPerStep));
+      const stepMs = Number(process.hrtime.bigint() - startedNs) / 1e6;
+      // Size the next step from this one's rate: about STEP_MS of work, at most 4× more runs.
+      const made = runner.runsDone - before;
+      runsPerStep = Math.max(1, Math.min(4 * runsPerStep, Math.floor((made * STEP_MS) / Math.max(stepMs, 0.01))));
+      if (done) break;
+      bar?.draw(runner.runsDone);
+    }
+  } catch (caught) {
+    // breakOnSigint stops a step with its own error: report it as the interrupt it is.
+    const error =
+      (caught as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED'
+        ? new MonteCarloInterrupted(runner.runsDone, runner.runsTotal, runner.currentSeed)
+        : caught;
+    const stopped = `Monte Carlo stopped after ${count(runner.runsDone)} of ${count(runner.runsTotal)} runs (seed=${runner.currentSeed}): ${(error as Error).message}`;
+    bar?.finish({ [MIME_TEXT]: stopped });
+    if (bar) await nextTurn();
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const result = runner.result();
+  if (bar) {
+    const elapsedS = bar.elapsedS();
+    const rate = elapsedS > 0 ? result.runs / elapsedS : NaN;
+    const caption = `${count(result.runs)} runs in ${duration(elapsedS)}${Number.isFinite(rate) ? ` (${count(rate)} runs/s)` : ''}`;
+    bar.finish(resultTable(result, caption).toMimeBundle().data);
+    // One more turn, so the last update is sent before the cell's own output and its idle status.
+    await nextTurn();
+  }
+  return result;
+}
+
+/** The result as a table: one row per grid point and metric. */
+function resultTable(result: MonteCarloResult, caption: string) {
+  const paramKeys = result.rows.length > 0 ? Object.keys(result.rows[0].params) : [];
+  const rows = result.rows.map((r) => {
+    const row: Record<string, string | number | boolean> = {};
+    for (const k of paramKeys) row[k] = typeof r.params[k] === 'object' ? JSON.stringify(r.params[k]) : r.params[k];
+    row.metric = r.metric;
+    row.n = r.n;
+    row.mean = r.mean;
+    row.ci = `${round(r.ciLow)} .. ${round(r.ciHigh)}`;
+    if (r.kind === 'number') {
+      row.p50 = r.p50;
+      row.p99 = r.p99;
+    }
+    return row;
+  });
+  const columns = [...paramKeys, 'metric', 'n', 'mean', 'ci', ...(result.rows.some((r) => r.kind === 'number') ? ['p50', 'p99'] : [])];
+  const confidence = result.rows[0]?.confidence ?? 0.95;
+  return table(rows, { columns, headers: { ci: `${Math.round(confidence * 100)}% interval` }, title: 'Monte Carlo', caption, rowsMax: 50 });
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}
