@@ -7,7 +7,8 @@ pyproject.toml), so JupyterLab's File → Save and Export Notebook As lists them
 The report adds to nbconvert's lab template: a title page (module, date, learner, the seed
 of every experiment), a table of contents, foldable code, each question with the learner's
 answer state and a score summary, marks on cells that failed, and print rules so that a
-page break never cuts a figure. Figures are the kernel-rendered SVGs, inline.
+page break never cuts a figure. Figures are the kernel-rendered SVGs, as data: images.
+The page is made inert by report_sanitizer (allow-list sanitiser, CSP, no inline SVG).
 """
 from __future__ import annotations
 
@@ -25,18 +26,12 @@ from traitlets import Bool, Unicode
 
 from .progress import load_progress
 from .questions import question_rows, score
+from .report_sanitizer import sanitize_page, svg_image
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
 
-_SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
-_EVENT_ATTR_RE = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 _HEADING_RE = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
-
-
-def sanitize_svg(svg: str) -> str:
-    """Drop scripts and event handlers: the SVG is inlined into the report as markup."""
-    return _EVENT_ATTR_RE.sub("", _SCRIPT_RE.sub("", svg))
 
 
 def _text(value: Any) -> str:
@@ -135,16 +130,14 @@ class DistlabReportExporter(HTMLExporter):
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("template_name", "distlab_report")
         kw.setdefault("extra_template_basedirs", [str(TEMPLATES)])
-        kw.setdefault("skip_svg_encoding", True)
         super().__init__(**kw)
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("svg_image", svg_image)
 
     def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any):
         nb = _copy_for_marks(nb)
-        for cell in nb.cells:
-            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-                svg = output.get("data", {}).get("image/svg+xml")
-                if svg is not None:
-                    output["data"]["image/svg+xml"] = sanitize_svg(_text(svg))
         resources = dict(resources or {})
         name = resources.get("metadata", {}).get("name") or "notebook"
         module, title = module_title(nb, name)
@@ -171,7 +164,8 @@ class DistlabReportExporter(HTMLExporter):
             self.exclude_input_prompt = True
             self.exclude_output_prompt = True
         output, resources = super().from_notebook_node(nb, resources, **kw)
-        return insert_toc(output), resources
+        # Last, over the whole body: whatever a notebook or a template block put there.
+        return sanitize_page(insert_toc(output)), resources
 
 
 def insert_toc(page: str) -> str:
