@@ -36,7 +36,7 @@ function escapeHtml(text: string): string {
 function barText(done: number, total: number, elapsedS: number): string {
   const width = 30;
   const filled = Math.floor((width * done) / total);
-  const rate = elapsedS > 0 ? done / elapsedS : NaN;
+  const rate = elapsedS > 0 && done > 0 ? done / elapsedS : NaN;
   const left = rate > 0 ? (total - done) / rate : Infinity;
   const percent = Math.floor((100 * done) / total);
   return (
