@@ -66,7 +66,8 @@ const INTERRUPTED = [
   { kind: 'endless loop', code: 'while (true) {}' },
   { kind: 'fan-out storm with the bound raised', code: 'storm(1e9)' },
   { kind: 'monteCarlo of 10,000,000 runs', code: 'dl.monteCarlo({ seeds: 10_000_000, run: quorum })' },
-  { kind: 'monteCarloAsync of 10,000,000 runs', code: 'await dl.monteCarloAsync({ seeds: 10_000_000, run: quorum })', waitFor: 'runs/s' }
+  { kind: 'monteCarloAsync of 10,000,000 runs', code: 'await dl.monteCarloAsync({ seeds: 10_000_000, run: quorum })', waitFor: 'runs/s' },
+  { kind: 'monteCarloAsync whose run never returns', code: 'await dl.monteCarloAsync({ seeds: 10, run: () => { for (;;) {} } })', waitFor: 'distlab-progress' }
 ];
 
 describe('runs that stay bounded, through the real tslab kernel', () => {
@@ -78,7 +79,7 @@ describe('runs that stay bounded, through the real tslab kernel', () => {
       { code: 'JSON.stringify({ rssGrowthMb: Math.round(process.memoryUsage().rss / 1e6 - rssBeforeMb) })' },
       { code: 'dl.monteCarlo({ seeds: 100_000_000, run: quorum })' },
       { code: 'const mc = await dl.monteCarloAsync({ seeds: 60_000, grid: { p: [0.9] }, run: quorum });\nmc.rows.length' },
-      // 8 interrupts: each kind twice, each followed by a cell that must answer.
+      // 10 interrupts: each kind twice, each followed by a cell that must answer.
       ...[...INTERRUPTED, ...INTERRUPTED].flatMap(({ code, waitFor }) => [
         { code, interruptOnText: waitFor, interruptAfterS: waitFor ? 0.5 : 1, timeoutS: 60 },
         { code: '41 + 1', timeoutS: 30 }
@@ -126,13 +127,14 @@ describe('runs that stay bounded, through the real tslab kernel', () => {
     console.log(`monteCarloAsync in the kernel: ${rate} runs/s, ${bars.length} bar updates`);
   });
 
-  it('8 of 8 interrupts (endless loop, storm, monteCarlo, monteCarloAsync) return within 0.3 s and the kernel answers after each', () => {
+  it('10 of 10 interrupts (endless loop, storm, monteCarlo, monteCarloAsync, a run that never returns) return within 0.3 s and the kernel answers after each', () => {
     const interrupted = steps.slice(5);
     const latencies: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    expect(interrupted).toHaveLength(2 * 2 * INTERRUPTED.length);
+    for (let i = 0; i < 2 * INTERRUPTED.length; i++) {
       const run = interrupted[2 * i];
       const next = interrupted[2 * i + 1];
-      const kind = INTERRUPTED[i % 4].kind;
+      const kind = INTERRUPTED[i % INTERRUPTED.length].kind;
       expect(run.interruptAtS, kind).not.toBeNull();
       expect(run.idleAtS, kind).not.toBeNull();
       const latencyS = (run.idleAtS as number) - (run.interruptAtS as number);
