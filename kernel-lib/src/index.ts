@@ -1,18 +1,22 @@
 /**
  * distlab: a deterministic simulator of machines, networks, clocks and faults,
- * and the figures that show what happened. Everything public is exported here.
+ * and the figures that show what happened. Everything public is exported here,
+ * layer by layer from the ground up (see ARCHITECTURE.md).
  */
-export * from './options';
-export * from './display';
+export * from './core/options';
+export * from './core/errors';
+export * from './core/rng';
+export * from './core/mime';
+export * from './engine/queue';
+export * from './world/net';
+export * from './world/clocks';
+export * from './world/faults';
+export * from './trace';
+export * from './simulation/simulation';
+export * from './checkers';
+export * from './experiments';
+export * from './topics';
+export * from './measure';
 export * from './figures';
-export * from './trace/event';
-export * from './scenarios/latency/latency-numbers';
-export * from './engine';
-export * from './net';
-export * from './clocks';
-export * from './faults';
-export * from './trace/recorder';
-export * from './check';
-export * from './montecarlo';
-export * from './scenarios';
 export * from './exercises';
+export * from './display';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exp } from '../src/engine/exp';
+import { exp } from '../src/core/exp';
 import { normalQuantile, rng } from 'distlab';
 
 // Distance in units in the last place between two doubles of the same sign.

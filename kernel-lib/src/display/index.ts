@@ -1,3 +1,4 @@
-export * from './mime';
+// Display layer: how figures, tables and progress reach the notebook.
+import './inline';
 export * from './show';
 export * from './progress';

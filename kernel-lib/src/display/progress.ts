@@ -1,8 +1,9 @@
+// Long Monte Carlo runs in steps, with a progress bar in the cell output that ends as the result.
 import vm from 'vm';
 import { table } from '../figures/table';
-import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner } from '../montecarlo/montecarlo';
-import { invalid } from '../options';
-import { MIME_HTML, MIME_TEXT } from './mime';
+import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner } from '../experiments/montecarlo';
+import { invalid } from '../core/options';
+import { MIME_HTML, MIME_TEXT } from '../core/mime';
 import { findDisplayWriter } from './kernel';
 
 export interface MonteCarloAsyncOptions extends MonteCarloOptions {

@@ -1,5 +1,6 @@
+// show() and displayBundle(): one output bundle to the running tslab cell.
 import { findDisplayWriter } from './kernel';
-import { Displayable, MimeBundle, MIME_TEXT, isDisplayable } from './mime';
+import { Displayable, MimeBundle, MIME_TEXT, isDisplayable } from '../core/mime';
 
 /** True inside a running tslab kernel (a cell is executing). */
 export function inKernel(): boolean {

@@ -1,4 +1,5 @@
-import { assert } from '../options';
+// The calendar event queue: O(1) push and pop in exact (time, sequence) order, in typed columns.
+import { assert } from '../core/options';
 
 const BUCKETS_MIN = 16;
 const NO_FULL_HANDLER = (size: number): void => {

@@ -1,4 +1,5 @@
-import { assert } from '../options';
+// EventQueue: simulation events in exact (time, insertion) order, over the calendar queue.
+import { assert } from '../core/options';
 import { Agenda } from './agenda';
 
 /**

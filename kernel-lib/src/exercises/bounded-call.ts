@@ -1,3 +1,4 @@
+// Calls a learner function with a wall-clock budget, so an endless loop fails the check instead of hanging.
 import * as vm from 'vm';
 
 /** The learner's function ran past its time budget (or the kernel was interrupted). */

@@ -1,8 +1,8 @@
+// The exercise runner: many seeded runs, the first failing seed, a counterexample diagram, one check output.
 import { inspect } from 'util';
-import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT } from '../display/mime';
-import { inspectDisplayable } from '../figures/inline';
+import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT, inspectDisplayable } from '../core/mime';
 import { spaceTimeDiagram } from '../figures/space-time-diagram';
-import { checkInteger, checkNumber, DistlabInputError, rejectUnknownKeys } from '../options';
+import { checkInteger, checkNumber, DistlabInputError, rejectUnknownKeys } from '../core/options';
 import { TraceEvent } from '../trace/event';
 import { LearnerThrewError, LearnerTimeoutError } from './bounded-call';
 import { CheckFailureKind, CheckMimeType, CheckResultV1 } from './check-result-mime';

@@ -1,4 +1,5 @@
-import { simulation, Simulation } from '../engine/simulation';
+// Exercise: a G-Counter merge that converges under duplicates and reordering.
+import { simulation, Simulation } from '../simulation/simulation';
 import { callBounded } from './bounded-call';
 import { ExerciseDefinition, RunFailure } from './exercise';
 

@@ -1,4 +1,5 @@
-import { simulation } from '../engine/simulation';
+// Exercise: a bank transfer applied exactly once despite retries and duplicates.
+import { simulation } from '../simulation/simulation';
 import { callBounded } from './bounded-call';
 import { ExerciseDefinition, RunFailure } from './exercise';
 

@@ -3,7 +3,7 @@
  * runs your function inside the simulator over many seeds and adversarial schedules and
  * shows pass/fail, the failing seed and a space-time diagram of the counterexample.
  */
-import { DistlabInputError } from '../options';
+import { DistlabInputError } from '../core/options';
 import { CheckOptions, ExerciseResult, ExerciseDefinition, runCheck } from './exercise';
 import { GCounterMerge, gCounterMergeExercise } from './g-counter-merge';
 import { idempotentTransferExercise, TransferHandler } from './idempotent-transfer';

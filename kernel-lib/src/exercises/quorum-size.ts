@@ -1,4 +1,5 @@
-import { Rng } from '../engine/rng';
+// Exercise: read and write quorums that intersect and survive a minority of crashes.
+import { Rng } from '../core/rng';
 import { callBounded } from './bounded-call';
 import { ExerciseDefinition, RunFailure } from './exercise';
 import { TraceBuilder } from './trace-builder';

@@ -1,3 +1,4 @@
+// Builds a trace for a counterexample diagram from an exercise run.
 import { TraceEvent, TraceEventType } from '../trace/event';
 
 /**

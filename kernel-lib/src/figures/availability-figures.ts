@@ -1,23 +1,13 @@
-import { checkInteger, checkNumber, checkOneOf, checkProbability, checkString, rejectUnknownKeys } from '../options';
-import { checkArray, checkHeightPx, checkTitle, checkWidthPx, round, textTable } from './common';
+// Figures of availability: quorum curves, CP/AP during a partition, the PACELC trade-off.
+import { checkInteger, checkNumber, checkOneOf, checkProbability, checkString, rejectUnknownKeys, checkArray } from '../core/options';
+import { checkHeightPx, checkTitle, checkWidthPx, textTable } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
-import { binomialAvailability, majorityQuorum } from './models';
+import { binomialAvailability, AvailabilityPoint, availabilityCurve, quorumOf } from '../topics/quorum/quorum-availability';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
-
-/** A simulated availability estimate with its confidence interval (e.g. from `wilsonInterval`). */
-export interface AvailabilityPoint {
-  /** Cluster size. */
-  nodeCount: number;
-  /** Per-node availability p used in the simulation, 0..1. */
-  nodeAvailability: number;
-  /** Fraction of trials in which the cluster was available, 0..1. */
-  availability: number;
-  /** Lower end of the confidence interval, 0..1. */
-  low: number;
-  /** Upper end of the confidence interval, 0..1. */
-  high: number;
-}
+import { PartitionOutcome } from '../topics/cap/partition-outcomes';
+import { ReplicationPoint } from '../topics/pacelc/replication';
 
 export interface AvailabilityChartOptions {
   /** Cluster sizes drawn as closed-form lines. Default: [1, 3, 5, 7]. */
@@ -34,23 +24,6 @@ export interface AvailabilityChartOptions {
   widthPx?: number;
   /** Plot height in pixels. Default: 340. */
   heightPx?: number;
-}
-
-function quorumOf(n: number, quorum: 'majority' | 'one' | 'all'): number {
-  return quorum === 'majority' ? majorityQuorum(n) : quorum === 'one' ? 1 : n;
-}
-
-/** The closed-form curve the availability chart draws, as data (exported for tests and notebooks). */
-export function availabilityCurve(nodeCount: number, options: { quorum?: 'majority' | 'one' | 'all'; pMin?: number; linePoints?: number } = {}): { p: number; availability: number }[] {
-  const quorum = options.quorum ?? 'majority';
-  const pMin = options.pMin ?? 0.5;
-  const points = options.linePoints ?? 101;
-  const result: { p: number; availability: number }[] = [];
-  for (let i = 0; i < points; i++) {
-    const p = round(pMin + ((1 - pMin) * i) / (points - 1));
-    result.push({ p, availability: round(binomialAvailability(nodeCount, p, quorumOf(nodeCount, quorum)), 9) });
-  }
-  return result;
 }
 
 /**
@@ -119,53 +92,6 @@ export function availabilityChart(simulated: readonly AvailabilityPoint[] = [], 
   return new Figure(spec, summary);
 }
 
-/** Outcome of one consistency mode for one partition length. */
-export interface PartitionOutcome {
-  mode: string;
-  partitionMs: number;
-  /** Fraction of requests answered, 0..1. */
-  servedFraction: number;
-  /** Fraction of requests answered with stale data, 0..1. */
-  staleFraction: number;
-}
-
-export interface PartitionOutcomesOptions {
-  /** Partition lengths to evaluate, in ms. Default: 0 to 10 min in 30 s steps. */
-  partitionMsList?: readonly number[];
-  /** Observation window that contains the partition, in ms. Default: 600,000 ms (10 min). */
-  windowMs?: number;
-  /** Share of clients on the minority side of the partition, 0..0.5. Default: 0.4. */
-  minorityShare?: number;
-  /** Writes per second across all clients (what makes a read stale). Default: 0.05 /s. */
-  writesPerSecond?: number;
-}
-
-/**
- * A small model of one partition inside an observation window. CP: the minority side refuses
- * requests while partitioned, nothing stale. AP: everyone is served, but a read on one side is
- * stale once the other side has written since the split: P = 1 − e^(−rate·t), averaged over
- * the partition. Pure and deterministic.
- */
-export function partitionOutcomes(options: PartitionOutcomesOptions = {}): PartitionOutcome[] {
-  rejectUnknownKeys('partitionOutcomes', options, ['partitionMsList', 'windowMs', 'minorityShare', 'writesPerSecond']);
-  const windowMs = checkNumber('windowMs', options.windowMs ?? 600_000, 1, 1e12, 'ms');
-  const list = checkArray<number>('partitionMsList', options.partitionMsList ?? Array.from({ length: 21 }, (_, i) => i * 30_000), 'a non-empty array of durations in ms');
-  list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs, 'ms'));
-  const m = checkNumber('minorityShare', options.minorityShare ?? 0.4, 0, 0.5);
-  const writesPerSecond = checkNumber('writesPerSecond', options.writesPerSecond ?? 0.05, 0, 1e9, '/s');
-  // Mean over t in [0, L] of 1 - e^(-r t): 1 - (1 - e^(-rL)) / (rL).
-  const meanStale = (ratePerMs: number, lengthMs: number) => (ratePerMs * lengthMs < 1e-12 ? 0 : 1 - (1 - Math.exp(-ratePerMs * lengthMs)) / (ratePerMs * lengthMs));
-  const rate = writesPerSecond / 1000;
-  return list.flatMap((L) => {
-    const share = L / windowMs;
-    const staleAp = share * (m * meanStale(rate * (1 - m), L) + (1 - m) * meanStale(rate * m, L));
-    return [
-      { mode: 'CP (refuse on the minority side)', partitionMs: L, servedFraction: round(1 - m * share), staleFraction: 0 },
-      { mode: 'AP (serve everywhere)', partitionMs: L, servedFraction: 1, staleFraction: round(staleAp) }
-    ];
-  });
-}
-
 export interface CpApChartOptions {
   /** Chart title. Default: "CP vs AP during a partition". */
   title?: string;
@@ -229,43 +155,6 @@ export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApCh
     }))
   ].join('\n');
   return new Figure(spec, summary);
-}
-
-/** One replication setting's cost: write latency and how stale a replica read can be. */
-export interface ReplicationPoint {
-  mode: string;
-  /** Round trip to the replicas, in ms (what varies along each line). */
-  replicaRttMs: number;
-  /** Latency a client sees for a write, in ms. */
-  writeLatencyMs: number;
-  /** How far behind a replica read can be, in ms (0 = never stale). */
-  stalenessMs: number;
-}
-
-export interface ReplicationTradeoffOptions {
-  /** Replica round-trip times to evaluate, in ms. Default: [0.5, 10, 30, 70, 100] (same data centre to US↔EU). */
-  replicaRttMsList?: readonly number[];
-  /** Time to apply a write locally, in ms. Default: 1 ms. */
-  localWriteMs?: number;
-  /** Extra delay before an async replica applies a shipped write (batching), in ms. Default: 5 ms. */
-  asyncShipDelayMs?: number;
-}
-
-/**
- * PACELC's "else" branch as numbers. Synchronous: a write waits for the replica's ack
- * (latency = local + RTT) and reads are never stale. Asynchronous: a write returns after the
- * local apply, and a replica lags by ship delay + half an RTT.
- */
-export function replicationTradeoff(options: ReplicationTradeoffOptions = {}): ReplicationPoint[] {
-  rejectUnknownKeys('replicationTradeoff', options, ['replicaRttMsList', 'localWriteMs', 'asyncShipDelayMs']);
-  const rtts = checkArray<number>('replicaRttMsList', options.replicaRttMsList ?? [0.5, 10, 30, 70, 100], 'a non-empty array of round-trip times in ms');
-  rtts.forEach((r, i) => checkNumber(`replicaRttMsList[${i}]`, r, 0, 1e6, 'ms'));
-  const localMs = checkNumber('localWriteMs', options.localWriteMs ?? 1, 0, 1e6, 'ms');
-  const shipMs = checkNumber('asyncShipDelayMs', options.asyncShipDelayMs ?? 5, 0, 1e6, 'ms');
-  return rtts.flatMap((rtt) => [
-    { mode: 'synchronous (PC/EC)', replicaRttMs: rtt, writeLatencyMs: round(localMs + rtt), stalenessMs: 0 },
-    { mode: 'asynchronous (PA/EL)', replicaRttMs: rtt, writeLatencyMs: round(localMs), stalenessMs: round(shipMs + rtt / 2) }
-  ]);
 }
 
 export interface PacelcChartOptions {

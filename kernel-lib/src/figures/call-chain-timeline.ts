@@ -1,7 +1,9 @@
-import { rejectUnknownKeys } from '../options';
-import { checkTitle, checkWidthPx, round, textTable } from './common';
+// Figure: a request's call chain over time (sequential, batched, parallel).
+import { rejectUnknownKeys } from '../core/options';
+import { checkTitle, checkWidthPx, textTable } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
-import { callChainTimings, CallChainOptions } from './models';
+import { callChainTimings, CallChainOptions } from '../topics/latency/call-chains';
 import { PALETTE } from './theme';
 import { formatDurationMs } from './units';
 

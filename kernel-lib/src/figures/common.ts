@@ -1,4 +1,5 @@
-import { checkInteger, checkNumber, checkString, invalid } from '../options';
+// Checks and helpers shared by figures: sizes, titles, traces as figures accept them, text tables.
+import { checkInteger, checkNumber, checkString, invalid } from '../core/options';
 import { TraceEvent } from '../trace/event';
 
 /** A trace as figures accept it: an event array, `{ events: [...] }`, or the engine's `Trace` (with `events()`). */
@@ -35,17 +36,6 @@ export function checkTitle(value: string | undefined, defaultTitle: string): str
 export function checkSamples(name: string, values: unknown, min = -Infinity): number[] {
   if (!Array.isArray(values) || values.length === 0) invalid(name, values, 'a non-empty array of numbers');
   return values.map((v, i) => checkNumber(`${name}[${i}]`, v, min, Infinity));
-}
-
-/** A non-empty array; returned as is. */
-export function checkArray<T>(name: string, value: unknown, expected: string): readonly T[] {
-  if (!Array.isArray(value) || value.length === 0) invalid(name, value, expected);
-  return value as T[];
-}
-
-/** Round for chart data so specs and SVGs do not carry float noise. */
-export function round(value: number, digits = 6): number {
-  return Number(value.toFixed(digits));
 }
 
 /** Pad columns of a small text table for `text/plain` summaries. */

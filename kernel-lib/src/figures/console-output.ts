@@ -1,7 +1,7 @@
+// Console-like output that displays as one bundle (text and HTML).
 import { inspect } from 'util';
-import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT } from '../display/mime';
-import { checkString } from '../options';
-import { inspectDisplayable } from './inline';
+import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
+import { checkString } from '../core/options';
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

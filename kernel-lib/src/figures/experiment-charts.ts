@@ -3,22 +3,13 @@
  * intervals beside a closed-form line) and `barChart` (one number per category, optionally
  * grouped). Scenarios return rows in these shapes so a notebook cell stays one line.
  */
-import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys } from '../options';
-import { checkArray, checkHeightPx, checkTitle, checkWidthPx, round, textTable } from './common';
+import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
+import { checkHeightPx, checkTitle, checkWidthPx, textTable } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
 import { INK, PALETTE } from './theme';
 import { trimNumber } from './units';
-
-/** One measured point: `series` names the line it belongs to. */
-export interface XyPoint {
-  series: string;
-  x: number;
-  y: number;
-  /** Lower end of an interval (e.g. 95% Wilson), same unit as y. Optional. */
-  low?: number;
-  /** Upper end of an interval. Optional. */
-  high?: number;
-}
+import { XyPoint } from '../experiments/points';
 
 export interface XyChartOptions {
   /** Closed-form or reference lines, drawn as lines without dots. Default: none. */

@@ -1,7 +1,9 @@
-import { checkInteger, checkProbability, rejectUnknownKeys } from '../options';
-import { checkArray, checkTitle, checkWidthPx, checkHeightPx, round, textTable } from './common';
+// Figure: how fan-out turns rare slow backends into common slow requests.
+import { checkInteger, checkProbability, rejectUnknownKeys, checkArray } from '../core/options';
+import { checkTitle, checkWidthPx, checkHeightPx, textTable } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
-import { fanoutSlowProbability } from './models';
+import { fanoutSlowProbability } from '../topics/latency/call-chains';
 import { INK } from './theme';
 
 export interface FanoutTailChartOptions {

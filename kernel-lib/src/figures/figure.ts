@@ -1,7 +1,7 @@
-import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT, MIME_VEGALITE } from '../display/mime';
+// Figure: a Vega-Lite spec, its kernel-rendered SVG and a text summary in one bundle.
+import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT, MIME_VEGALITE, inspectDisplayable } from '../core/mime';
 import { FIGURE_CONFIG } from './theme';
 import { renderVegaLiteSvg, VegaLiteSpec } from './vega-svg';
-import { inspectDisplayable } from './inline';
 import { inspect } from 'util';
 
 const EMBED_OPTIONS = { renderer: 'svg', actions: { export: true, source: true, compiled: false, editor: false } };

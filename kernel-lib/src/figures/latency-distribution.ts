@@ -1,7 +1,9 @@
-import { checkInteger, checkOneOf, checkString, rejectUnknownKeys } from '../options';
-import { checkSamples, checkTitle, checkWidthPx, checkHeightPx, round } from './common';
+// Figure: latency distributions with their percentiles.
+import { checkInteger, checkOneOf, checkString, rejectUnknownKeys } from '../core/options';
+import { checkSamples, checkTitle, checkWidthPx, checkHeightPx } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
-import { percentile } from './models';
+import { percentile } from '../experiments/stats';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
 

@@ -1,5 +1,6 @@
-import { checkString, invalid, rejectUnknownKeys, checkNumber } from '../options';
-import { LATENCY_NUMBERS, LatencyNumber } from '../scenarios/latency/latency-numbers';
+// Figure: the latency numbers every programmer should know, on a log scale.
+import { checkString, invalid, rejectUnknownKeys, checkNumber } from '../core/options';
+import { LATENCY_NUMBERS, LatencyNumber } from '../topics/latency/latency-numbers';
 import { Figure } from './figure';
 import { PALETTE } from './theme';
 import { formatDurationNs, trimNumber, VEGA_LABEL_EXPR_NS } from './units';

@@ -1,6 +1,8 @@
-import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../options';
+// Figure: the space-time diagram of a trace (lanes, messages, drops, crashes, stamps).
+import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../core/options';
 import { TraceEvent } from '../trace/event';
-import { checkTitle, checkWidthPx, round, TraceInput, traceEvents } from './common';
+import { checkTitle, checkWidthPx, TraceInput, traceEvents } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
 import { INK, PALETTE } from './theme';

@@ -1,7 +1,7 @@
+// Tables that display as HTML and text.
 import { inspect } from 'util';
-import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT } from '../display/mime';
-import { checkString, invalid, rejectUnknownKeys } from '../options';
-import { inspectDisplayable } from './inline';
+import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
+import { checkString, invalid, rejectUnknownKeys } from '../core/options';
 import { textTable } from './common';
 import { trimNumber } from './units';
 

@@ -1,42 +1,12 @@
-import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys } from '../options';
-import { checkArray, checkTitle, checkWidthPx, round, textTable } from './common';
+// Figures on a time axis: state lanes, the Kubernetes node-failure timeline.
+import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
+import { checkTitle, checkWidthPx, textTable } from './common';
+import { round } from '../core/numbers';
 import { Figure } from './figure';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
-
-/** A state held by one lane from startMs to endMs (e.g. node n2 is "leader" from 150 to 900 ms). */
-export interface StateInterval {
-  lane: string;
-  state: string;
-  startMs: number;
-  endMs: number;
-}
-
-/** A state change: from `timeMs` on, `lane` is in `state` (until its next change). */
-export interface StateChange {
-  lane: string;
-  state: string;
-  timeMs: number;
-}
-
-/** Turn state changes into intervals; the last state of each lane lasts until `endMs`. */
-export function stateIntervalsFromChanges(changes: readonly StateChange[], endMs: number): StateInterval[] {
-  checkArray('changes', changes, 'a non-empty array of {lane, state, timeMs}');
-  checkNumber('endMs', endMs, -Infinity, Infinity, 'ms');
-  const byLane = new Map<string, StateChange[]>();
-  changes.forEach((c, i) => {
-    checkString(`changes[${i}].lane`, c.lane);
-    checkString(`changes[${i}].state`, c.state);
-    checkNumber(`changes[${i}].timeMs`, c.timeMs, -Infinity, endMs, 'ms');
-    byLane.set(c.lane, [...(byLane.get(c.lane) ?? []), c]);
-  });
-  const intervals: StateInterval[] = [];
-  for (const [lane, list] of byLane) {
-    const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs);
-    sorted.forEach((c, i) => intervals.push({ lane, state: c.state, startMs: c.timeMs, endMs: i + 1 < sorted.length ? sorted[i + 1].timeMs : endMs }));
-  }
-  return intervals;
-}
+import { KubeNodeFailureTimesOptions, KubeVersion, kubeNodeFailureTimes } from '../topics/kube/node-failure-times';
+import { StateInterval } from '../trace/state-intervals';
 
 /** Fixed colours for the states a course figure shows, so "leader" looks the same everywhere. */
 const KNOWN_STATE_COLOURS: Record<string, string> = {
@@ -116,58 +86,13 @@ export function stateLaneChart(intervals: readonly StateInterval[], options: Sta
   return new Figure(spec, summary);
 }
 
-/** Kubernetes versions whose node-lifecycle defaults differ. */
-export type KubeVersion = 'v1.31' | 'v1.32';
-
-export interface KubeNodeFailureOptions {
+export interface KubeNodeFailureOptions extends KubeNodeFailureTimesOptions {
   /** Versions to compare, one panel each. Default: ["v1.31", "v1.32"]. */
   versions?: readonly KubeVersion[];
-  /** Time the node dies, in seconds, right after a heartbeat. Default: 0 s. */
-  failAtS?: number;
-  /** kubelet heartbeat (Lease renew) period, in seconds. Default: 10 s. */
-  heartbeatIntervalS?: number;
-  /** node-monitor-grace-period; default depends on the version: 40 s before v1.32, 50 s from v1.32. */
-  gracePeriodS?: number;
-  /** tolerationSeconds of the not-ready/unreachable NoExecute taints. Default: 300 s. */
-  tolerationS?: number;
-  /** From eviction until the replacement pod is scheduled on another node, in seconds. Default: 2 s. */
-  rescheduleS?: number;
-  /** From scheduling until the replacement is Running (image pull, start), in seconds. Default: 8 s. */
-  podStartS?: number;
   /** Chart title. Default: "Kubernetes node failure: from last heartbeat to rescheduled pod". */
   title?: string;
   /** Plot width in pixels. Default: 640. */
   widthPx?: number;
-}
-
-/** Milestones of one node failure, in seconds after the node dies. */
-export interface KubeNodeFailureTimes {
-  version: KubeVersion;
-  gracePeriodS: number;
-  lastHeartbeatS: number;
-  notReadyS: number;
-  evictionS: number;
-  scheduledS: number;
-  runningS: number;
-}
-
-/**
- * The node-failure timeline from Kubernetes' defaults: NotReady once no heartbeat arrived for
- * the grace period (40 s, 50 s from v1.32), eviction after the 300 s toleration of the
- * NoExecute taint, then the replacement is scheduled and started elsewhere.
- */
-export function kubeNodeFailureTimes(version: KubeVersion, options: Omit<KubeNodeFailureOptions, 'versions' | 'title' | 'widthPx'> = {}): KubeNodeFailureTimes {
-  checkOneOf('version', version, ['v1.31', 'v1.32'] as const);
-  rejectUnknownKeys('kubeNodeFailureTimes', options, ['failAtS', 'heartbeatIntervalS', 'gracePeriodS', 'tolerationS', 'rescheduleS', 'podStartS']);
-  const failAtS = checkNumber('failAtS', options.failAtS ?? 0, 0, 1e6, 's');
-  checkNumber('heartbeatIntervalS', options.heartbeatIntervalS ?? 10, 0.1, 3600, 's');
-  const gracePeriodS = checkNumber('gracePeriodS', options.gracePeriodS ?? (version === 'v1.31' ? 40 : 50), 1, 3600, 's');
-  const tolerationS = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 1e6, 's');
-  const rescheduleS = checkNumber('rescheduleS', options.rescheduleS ?? 2, 0, 3600, 's');
-  const podStartS = checkNumber('podStartS', options.podStartS ?? 8, 0, 3600, 's');
-  const notReadyS = failAtS + gracePeriodS;
-  const evictionS = notReadyS + tolerationS;
-  return { version, gracePeriodS, lastHeartbeatS: failAtS, notReadyS, evictionS, scheduledS: evictionS + rescheduleS, runningS: evictionS + rescheduleS + podStartS };
 }
 
 /**

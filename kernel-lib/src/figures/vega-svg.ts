@@ -1,3 +1,4 @@
+// Renders a Vega-Lite spec to SVG in the kernel (vega's headless renderer).
 import * as vegaLite from 'vega-lite';
 
 /** A Vega-Lite v5 specification (kept loose: specs are plain JSON). */

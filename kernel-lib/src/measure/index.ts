@@ -1,1 +1,2 @@
+// Measure layer: real measurements of this machine.
 export * from './machine-latency';

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { checkInteger, rejectUnknownKeys } from '../options';
+import { checkInteger, rejectUnknownKeys } from '../core/options';
 
 /** One measured operation, in the same shape as a row of the course's latency table. */
 export interface MeasuredLatency {

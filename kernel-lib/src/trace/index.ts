@@ -1,2 +1,4 @@
+// Trace layer: what happened in a run.
 export * from './event';
 export * from './recorder';
+export * from './state-intervals';

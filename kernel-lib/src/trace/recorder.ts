@@ -1,4 +1,5 @@
-import { assert, checkNumber, checkOneOf, checkString, invalid } from '../options';
+// The trace recorder: every event of a run, with Lamport and vector stamps.
+import { assert, checkNumber, checkOneOf, checkString, invalid } from '../core/options';
 import { TRACE_EVENT_TYPES, TraceEvent, TraceEventType } from './event';
 
 const TYPE_CODE: Record<string, number> = {};

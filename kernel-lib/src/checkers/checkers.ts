@@ -1,0 +1,222 @@
+// Invariant checkers over traces and runs: happened-before, one leader per term, convergence, many seeds.
+import { compareVectors } from '../world/clocks/logical';
+import type { Simulation } from '../simulation/simulation';
+import { checkInteger, checkString, invalid, rejectUnknownKeys } from '../core/options';
+import { TraceEvent } from '../trace/event';
+import { Trace } from '../trace/recorder';
+
+/** Why a check failed: a sentence and the events (or values) that show it. */
+export interface Counterexample {
+  /** What went wrong, in one sentence. */
+  message: string;
+  /** The events that show it, in trace order (draw them as a space-time diagram). */
+  events: TraceEvent[];
+  /** For state checks: the differing values, by node. */
+  values?: Record<string, unknown>;
+}
+
+/** Outcome of a checker. */
+export interface CheckResult {
+  /** Which invariant. */
+  name: string;
+  ok: boolean;
+  /** Seed of the run checked: replay it with `simulation({ seed })`. */
+  seed: number;
+  /** Set when `ok` is false. */
+  counterexample?: Counterexample;
+  /** One line: `ok` or the failure, with the seed. */
+  summary: string;
+}
+
+function result(name: string, seed: number, counterexample?: Counterexample): CheckResult {
+  return {
+    name,
+    ok: counterexample === undefined,
+    seed,
+    counterexample,
+    summary: counterexample === undefined ? `ok: ${name} (seed=${seed})` : `FAILED ${name}: ${counterexample.message} (seed=${seed})`
+  };
+}
+
+function eventsOf(trace: Trace | TraceEvent[], seed: number | undefined): { events: TraceEvent[]; seed: number } {
+  if (trace instanceof Trace) return { events: trace.events(), seed: seed ?? trace.seed };
+  if (!Array.isArray(trace)) invalid('trace', trace, 'a Trace or an array of trace events');
+  return { events: trace, seed: seed ?? 0 };
+}
+
+export interface HappenedBeforeOptions {
+  /** Seed to report for a plain event array. Default: the trace's seed (0 for arrays). */
+  seed?: number;
+}
+
+/**
+ * The stamps of a trace respect happened-before: every deliver or drop follows its send
+ * (in order and in time), each node's events have strictly growing Lamport and vector stamps
+ * with its own entry counting its events, and a deliver's stamps exceed its send's.
+ * Works on hand-made event arrays too (e.g. stamps a learner computed).
+ */
+export function checkHappenedBefore(trace: Trace | TraceEvent[], options?: HappenedBeforeOptions): CheckResult {
+  rejectUnknownKeys('checkHappenedBefore', options, ['seed']);
+  const { events, seed } = eventsOf(trace, options?.seed);
+  const name = 'happened-before';
+  const sends = new Map<number, TraceEvent>();
+  const lastOnNode = new Map<string, TraceEvent>();
+  const countOnNode = new Map<string, number>();
+  let previous: TraceEvent | undefined;
+  for (const e of events) {
+    if (previous && e.timeMs < previous.timeMs) {
+      return result(name, seed, { message: `event ${e.seq} at t=${e.timeMs} ms comes after one at t=${previous.timeMs} ms`, events: [previous, e] });
+    }
+    previous = e;
+    const count = (countOnNode.get(e.node) ?? 0) + 1;
+    countOnNode.set(e.node, count);
+    const last = lastOnNode.get(e.node);
+    if ((e.vector[e.node] ?? 0) !== count) {
+      return result(name, seed, { message: `event ${e.seq} is the ${count}th on ${e.node} but its vector entry is ${e.vector[e.node] ?? 0}`, events: last ? [last, e] : [e] });
+    }
+    if (last) {
+      if (e.lamport <= last.lamport) {
+        return result(name, seed, { message: `Lamport stamp does not grow on ${e.node}: ${last.lamport} then ${e.lamport}`, events: [last, e] });
+      }
+      if (compareVectors(last.vector, e.vector) !== 'before') {
+        return result(name, seed, { message: `vector stamp does not grow on ${e.node}`, events: [last, e] });
+      }
+    }
+    lastOnNode.set(e.node, e);
+    if (e.msgId === undefined) continue;
+    if (e.type === 'send') {
+      sends.set(e.msgId, e);
+    } else if (e.type === 'deliver' || e.type === 'drop') {
+      const send = sends.get(e.msgId);
+      if (send === undefined) {
+        return result(name, seed, { message: `${e.type} of message #${e.msgId} at ${e.node} without an earlier send`, events: [e] });
+      }
+      if (send.node !== e.peer || send.peer !== e.node) {
+        return result(name, seed, { message: `message #${e.msgId} sent ${send.node}→${send.peer} but ${e.type} at ${e.node} from ${e.peer}`, events: [send, e] });
+      }
+      if (e.timeMs < send.timeMs) {
+        return result(name, seed, { message: `message #${e.msgId} delivered at t=${e.timeMs} ms before its send at t=${send.timeMs} ms`, events: [send, e] });
+      }
+      if (e.type === 'deliver') {
+        if (e.lamport <= send.lamport) {
+          return result(name, seed, { message: `deliver of #${e.msgId} has Lamport ${e.lamport}, not above its send's ${send.lamport}`, events: [send, e] });
+        }
+        if (compareVectors(send.vector, e.vector) !== 'before') {
+          return result(name, seed, { message: `deliver of #${e.msgId} does not follow its send in vector time`, events: [send, e] });
+        }
+      }
+    }
+  }
+  return result(name, seed);
+}
+
+export interface LeaderCheckOptions {
+  /** Label of the local event a node logs when it becomes leader (`ctx.log('leader', { term })`). Default 'leader'. */
+  label?: string;
+  /** Reads the term from such an event. Default: `event.data.term`. */
+  termOf?: (event: TraceEvent) => number;
+  /** Seed to report for a plain event array. Default: the trace's seed. */
+  seed?: number;
+}
+
+/** At most one leader per term: no two different nodes log `leader` with the same term. */
+export function checkOneLeaderPerTerm(trace: Trace | TraceEvent[], options?: LeaderCheckOptions): CheckResult {
+  rejectUnknownKeys('checkOneLeaderPerTerm', options, ['label', 'termOf', 'seed']);
+  const label = checkString('label', options?.label ?? 'leader');
+  const termOf = options?.termOf ?? ((e: TraceEvent) => (e.data as { term: number } | undefined)?.term as number);
+  const { events, seed } = eventsOf(trace, options?.seed);
+  const leaders = new Map<number, TraceEvent>();
+  for (const e of events) {
+    if (e.type !== 'local' || e.label !== label) continue;
+    const term = termOf(e);
+    if (typeof term !== 'number') invalid(`term of event ${e.seq}`, term, 'a number (log leaders as ctx.log("leader", { term }))');
+    const first = leaders.get(term);
+    if (first === undefined) leaders.set(term, e);
+    else if (first.node !== e.node) {
+      return result('one leader per term', seed, { message: `${first.node} and ${e.node} are both leader in term ${term}`, events: [first, e] });
+    }
+  }
+  return result('one leader per term', seed);
+}
+
+/** Stable JSON: object keys sorted, so equal states print equal. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => {
+    if (v instanceof Map) return { map: [...v.entries()].sort() };
+    if (v instanceof Set) return { set: [...v].sort() };
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+      return sorted;
+    }
+    return v;
+  });
+}
+
+export interface ConvergenceOptions {
+  /** Which part of a node's state must agree. Default: the whole volatile state. */
+  valueOf?: (state: any, node: string) => unknown;
+  /** Nodes to compare. Default: every node that is up. */
+  nodes?: string[];
+  /** Seed to report when given plain values. Default: the simulation's seed (0 for plain values). */
+  seed?: number;
+}
+
+/**
+ * Replica convergence: every replica holds the same value (compared as JSON with sorted keys).
+ * Pass the simulation after its run, or a record of values by node.
+ */
+export function checkConvergence(replicas: Simulation | Record<string, unknown>, options?: ConvergenceOptions): CheckResult {
+  rejectUnknownKeys('checkConvergence', options, ['valueOf', 'nodes', 'seed']);
+  const valueOf = options?.valueOf ?? ((state: unknown) => state);
+  const values: Record<string, unknown> = {};
+  let seed = options?.seed ?? 0;
+  let sim: Simulation | undefined;
+  if (replicas !== null && typeof replicas === 'object' && 'nodeNames' in replicas && 'stateOf' in replicas) {
+    sim = replicas as Simulation;
+    seed = options?.seed ?? sim.seed;
+    const nodes = options?.nodes ?? sim.nodeNames.filter((n) => sim!.isUp(n));
+    for (const node of nodes) values[node] = valueOf(sim.stateOf(node), node);
+  } else {
+    if (replicas === null || typeof replicas !== 'object') invalid('replicas', replicas, 'a simulation or a record of values by node');
+    for (const node of options?.nodes ?? Object.keys(replicas)) values[node] = valueOf((replicas as Record<string, unknown>)[node], node);
+  }
+  const nodes = Object.keys(values);
+  for (let i = 1; i < nodes.length; i++) {
+    const a = canonicalJson(values[nodes[0]]);
+    const b = canonicalJson(values[nodes[i]]);
+    if (a !== b) {
+      const lastEvents = sim && sim.tracing ? [nodes[0], nodes[i]].map((n) => sim!.trace.byNode(n).pop()).filter((e): e is TraceEvent => e !== undefined) : [];
+      return result('replica convergence', seed, {
+        message: `${nodes[0]} holds ${a} but ${nodes[i]} holds ${b}`,
+        events: lastEvents.sort((x, y) => x.seq - y.seq),
+        values: { [nodes[0]]: values[nodes[0]], [nodes[i]]: values[nodes[i]] }
+      });
+    }
+  }
+  return result('replica convergence', seed);
+}
+
+export interface CheckSeedsOptions {
+  /** How many seeds to try. Default 100. */
+  seeds?: number;
+  /** First seed; the others follow. Default 1. */
+  firstSeed?: number;
+}
+
+/**
+ * Run `check(seed)` over many seeds and return the first failure (its seed replays it), or an
+ * ok result naming how many seeds passed.
+ */
+export function checkSeeds(options: CheckSeedsOptions, check: (seed: number) => CheckResult): CheckResult {
+  rejectUnknownKeys('checkSeeds', options, ['seeds', 'firstSeed']);
+  const seeds = checkInteger('seeds', options?.seeds ?? 100, 1, 10_000_000);
+  const firstSeed = checkInteger('firstSeed', options?.firstSeed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  if (typeof check !== 'function') invalid('check', check, 'a function (seed) => CheckResult');
+  let last: CheckResult | undefined;
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+    last = check(seed);
+    if (!last.ok) return { ...last, seed, summary: last.summary.replace(/\(seed=\d+\)$/, `(seed=${seed})`) };
+  }
+  return { name: last!.name, ok: true, seed: firstSeed, summary: `ok: ${last!.name} on ${seeds} seeds (${firstSeed}..${firstSeed + seeds - 1})` };
+}

@@ -1,0 +1,2 @@
+// Checkers layer: invariants over what a simulation did.
+export * from './checkers';

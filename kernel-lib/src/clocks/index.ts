@@ -1,2 +1,0 @@
-export * from './physical';
-export * from './logical';

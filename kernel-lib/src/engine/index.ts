@@ -1,4 +1,0 @@
-export * from './rng';
-export * from './queue';
-export * from './errors';
-export * from './simulation';

@@ -1,0 +1,201 @@
+// Monte Carlo over seeds and a parameter grid, with bounded memory (samples streamed).
+import { checkInteger, checkNumber, invalid, rejectUnknownKeys } from '../core/options';
+import { MetricAccumulator, MetricSummary } from './stats';
+
+/** One run of a Monte Carlo experiment, as the scenario receives it. */
+export interface Trial {
+  /** Seed for this run: pass it to `simulation({ seed })`. */
+  seed: number;
+  /** This grid point's parameters. */
+  params: Record<string, any>;
+  /** Whether this run should record a trace: pass it to `simulation({ trace })`. */
+  trace: boolean;
+}
+
+/** What a scenario returns: one number or boolean, or several named ones. */
+export type TrialOutcome = number | boolean | Record<string, number | boolean>;
+
+export interface MonteCarloOptions {
+  /** The scenario: build a simulation from the trial, run it, return metrics. Required. */
+  run: (trial: Trial) => TrialOutcome;
+  /** Runs (seeds) per grid point; seeds × grid points is at most 10,000,000. Default 100. */
+  seeds?: number;
+  /** First seed; seeds are firstSeed, firstSeed + 1, … (the same at every grid point). Default 1. */
+  firstSeed?: number;
+  /** Parameter grid: each key lists values; every combination is run, e.g. `{ dropProbability: [0, 0.01, 0.1] }`. Default: one point with no parameters. */
+  grid?: Record<string, any[]>;
+  /** Trace one run in every `traceEvery` (the first of each block), 0 for none: tracing costs time. Default 0. */
+  traceEvery?: number;
+  /** Confidence level of the intervals, 0.5..0.9999. Default 0.95. */
+  confidence?: number;
+}
+
+/** One metric at one grid point. */
+export interface MonteCarloRow extends MetricSummary {
+  /** Grid point. */
+  params: Record<string, any>;
+  /** Metric name (`value` when the scenario returns a bare number or boolean). */
+  metric: string;
+}
+
+export interface MonteCarloResult {
+  /** One row per grid point and metric. */
+  rows: MonteCarloRow[];
+  /** Total runs. */
+  runs: number;
+  /** Seeds used at every grid point (made when read). */
+  seeds: number[];
+  /** Rows flattened for charts: params spread next to metric and statistics. */
+  records(): Array<Record<string, any>>;
+  /** The row of one metric at one grid point (params matched by value). */
+  row(params: Record<string, any>, metric?: string): MonteCarloRow | undefined;
+}
+
+/**
+ * Most runs (seeds × grid points) one Monte Carlo call makes. The simplest scenario of the
+ * README (a client and 5 replicas, 10 messages) runs about 17,000 times a second on one core:
+ * 10,000,000 runs take about 10 minutes, about as long as a learner watches a progress bar.
+ */
+export const MONTE_CARLO_RUNS_MAX = 10_000_000;
+
+const OPTION_KEYS = ['run', 'seeds', 'firstSeed', 'grid', 'traceEvery', 'confidence'] as const;
+
+function gridPoints(grid: Record<string, any[]>): Array<Record<string, any>> {
+  let count = 1;
+  for (const key of Object.keys(grid)) {
+    const values = grid[key];
+    if (!Array.isArray(values) || values.length === 0) invalid(`grid.${key}`, values, 'a non-empty array of values');
+    count *= values.length;
+  }
+  if (count > MONTE_CARLO_RUNS_MAX) invalid('grid', `${count} points`, `at most ${MONTE_CARLO_RUNS_MAX} points × seeds`);
+  let points: Array<Record<string, any>> = [{}];
+  for (const key of Object.keys(grid)) {
+    const next: Array<Record<string, any>> = [];
+    for (const point of points) for (const value of grid[key]) next.push({ ...point, [key]: value });
+    points = next;
+  }
+  return points;
+}
+
+/**
+ * A Monte Carlo experiment that runs in steps: `step(runsMax)` makes up to that many more runs,
+ * so a caller can report progress and yield between steps (`monteCarloAsync`). Each metric's
+ * samples stream into a `MetricAccumulator`, and a grid point's rows are made when its last seed
+ * has run, so memory stays bounded whatever the number of runs.
+ */
+export class MonteCarloRunner {
+  /** Runs this experiment makes: seeds × grid points. */
+  readonly runsTotal: number;
+  /** Runs made so far. */
+  runsDone = 0;
+  /** Seed of the run in progress or the next one; after an error, the seed that raised it. */
+  currentSeed: number;
+  private readonly run: (trial: Trial) => TrialOutcome;
+  private readonly seedCount: number;
+  private readonly firstSeed: number;
+  private readonly traceEvery: number;
+  private readonly confidence: number;
+  private readonly points: Array<Record<string, any>>;
+  private readonly rows: MonteCarloRow[] = [];
+  private pointIndex = 0;
+  private seedIndex = 0;
+  private metrics = new Map<string, MetricAccumulator>();
+
+  constructor(options: MonteCarloOptions, where = 'monteCarlo', extraKeys: readonly string[] = []) {
+    rejectUnknownKeys(where, options, [...OPTION_KEYS, ...extraKeys]);
+    if (options === undefined || typeof options.run !== 'function') invalid('run', options?.run, 'a function (trial) => metrics');
+    const grid = options.grid ?? {};
+    if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) invalid('grid', grid, 'an object of value arrays');
+    this.points = gridPoints(grid);
+    const seedsMax = Math.floor(MONTE_CARLO_RUNS_MAX / this.points.length);
+    const seeds = options.seeds ?? 100;
+    if (typeof seeds !== 'number' || !Number.isInteger(seeds) || seeds < 1 || seeds > seedsMax) {
+      const perPoint = this.points.length > 1 ? ` at ${this.points.length} grid points, ${MONTE_CARLO_RUNS_MAX} runs in all` : '';
+      invalid('seeds', seeds, `an integer 1..${seedsMax}${perPoint}`);
+    }
+    this.seedCount = seeds;
+    this.firstSeed = checkInteger('firstSeed', options.firstSeed ?? 1, 0, Number.MAX_SAFE_INTEGER - seeds);
+    this.traceEvery = checkInteger('traceEvery', options.traceEvery ?? 0, 0, Number.MAX_SAFE_INTEGER);
+    this.confidence = checkNumber('confidence', options.confidence ?? 0.95, 0.5, 0.9999);
+    this.run = options.run;
+    this.runsTotal = seeds * this.points.length;
+    this.currentSeed = this.firstSeed;
+  }
+
+  /** True when every run is made. */
+  get done(): boolean {
+    return this.runsDone === this.runsTotal;
+  }
+
+  /** Make up to `runsMax` more runs; returns `done`. */
+  step(runsMax: number): boolean {
+    const stopAt = Math.min(this.runsTotal, this.runsDone + runsMax);
+    const seedCount = this.seedCount;
+    const traceEvery = this.traceEvery;
+    while (this.runsDone < stopAt) {
+      const params = this.points[this.pointIndex];
+      const i = this.seedIndex;
+      const seed = this.firstSeed + i;
+      this.currentSeed = seed;
+      const outcome = this.run({ seed, params, trace: traceEvery > 0 && i % traceEvery === 0 });
+      if (typeof outcome === 'number' || typeof outcome === 'boolean') {
+        this.add('value', outcome, seed);
+      } else if (outcome !== null && typeof outcome === 'object') {
+        for (const key of Object.keys(outcome)) {
+          const v = outcome[key];
+          if (typeof v !== 'number' && typeof v !== 'boolean') invalid(`metric ${key} (seed=${seed})`, v, 'a number or a boolean');
+          this.add(key, v, seed);
+        }
+      } else {
+        invalid(`run result (seed=${seed})`, outcome, 'a number, a boolean or a record of them');
+      }
+      this.runsDone++;
+      if (++this.seedIndex === seedCount) this.finishPoint();
+    }
+    return this.done;
+  }
+
+  /** The summary; every run must be made. */
+  result(): MonteCarloResult {
+    if (!this.done) invalid('result', `${this.runsDone} of ${this.runsTotal} runs`, 'every run made (call step until done)');
+    const rows = this.rows;
+    const first = this.firstSeed;
+    const count = this.seedCount;
+    return {
+      rows,
+      runs: this.runsTotal,
+      get seeds(): number[] {
+        return Array.from({ length: count }, (_, i) => first + i);
+      },
+      records: () => rows.map(({ params, ...rest }) => ({ ...params, ...rest })),
+      row: (params, metric = 'value') =>
+        rows.find((r) => r.metric === metric && Object.keys(params).every((k) => r.params[k] === params[k]))
+    };
+  }
+
+  private add(metric: string, value: number | boolean, seed: number): void {
+    if (value !== value) invalid(`metric ${metric} (seed=${seed})`, value, 'a number or a boolean');
+    let accumulator = this.metrics.get(metric);
+    if (accumulator === undefined) this.metrics.set(metric, (accumulator = new MetricAccumulator(value)));
+    accumulator.add(value);
+  }
+
+  private finishPoint(): void {
+    const params = this.points[this.pointIndex];
+    for (const [metric, accumulator] of this.metrics) this.rows.push({ params, metric, ...accumulator.summary(this.confidence) });
+    this.metrics = new Map();
+    this.pointIndex++;
+    this.seedIndex = 0;
+  }
+}
+
+/**
+ * Run a scenario over N seeds at every point of a parameter grid and summarise each metric.
+ * Up to 100,000 runs per grid point the percentiles are exact; beyond, they are within 0.4 %
+ * (see `MetricAccumulator`). For a long run with a progress bar: `await monteCarloAsync(...)`.
+ */
+export function monteCarlo(options: MonteCarloOptions): MonteCarloResult {
+  const runner = new MonteCarloRunner(options);
+  runner.step(Infinity);
+  return runner.result();
+}

@@ -1,2 +1,0 @@
-export * from './stats';
-export * from './montecarlo';

@@ -1,3 +1,0 @@
-export * from './latency';
-export * from './network';
-export * from './partition';

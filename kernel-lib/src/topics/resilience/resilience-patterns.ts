@@ -1,0 +1,246 @@
+// Resilience patterns against common mistakes: retry storms, bulkheads, synchronous chains, the bank under CAP.
+import { simulation } from '../../simulation/simulation';
+import { monteCarlo } from '../../experiments/montecarlo';
+import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys } from '../../core/options';
+import type { XyPoint } from '../../experiments/points';
+
+export interface RetryStormOptions {
+  /** 'immediate': retry as soon as a request times out (up to 6 times); 'backoff': exponential backoff with full jitter, at most 2 retries, and a server that drops requests past their deadline. Default 'immediate'. */
+  policy?: 'immediate' | 'backoff';
+  /** Clients. Default 50. */
+  clients?: number;
+  /** Requests the server completes per second at most. Default 1000 /s. */
+  capacityPerS?: number;
+  /** Each client sends a new request this often, in ms. Default 100 ms (500 /s offered in all). */
+  requestEveryMs?: number;
+  /** Client timeout, in ms. Default 50 ms. */
+  timeoutMs?: number;
+  /** The server stalls (GC, failover) from here, in ms. Default 1000 ms. */
+  stallAtMs?: number;
+  /** ... for this long, in ms. Default 500 ms. */
+  stallMs?: number;
+  /** Length of the run, in ms. Default 4000 ms. */
+  untilMs?: number;
+  /** Seed. Default 1. */
+  seed?: number;
+}
+
+/**
+ * A short server stall makes every in-flight request time out. Clients that retry at once
+ * multiply the offered load; the queue never drains and useful work collapses long after the
+ * stall. With exponential backoff and jitter the retries spread out and the server recovers.
+ */
+export function retryStormExperiment(options: RetryStormOptions = {}): { seed: number; policy: string; points: XyPoint[]; goodputAfterPerS: number; offeredPeakPerS: number } {
+  rejectUnknownKeys('retryStormExperiment', options, ['policy', 'clients', 'capacityPerS', 'requestEveryMs', 'timeoutMs', 'stallAtMs', 'stallMs', 'untilMs', 'seed']);
+  const policy = checkOneOf('policy', options.policy ?? 'immediate', ['immediate', 'backoff'] as const);
+  const clients = checkInteger('clients', options.clients ?? 50, 1, 300);
+  const capacityPerS = checkNumber('capacityPerS', options.capacityPerS ?? 1000, 1, 1e6, '/s');
+  const everyMs = checkNumber('requestEveryMs', options.requestEveryMs ?? 100, 1, 1e6, 'ms');
+  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 50, 1, 1e6, 'ms');
+  const stallAtMs = checkNumber('stallAtMs', options.stallAtMs ?? 1000, 0, 1e6, 'ms');
+  const stallMs = checkNumber('stallMs', options.stallMs ?? 500, 0, 1e6, 'ms');
+  const untilMs = checkNumber('untilMs', options.untilMs ?? 4000, 100, 60_000, 'ms');
+  const seed = checkSeed(options.seed);
+  const serviceMs = 1000 / capacityPerS;
+  const binMs = 100;
+  const bins = Math.ceil(untilMs / binMs);
+  const arrivals = new Array(bins).fill(0);
+  const useful = new Array(bins).fill(0);
+  const sim = simulation({ seed, trace: false, network: { latency: 1 } });
+  const names = Array.from({ length: clients }, (_, i) => `client${i}`);
+  sim.node('server', {
+    state: () => ({ queue: [] as any[], busy: false }),
+    onMessage(ctx, msg) {
+      arrivals[Math.min(bins - 1, Math.floor(ctx.timeMs / binMs))]++;
+      ctx.state.queue.push(msg);
+      if (!ctx.state.busy) { ctx.state.busy = true; ctx.setTimer('done', serviceMs); }
+    },
+    onTimer(ctx) {
+      // With the fix the server also sheds requests whose client has already given up.
+      if (policy === 'backoff') while (ctx.state.queue.length > 1 && ctx.timeMs > ctx.state.queue[0].body.deadlineMs) ctx.state.queue.shift();
+      const m = ctx.state.queue.shift();
+      // A reply to a request whose client already gave up is wasted work.
+      if (m) ctx.send(m.from, 'ok', m.body.id);
+      if (ctx.state.queue.length) ctx.setTimer('done', serviceMs);
+      else ctx.state.busy = false;
+    }
+  });
+  sim.nodesOf(names, {
+    state: () => ({ pending: new Map<number, { attempt: number; timer: number }>(), next: 0 }),
+    start(ctx) { ctx.setTimer('new', ctx.random() * everyMs); },
+    onTimer(ctx, name, id) {
+      const st = ctx.state;
+      if (name === 'new') {
+        const rid = st.next++;
+        st.pending.set(rid, { attempt: 0, timer: -1 });
+        send(ctx, rid);
+        ctx.setTimer('new', everyMs);
+      } else if (name === 'timeout') {
+        const p = st.pending.get(id);
+        if (!p) return;
+        p.attempt++;
+        // Immediate retries go on up to 6 times; the backoff policy also has a retry budget of 2.
+        if (p.attempt > (policy === 'immediate' ? 6 : 2)) { st.pending.delete(id); return; }
+        if (policy === 'immediate') send(ctx, id);
+        else ctx.setTimer('retry', Math.min(2000, 100 * 2 ** p.attempt) * ctx.random(), id);
+      } else if (name === 'retry') {
+        if (st.pending.has(id)) send(ctx, id);
+      }
+    },
+    onMessage(ctx, msg) {
+      const p = ctx.state.pending.get(msg.body);
+      if (!p) return;
+      ctx.cancelTimer(p.timer);
+      ctx.state.pending.delete(msg.body);
+      useful[Math.min(bins - 1, Math.floor(ctx.timeMs / binMs))]++;
+    }
+  });
+  function send(ctx: any, id: number) {
+    ctx.send('server', 'req', { id, deadlineMs: ctx.timeMs + timeoutMs });
+    ctx.state.pending.get(id).timer = ctx.setTimer('timeout', timeoutMs, id);
+  }
+  sim.pause('server', { atMs: stallAtMs, durationMs: stallMs });
+  sim.run({ untilMs, eventsMax: 5_000_000 });
+  const perS = (n: number) => (n * 1000) / binMs;
+  const points: XyPoint[] = [];
+  for (let b = 0; b < bins; b++) {
+    points.push({ series: 'requests arriving at the server', x: (b * binMs) / 1000, y: perS(arrivals[b]) });
+    points.push({ series: 'answered in time (goodput)', x: (b * binMs) / 1000, y: perS(useful[b]) });
+  }
+  const after = useful.slice(Math.ceil((stallAtMs + stallMs + 1000) / binMs));
+  return { seed, policy, points, goodputAfterPerS: after.length ? perS(after.reduce((a, b) => a + b, 0) / after.length) : 0, offeredPeakPerS: perS(Math.max(...arrivals)) };
+}
+
+export interface BulkheadOptions {
+  /** Separate worker pools per dependency (bulkheads) instead of one shared pool. Default false. */
+  bulkheads?: boolean;
+  /** Workers (threads, connections) in the app server. Default 20. */
+  poolSize?: number;
+  /** Seed. Default 1. */
+  seed?: number;
+}
+
+/**
+ * An app calls two dependencies: "payments" becomes very slow, "catalog" stays healthy. With one
+ * shared pool, calls stuck on payments take every worker and catalog requests fail too. With a
+ * bulkhead per dependency only payments suffers.
+ */
+export function bulkheadExperiment(options: BulkheadOptions = {}): { seed: number; bulkheads: boolean; catalogSuccess: number; paymentsSuccess: number } {
+  rejectUnknownKeys('bulkheadExperiment', options, ['bulkheads', 'poolSize', 'seed']);
+  const bulkheads = options.bulkheads ?? false;
+  const pool = checkInteger('poolSize', options.poolSize ?? 20, 2, 1000);
+  const seed = checkSeed(options.seed);
+  const sim = simulation({ seed, trace: false, network: { latency: 1 } });
+  const stats = { catalog: [0, 0], payments: [0, 0] } as Record<string, [number, number]>;
+  sim.node('app', {
+    state: () => ({ busy: { shared: 0, catalog: 0, payments: 0 } as Record<string, number> }),
+    start(ctx) { for (let i = 0; i < 2000; i++) ctx.setTimer('request', i * 1, i % 2 === 0 ? 'catalog' : 'payments'); },
+    onTimer(ctx, name, dep) {
+      const poolName = bulkheads ? dep : 'shared';
+      const limit = bulkheads ? pool / 2 : pool;
+      stats[dep][1]++;
+      if (ctx.state.busy[poolName] >= limit) return; // no free worker: rejected
+      ctx.state.busy[poolName]++;
+      ctx.send(dep, 'call', { dep, poolName });
+    },
+    onMessage(ctx, msg) {
+      ctx.state.busy[msg.body.poolName]--;
+      stats[msg.body.dep][0]++;
+    }
+  });
+  sim.node('catalog', { onMessage(ctx, m) { ctx.send(m.from, 'ok', m.body); } });
+  sim.node('payments', { onMessage(ctx, m) { ctx.send(m.from, 'ok', m.body); } });
+  sim.slow('payments', { atMs: 0, extraDelayMs: 500 });
+  sim.run({ untilMs: 5000 });
+  return { seed, bulkheads, catalogSuccess: stats.catalog[0] / stats.catalog[1], paymentsSuccess: stats.payments[0] / stats.payments[1] };
+}
+
+export interface SyncChainOptions {
+  /** Services a request passes through. Default [1, 2, 4, 6, 8, 10]. */
+  chainLengths?: readonly number[];
+  /** Probability that one service is up, each. Default 0.99. */
+  serviceUpProbability?: number;
+  /** Runs per chain length. Default 1000. */
+  seeds?: number;
+}
+
+/**
+ * A synchronous chain is only as available as the product of its links (p^k) and as slow as
+ * their sum. Handing the work to a queue after the first service keeps the user's request to
+ * one hop: its availability is p whatever the chain length.
+ */
+export function syncChainExperiment(options: SyncChainOptions = {}): { points: XyPoint[]; lines: XyPoint[] } {
+  rejectUnknownKeys('syncChainExperiment', options, ['chainLengths', 'serviceUpProbability', 'seeds']);
+  const ks = options.chainLengths ?? [1, 2, 4, 6, 8, 10];
+  ks.forEach((k, i) => checkInteger(`chainLengths[${i}]`, k, 1, 30));
+  const p = checkProbability('serviceUpProbability', options.serviceUpProbability ?? 0.99);
+  const seeds = checkInteger('seeds', options.seeds ?? 1000, 10, 100_000);
+  const result = monteCarlo({
+    seeds,
+    grid: { k: [...ks] },
+    run: ({ seed, params }) => {
+      const sim = simulation({ seed, trace: false, network: { latency: 1 } });
+      const svc = Array.from({ length: params.k }, (_, i) => `svc${i + 1}`);
+      sim.node('user', { state: () => ({ sync: false }), start(ctx) { ctx.send('svc1', 'req'); }, onMessage(ctx) { ctx.state.sync = true; } });
+      sim.nodesOf(svc, {
+        state: () => ({ from: '' }),
+        onMessage(ctx, m) {
+          const i = svc.indexOf(ctx.node);
+          if (m.type === 'req') {
+            ctx.state.from = m.from;
+            if (i + 1 < svc.length) ctx.send(svc[i + 1], 'req');
+            else ctx.send(m.from, 'ok');
+          } else ctx.send(ctx.state.from, 'ok');
+        }
+      });
+      const up = svc.map(() => sim.random.chance(p));
+      svc.forEach((s, i) => { if (!up[i]) sim.crash(s); });
+      sim.run({ untilMs: 1000 });
+      // Async: the user only needs svc1 to accept the job into a queue.
+      return { sync: sim.stateOf('user').sync as boolean, async: up[0] };
+    }
+  });
+  const points: XyPoint[] = [];
+  for (const r of result.rows) points.push({ series: r.metric === 'sync' ? 'synchronous chain' : 'first hop + queue', x: r.params.k, y: r.mean, low: r.ciLow, high: r.ciHigh });
+  const lines = ks.map((k) => ({ series: 'synchronous chain', x: k, y: Math.pow(p, k) }));
+  return { points, lines };
+}
+
+/** A bank account of $100 on two replicas; during a partition each side receives a $100 withdrawal. */
+export function capBankExperiment(options: { mode?: 'CP' | 'AP'; seed?: number } = {}): { seed: number; mode: string; withdrawalsAccepted: number; finalBalance: number } {
+  rejectUnknownKeys('capBankExperiment', options, ['mode', 'seed']);
+  const mode = checkOneOf('mode', options.mode ?? 'AP', ['CP', 'AP'] as const);
+  const seed = checkSeed(options.seed);
+  const sim = simulation({ seed, network: { latency: 5 } });
+  let accepted = 0;
+  sim.nodesOf(['bank-us', 'bank-eu'], {
+    state: () => ({ balance: 100, withdrawn: 0, other: 0, waiting: null as any }),
+    onMessage(ctx, msg) {
+      const st = ctx.state;
+      if (msg.requestId !== undefined) {
+        if (mode === 'AP') {
+          if (st.balance >= 100) { st.balance -= 100; st.withdrawn += 100; accepted++; ctx.broadcast('withdrawn', st.withdrawn); ctx.respond(msg, 'ok'); }
+          else ctx.respond(msg, 'insufficient funds');
+        } else {
+          st.waiting = msg;
+          ctx.broadcast('lock?', 100);
+          ctx.setTimer('timeout', 50);
+        }
+      } else if (msg.type === 'withdrawn') {
+        st.other = msg.body;
+        st.balance = 100 - st.withdrawn - st.other;
+      } else if (msg.type === 'lock?') ctx.send(msg.from, 'granted');
+      else if (msg.type === 'granted' && st.waiting) {
+        st.balance -= 100; st.withdrawn += 100; accepted++; ctx.broadcast('withdrawn', st.withdrawn); ctx.respond(st.waiting, 'ok'); st.waiting = null;
+      }
+    },
+    onTimer(ctx) { if (ctx.state.waiting) { ctx.respond(ctx.state.waiting, 'refused: partition'); ctx.state.waiting = null; } }
+  });
+  sim.partition(['bank-us'], ['bank-eu'], { atMs: 0, untilMs: 200 });
+  sim.request('bank-us', 'withdraw $100', undefined, { atMs: 10 });
+  sim.request('bank-eu', 'withdraw $100', undefined, { atMs: 20 });
+  sim.run({ untilMs: 400 });
+  const us = sim.stateOf('bank-us');
+  const eu = sim.stateOf('bank-eu');
+  return { seed, mode, withdrawalsAccepted: accepted, finalBalance: 100 - us.withdrawn - eu.withdrawn };
+}

@@ -1,0 +1,3 @@
+// Clocks of the simulated world.
+export * from './physical';
+export * from './logical';

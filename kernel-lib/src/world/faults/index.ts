@@ -1,0 +1,2 @@
+// Faults of the simulated world.
+export * from './faults';

@@ -1,0 +1,241 @@
+// Link latency distributions (constant, uniform, lognormal, named profiles) drawn from the seeded RNG.
+import { exp } from '../../core/exp';
+import type { Rng } from '../../core/rng';
+import { checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../../core/options';
+
+/** A one-way network delay distribution. Create one with a factory such as `lognormalLatency`. */
+export interface LatencyDistribution {
+  /** Which family: constant, uniform, normal, lognormal, exponential, empirical. */
+  readonly kind: string;
+  /** Median one-way delay in ms (used by presets and summaries). */
+  readonly medianMs: number;
+  /** A short description such as `lognormal(median 15 ms, sigma 0.15)`. */
+  readonly description: string;
+  /** One draw, in ms, never negative. */
+  sampleMs(random: Rng): number;
+}
+
+class ConstantLatency implements LatencyDistribution {
+  readonly kind = 'constant';
+  readonly medianMs: number;
+  readonly description: string;
+  constructor(readonly latencyMs: number) {
+    this.medianMs = latencyMs;
+    this.description = `constant(${latencyMs} ms)`;
+  }
+  sampleMs(): number {
+    return this.latencyMs;
+  }
+}
+
+class UniformLatency implements LatencyDistribution {
+  readonly kind = 'uniform';
+  readonly medianMs: number;
+  readonly description: string;
+  constructor(readonly minMs: number, readonly maxMs: number) {
+    this.medianMs = (minMs + maxMs) / 2;
+    this.description = `uniform(${minMs}..${maxMs} ms)`;
+  }
+  sampleMs(random: Rng): number {
+    return this.minMs + (this.maxMs - this.minMs) * random.next();
+  }
+}
+
+class NormalLatency implements LatencyDistribution {
+  readonly kind = 'normal';
+  readonly medianMs: number;
+  readonly description: string;
+  constructor(readonly meanMs: number, readonly stdMs: number) {
+    this.medianMs = meanMs;
+    this.description = `normal(mean ${meanMs} ms, std ${stdMs} ms, cut at 0)`;
+  }
+  sampleMs(random: Rng): number {
+    const x = this.meanMs + this.stdMs * random.normal();
+    return x > 0 ? x : 0;
+  }
+}
+
+class LognormalLatency implements LatencyDistribution {
+  readonly kind = 'lognormal';
+  readonly description: string;
+  private readonly mu: number;
+  constructor(readonly medianMs: number, readonly sigma: number) {
+    this.mu = Math.log(medianMs);
+    this.description = `lognormal(median ${medianMs} ms, sigma ${sigma})`;
+  }
+  sampleMs(random: Rng): number {
+    return exp(this.mu + this.sigma * random.normal());
+  }
+}
+
+class ExponentialLatency implements LatencyDistribution {
+  readonly kind = 'exponential';
+  readonly medianMs: number;
+  readonly description: string;
+  constructor(readonly meanMs: number, readonly minMs: number) {
+    this.medianMs = minMs + (meanMs - minMs) * Math.LN2;
+    this.description = `exponential(mean ${meanMs} ms, min ${minMs} ms)`;
+  }
+  sampleMs(random: Rng): number {
+    return this.minMs - (this.meanMs - this.minMs) * Math.log(1 - random.next());
+  }
+}
+
+class EmpiricalLatency implements LatencyDistribution {
+  readonly kind = 'empirical';
+  readonly medianMs: number;
+  readonly description: string;
+  constructor(private readonly percentiles: number[], private readonly valuesMs: number[]) {
+    this.medianMs = this.atPercentile(50);
+    this.description = `empirical(${percentiles.map((p, i) => `p${p}=${valuesMs[i]} ms`).join(', ')})`;
+  }
+  /** Inverse CDF: linear between the given percentiles. */
+  atPercentile(p: number): number {
+    const ps = this.percentiles;
+    const vs = this.valuesMs;
+    let i = 1;
+    while (i < ps.length - 1 && ps[i] < p) i++;
+    const span = ps[i] - ps[i - 1];
+    const f = span === 0 ? 0 : (p - ps[i - 1]) / span;
+    return vs[i - 1] + f * (vs[i] - vs[i - 1]);
+  }
+  sampleMs(random: Rng): number {
+    return this.atPercentile(random.next() * 100);
+  }
+}
+
+/** Always the same one-way delay. */
+export function constantLatency(latencyMs: number): LatencyDistribution {
+  return new ConstantLatency(checkNumber('latencyMs', latencyMs, 0, Infinity, 'ms'));
+}
+
+export interface UniformLatencyOptions {
+  /** Smallest delay, in ms. Required. */
+  minMs: number;
+  /** Largest delay, in ms (>= minMs). Required. */
+  maxMs: number;
+}
+/** Delay uniform between `minMs` and `maxMs`. */
+export function uniformLatency(options: UniformLatencyOptions): LatencyDistribution {
+  rejectUnknownKeys('uniformLatency', options, ['minMs', 'maxMs']);
+  const minMs = checkNumber('minMs', options?.minMs, 0, Infinity, 'ms');
+  const maxMs = checkNumber('maxMs', options.maxMs, minMs, Infinity, 'ms');
+  return new UniformLatency(minMs, maxMs);
+}
+
+export interface NormalLatencyOptions {
+  /** Mean delay, in ms. Required. */
+  meanMs: number;
+  /** Standard deviation, in ms. Default: meanMs / 10. Draws below 0 are cut to 0. */
+  stdMs?: number;
+}
+/** Normal (Gaussian) delay, cut at 0. */
+export function normalLatency(options: NormalLatencyOptions): LatencyDistribution {
+  rejectUnknownKeys('normalLatency', options, ['meanMs', 'stdMs']);
+  const meanMs = checkNumber('meanMs', options?.meanMs, 0, Infinity, 'ms');
+  const stdMs = checkNumber('stdMs', options.stdMs ?? meanMs / 10, 0, Infinity, 'ms');
+  return new NormalLatency(meanMs, stdMs);
+}
+
+export interface LognormalLatencyOptions {
+  /** Median delay, in ms (> 0). Required. */
+  medianMs: number;
+  /** Spread: standard deviation of ln(delay). Default 0.5. Give this or `p99Ms`, not both. */
+  sigma?: number;
+  /** 99th-percentile delay, in ms (> medianMs); sets sigma = ln(p99Ms / medianMs) / 2.326. */
+  p99Ms?: number;
+}
+/** Lognormal delay: a long right tail, the usual shape of real network latency. */
+export function lognormalLatency(options: LognormalLatencyOptions): LatencyDistribution {
+  rejectUnknownKeys('lognormalLatency', options, ['medianMs', 'sigma', 'p99Ms']);
+  const medianMs = checkNumber('medianMs', options?.medianMs, Number.MIN_VALUE, Infinity, 'ms');
+  if (options.sigma !== undefined && options.p99Ms !== undefined) {
+    invalid('p99Ms', options.p99Ms, 'either sigma or p99Ms, not both');
+  }
+  let sigma: number;
+  if (options.p99Ms !== undefined) {
+    const p99Ms = checkNumber('p99Ms', options.p99Ms, medianMs, Infinity, 'ms');
+    sigma = Math.log(p99Ms / medianMs) / 2.3263478740408408;
+  } else {
+    sigma = checkNumber('sigma', options.sigma ?? 0.5, 0, 10);
+  }
+  return new LognormalLatency(medianMs, sigma);
+}
+
+export interface ExponentialLatencyOptions {
+  /** Mean delay, in ms (>= minMs). Required. */
+  meanMs: number;
+  /** Fixed floor added to every draw (propagation delay), in ms. Default 0. */
+  minMs?: number;
+}
+/** Exponential delay above a floor `minMs`: memoryless queueing. */
+export function exponentialLatency(options: ExponentialLatencyOptions): LatencyDistribution {
+  rejectUnknownKeys('exponentialLatency', options, ['meanMs', 'minMs']);
+  const minMs = checkNumber('minMs', options?.minMs ?? 0, 0, Infinity, 'ms');
+  const meanMs = checkNumber('meanMs', options.meanMs, minMs, Infinity, 'ms');
+  return new ExponentialLatency(meanMs, minMs);
+}
+
+/**
+ * Delay drawn from measured percentiles, e.g. `[[50, 0.5], [99, 3], [100, 12]]`
+ * (percentile, ms), linear in between. A missing 0th percentile is taken as the lowest value
+ * given, a missing 100th as the highest.
+ */
+export function empiricalLatency(percentilesMs: Array<[number, number]>): LatencyDistribution {
+  if (!Array.isArray(percentilesMs) || percentilesMs.length === 0) {
+    invalid('percentilesMs', percentilesMs, 'a non-empty array of [percentile, ms] pairs');
+  }
+  const ps: number[] = [];
+  const vs: number[] = [];
+  for (const pair of percentilesMs) {
+    if (!Array.isArray(pair) || pair.length !== 2) invalid('percentilesMs', pair, 'a [percentile, ms] pair');
+    const p = checkNumber('percentile', pair[0], 0, 100);
+    const v = checkNumber(`p${p}`, pair[1], 0, Infinity, 'ms');
+    if (ps.length > 0 && p <= ps[ps.length - 1]) invalid('percentile', p, `increasing percentiles, after ${ps[ps.length - 1]}`);
+    if (vs.length > 0 && v < vs[vs.length - 1]) invalid(`p${p}`, v, `>= p${ps[ps.length - 1]} = ${vs[vs.length - 1]} ms`);
+    ps.push(p);
+    vs.push(v);
+  }
+  if (ps[0] !== 0) {
+    ps.unshift(0);
+    vs.unshift(vs[0]);
+  }
+  if (ps[ps.length - 1] !== 100) {
+    ps.push(100);
+    vs.push(vs[vs.length - 1]);
+  }
+  return new EmpiricalLatency(ps, vs);
+}
+
+/** Names of the latency presets (course module 5.1). */
+export type LatencyPresetName = 'same-datacenter' | 'cross-country' | 'cross-ocean';
+
+/**
+ * The course's round-trip numbers. A link's delay is one way, so each preset is a lognormal
+ * whose median is half the round trip: a ping-pong takes about `rttMs`.
+ */
+export const LATENCY_PRESETS: Record<LatencyPresetName, { rttMs: number; sigma: number }> = {
+  'same-datacenter': { rttMs: 0.5, sigma: 0.4 },
+  'cross-country': { rttMs: 30, sigma: 0.1 },
+  'cross-ocean': { rttMs: 100, sigma: 0.1 }
+};
+const PRESET_NAMES = Object.keys(LATENCY_PRESETS) as LatencyPresetName[];
+
+/** A named preset: `'same-datacenter'` (≈0.5 ms round trip), `'cross-country'` (≈30 ms), `'cross-ocean'` (≈100 ms). */
+export function latencyPreset(name: LatencyPresetName): LatencyDistribution {
+  const preset = LATENCY_PRESETS[checkOneOf('latency preset', name, PRESET_NAMES)];
+  return new LognormalLatency(preset.rttMs / 2, preset.sigma);
+}
+
+/** What a `latency` option accepts: a number of ms (constant), a preset name, or a distribution. */
+export type LatencySpec = number | LatencyPresetName | LatencyDistribution;
+
+/** Turn a `latency` option into a distribution, checking it. */
+export function toLatency(spec: LatencySpec, name = 'latency'): LatencyDistribution {
+  if (typeof spec === 'number') return new ConstantLatency(checkNumber(name, spec, 0, Infinity, 'ms'));
+  if (typeof spec === 'string') {
+    return latencyPreset(checkOneOf(name, spec, PRESET_NAMES));
+  }
+  if (spec !== null && typeof spec === 'object' && typeof (spec as LatencyDistribution).sampleMs === 'function') return spec;
+  return invalid(name, spec, `a number of ms, one of ${PRESET_NAMES.join(', ')}, or a latency distribution`);
+}

@@ -1,0 +1,122 @@
+// Network links: latency, loss, duplication, reordering, FIFO.
+import { assert, checkNumber, checkProbability, invalid, rejectUnknownKeys } from '../../core/options';
+import { LatencyDistribution, LatencySpec, toLatency } from './latency';
+
+/** How messages travel on a link (or on every link, as the network default). */
+export interface LinkOptions {
+  /** One-way delay: a number of ms, a preset name ('same-datacenter', 'cross-country', 'cross-ocean') or a distribution such as `lognormalLatency({medianMs: 15})`. Default: 'same-datacenter'. */
+  latency?: LatencySpec;
+  /** Probability that a message is lost, 0..1. Default 0. */
+  dropProbability?: number;
+  /** Probability that a message is delivered twice (the copy has its own delay), 0..1. Default 0. */
+  duplicateProbability?: number;
+  /** Probability that a message is held back by an extra `reorderDelayMs`, so later ones overtake it, 0..1. Default 0. */
+  reorderProbability?: number;
+  /** Extra delay of a held-back message, in ms. Default: 10 × the median latency. */
+  reorderDelayMs?: number;
+  /** Deliver messages on this link in the order they were sent (like TCP). Default false (like UDP: random delays may reorder). */
+  fifo?: boolean;
+}
+
+const LINK_KEYS = ['latency', 'dropProbability', 'duplicateProbability', 'reorderProbability', 'reorderDelayMs', 'fifo'];
+
+/** A resolved link configuration; every field set. */
+export class Link {
+  constructor(
+    readonly latency: LatencyDistribution,
+    readonly dropProbability: number,
+    readonly duplicateProbability: number,
+    readonly reorderProbability: number,
+    readonly reorderDelayMs: number,
+    readonly fifo: boolean
+  ) {}
+
+  /** A copy with `options` applied on top (options already checked). */
+  withOptions(options: LinkOptions, where: string): Link {
+    rejectUnknownKeys(where, options, LINK_KEYS);
+    const latency = options.latency === undefined ? this.latency : toLatency(options.latency);
+    const reorderDelayMs =
+      options.reorderDelayMs !== undefined
+        ? checkNumber('reorderDelayMs', options.reorderDelayMs, 0, Infinity, 'ms')
+        : options.latency !== undefined
+          ? latency.medianMs * 10
+          : this.reorderDelayMs;
+    if (options.fifo !== undefined && typeof options.fifo !== 'boolean') invalid('fifo', options.fifo, 'true or false');
+    return new Link(
+      latency,
+      options.dropProbability === undefined ? this.dropProbability : checkProbability('dropProbability', options.dropProbability),
+      options.duplicateProbability === undefined
+        ? this.duplicateProbability
+        : checkProbability('duplicateProbability', options.duplicateProbability),
+      options.reorderProbability === undefined
+        ? this.reorderProbability
+        : checkProbability('reorderProbability', options.reorderProbability),
+      reorderDelayMs,
+      options.fifo ?? this.fifo
+    );
+  }
+
+  static fromOptions(options: LinkOptions | undefined, where: string): Link {
+    const latency = toLatency('same-datacenter');
+    return new Link(latency, 0, 0, 0, latency.medianMs * 10, false).withOptions(options ?? {}, where);
+  }
+}
+
+/**
+ * The network's mutable state during a run: the link table (n × n, from-major) and the
+ * partition table. A partition is a count per directed link, so overlapping partitions heal
+ * independently.
+ */
+export class NetworkState {
+  readonly links: Link[];
+  readonly blocked: Uint16Array;
+  /** Latest scheduled delivery per link, for FIFO links. */
+  readonly lastDeliveryMs: Float64Array;
+  blockedCount = 0;
+
+  constructor(readonly nodeCount: number, defaultLink: Link) {
+    this.links = new Array(nodeCount * nodeCount).fill(defaultLink);
+    this.blocked = new Uint16Array(nodeCount * nodeCount);
+    this.lastDeliveryMs = new Float64Array(nodeCount * nodeCount);
+  }
+
+  setLink(from: number, to: number, link: Link): void {
+    this.links[from * this.nodeCount + to] = link;
+  }
+
+  /** Block every directed link from a node of `from` to a node of `to` (one more count). */
+  block(from: readonly number[], to: readonly number[]): void {
+    for (const a of from) {
+      for (const b of to) {
+        if (a === b) continue;
+        const k = a * this.nodeCount + b;
+        assert(this.blocked[k] < 65535, 'too many overlapping partitions');
+        this.blocked[k]++;
+        this.blockedCount++;
+      }
+    }
+  }
+
+  unblock(from: readonly number[], to: readonly number[]): void {
+    for (const a of from) {
+      for (const b of to) {
+        if (a === b) continue;
+        const k = a * this.nodeCount + b;
+        // A heal-all may already have cleared this partition.
+        if (this.blocked[k] > 0) {
+          this.blocked[k]--;
+          this.blockedCount--;
+        }
+      }
+    }
+  }
+
+  healAll(): void {
+    this.blocked.fill(0);
+    this.blockedCount = 0;
+  }
+
+  isBlocked(from: number, to: number): boolean {
+    return this.blocked[from * this.nodeCount + to] > 0;
+  }
+}
