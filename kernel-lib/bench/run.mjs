@@ -65,8 +65,8 @@ function gossipSimulation(seed, trace, untilMs = GOSSIP.untilMs) {
 // The same workload written by hand on the engine's own parts (its Rng, normal draws, exp and
 // calendar queue, one message object per delivery), with no engine API: how close the engine
 // comes to the speed of those parts.
-const { Rng } = require(resolve(here, '..', 'dist', 'engine', 'rng.js'));
-const { exp } = require(resolve(here, '..', 'dist', 'engine', 'exp.js'));
+const { Rng } = require(resolve(here, '..', 'dist', 'core', 'rng.js'));
+const { exp } = require(resolve(here, '..', 'dist', 'core', 'exp.js'));
 const { Agenda } = require(resolve(here, '..', 'dist', 'engine', 'agenda.js'));
 class HandMessage {
   constructor(id, from, to, type, sentAtMs) {
