@@ -16,6 +16,10 @@ export interface Lab {
   rootDir: string;
   log: () => string;
   stop: () => Promise<void>;
+  /** Process id of the Jupyter server. */
+  pid: number;
+  /** Kill the server with a signal (e.g. SIGKILL) and wait until it has exited. */
+  kill: (signal: NodeJS.Signals) => Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -100,6 +104,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     homeDir,
     rootDir,
     log: () => output,
+    pid: child.pid ?? -1,
+    kill: (signal) =>
+      new Promise<void>((resolveKill) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolveKill();
+        child.once('exit', () => resolveKill());
+        child.kill(signal);
+      }),
     stop: () =>
       new Promise<void>((resolveStop) => {
         if (child.exitCode !== null) return resolveStop();
