@@ -7,7 +7,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { Token } from '@lumino/coreutils';
 import { PanelLayout } from '@lumino/widgets';
 import { QUESTION_METADATA_KEY } from './answers/question-types';
-import { checkRendererFactory } from './check-renderer';
+import { checkRendererFactory, LiveCheckRecorder } from './check-renderer';
 import { progressKey, ProgressStore } from './progress-client';
 import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
@@ -35,6 +35,18 @@ const corePlugin: JupyterFrontEndPlugin<ProgressStore> = {
   provides: IDistlabProgress,
   activate: (app: JupyterFrontEnd) => {
     const store = new ProgressStore();
+    // A damaged progress file was recovered: say so once per notice (the panel keeps it until dismissed).
+    const told = new Set<string>();
+    store.changed.connect(() => {
+      for (const notice of store.notices) {
+        if (told.has(notice.id)) continue;
+        told.add(notice.id);
+        Notification.warning(`distlab: your progress file was repaired. ${notice.message}`, {
+          autoClose: false,
+          actions: [{ label: 'Show progress', callback: () => void app.commands.execute(COMMAND_SHOW_PROGRESS) }]
+        });
+      }
+    });
     void store.refresh();
     app.commands.addCommand(COMMAND_RESET_PROGRESS, {
       label: 'Reset distlab progress…',
@@ -136,14 +148,20 @@ const progressPanelPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-/** Renders application/vnd.distlab.check.v1+json (exercise checks) and records them. */
+/**
+ * Renders application/vnd.distlab.check.v1+json (exercise checks), and records the checks run
+ * from this page as their results arrive from the kernel. A saved output only displays.
+ */
 const checkRendererPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID_CHECK_RENDERER,
   description: 'Renderer for distlab exercise checks',
   autoStart: true,
-  requires: [IRenderMimeRegistry, IDistlabProgress],
-  activate: (app: JupyterFrontEnd, registry: IRenderMimeRegistry, store: ProgressStore) => {
-    registry.addFactory(checkRendererFactory(store), 10);
+  requires: [IRenderMimeRegistry, IDistlabProgress, INotebookTracker],
+  activate: (app: JupyterFrontEnd, registry: IRenderMimeRegistry, store: ProgressStore, tracker: INotebookTracker) => {
+    registry.addFactory(checkRendererFactory(), 10);
+    const recorder = new LiveCheckRecorder((event) => void store.send([event]));
+    tracker.forEach((panel) => recorder.watchSession(panel.sessionContext));
+    tracker.widgetAdded.connect((_, panel) => recorder.watchSession(panel.sessionContext));
   }
 };
 

@@ -32,6 +32,17 @@ export interface ProgressEvent {
   ticked?: boolean;
 }
 
+/** Something the server did to the learner's progress file that they must know (a damaged file recovered). */
+export interface ProgressNotice {
+  id: string;
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** What happened, what was recovered, and where the old file is. */
+  message: string;
+  /** The damaged file, set aside unchanged; null when the file was missing. */
+  damagedFile: string | null;
+}
+
 export interface ModuleQuestions {
   path: string;
   title: string;
@@ -48,6 +59,8 @@ export class ProgressStore {
   private readonly settings = ServerConnection.makeSettings();
   private readonly changedSignal = new Signal<this, void>(this);
   records: Record<string, ProgressRecord> = {};
+  /** Notices from the server the learner has not dismissed yet. */
+  notices: ProgressNotice[] = [];
   /** Last error talking to the server, shown in the panel. */
   error: string | null = null;
 
@@ -62,9 +75,11 @@ export class ProgressStore {
     return response.json();
   }
 
-  private async update(promise: Promise<{ questions: Record<string, ProgressRecord> }>): Promise<void> {
+  private async update(promise: Promise<{ questions: Record<string, ProgressRecord>; notices?: ProgressNotice[] }>): Promise<void> {
     try {
-      this.records = (await promise).questions;
+      const reply = await promise;
+      this.records = reply.questions;
+      this.notices = Array.isArray(reply.notices) ? reply.notices : [];
       this.error = null;
     } catch (error) {
       this.error = `progress not saved: ${(error as Error).message}`;
@@ -82,6 +97,11 @@ export class ProgressStore {
 
   reset(): Promise<void> {
     return this.update(this.request('progress', { method: 'DELETE' }));
+  }
+
+  /** The learner has read the notices (the set-aside files stay where they are). */
+  dismissNotices(): Promise<void> {
+    return this.update(this.request('progress/notices', { method: 'DELETE' }));
   }
 
   async modules(): Promise<ModuleQuestions[]> {

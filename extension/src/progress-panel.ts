@@ -1,6 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import { checklistTicks, isGraded } from './answers/responses';
-import { ModuleQuestions, progressKey, ProgressStore, QuestionState } from './progress-client';
+import { ModuleQuestions, progressKey, ProgressNotice, ProgressStore, QuestionState } from './progress-client';
 
 const STATE_LABEL: Record<QuestionState, string> = {
   unanswered: 'unanswered',
@@ -57,6 +57,35 @@ export class ProgressPanel extends Widget {
     void this.reload();
   }
 
+  /** A recovered progress file: what happened, and the set-aside file's path to copy. */
+  private noticeNode(notice: ProgressNotice): HTMLElement {
+    const box = document.createElement('div');
+    box.className = 'jp-distlab-panel-notice';
+    box.setAttribute('role', 'alert');
+    box.dataset.noticeId = notice.id;
+    const title = document.createElement('strong');
+    title.textContent = 'Your progress file was repaired';
+    const message = document.createElement('p');
+    message.textContent = notice.message;
+    box.append(title, message);
+    if (notice.damagedFile) {
+      const where = document.createElement('p');
+      where.append('Old file: ');
+      const path = document.createElement('code');
+      path.className = 'jp-distlab-damaged-path';
+      path.textContent = notice.damagedFile;
+      where.append(path);
+      box.append(where);
+    }
+    const dismiss = document.createElement('button');
+    dismiss.className = 'jp-mod-styled jp-distlab-notice-dismiss';
+    dismiss.textContent = 'Dismiss';
+    dismiss.title = 'Hide this message (the old file stays where it is)';
+    dismiss.addEventListener('click', () => void this.store.dismissNotices());
+    box.append(dismiss);
+    return box;
+  }
+
   private render(): void {
     const node = this.node;
     node.replaceChildren();
@@ -74,6 +103,7 @@ export class ProgressPanel extends Widget {
     resetButton.addEventListener('click', () => this.reset());
     header.append(h2, total, resetButton);
     node.append(header);
+    for (const notice of this.store.notices) node.append(this.noticeNode(notice));
     for (const message of [this.loadError, this.store.error]) {
       if (message) {
         const p = document.createElement('p');
