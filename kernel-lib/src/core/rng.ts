@@ -22,12 +22,16 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    // Mix the high part of seeds above 2^32 too, so 2^32 + 1 and 1 differ.
-    s = (s ^ Math.floor(seed / 4294967296)) >>> 0;
     this.a = next();
     this.b = next();
     this.c = next();
     this.d = next();
+    // Seeds go up to 2^53 − 1: the bits above 32 enter `c` through a bijective mix that keeps 0
+    // at 0, so seeds below 2^32 start exactly as they always have. For one stream, `a` alone
+    // gives back the low 32 bits (splitmix32 is a bijection), and then `c` the high ones: two
+    // seeds never share a state, and sfc32's step is a bijection, so they never share one later.
+    const high = Math.floor(seed / 4294967296);
+    if (high !== 0) this.c = (this.c ^ mix32(high)) >>> 0;
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
@@ -120,6 +124,14 @@ export class Rng {
     }
     return items;
   }
+}
+
+/** The murmur3 finaliser: a bijection of 32-bit integers with mix32(0) = 0. */
+function mix32(x: number): number {
+  let z = x >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 // Ziggurat tables for the normal density f(x) = exp(-x²/2): 128 layers of equal area V.
