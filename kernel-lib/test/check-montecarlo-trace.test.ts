@@ -5,11 +5,11 @@ import {
   checkOneLeaderPerTerm,
   checkSeeds,
   monteCarlo,
-  normalQuantile,
   simulation,
-  summarize,
-  trace
+  summarize
 } from 'distlab';
+import { normalQuantile } from '../src/experiments/stats';
+import { trace } from '../src/trace/recorder';
 
 /** Two nodes that each elect themselves in term 1 when they cannot hear each other. */
 function naiveElection(seed: number, partitioned: boolean) {

@@ -5,9 +5,7 @@ import {
   DistlabInputError,
   DistlabLimitError,
   empiricalLatency,
-  EventQueue,
   exponentialLatency,
-  latencyPreset,
   lognormalLatency,
   normalLatency,
   rng,
@@ -15,6 +13,8 @@ import {
   Simulation,
   summarize
 } from 'distlab';
+import { EventQueue } from '../src/engine/queue';
+import { latencyPreset } from '../src/world/net/latency';
 
 /** A small gossip protocol with timers, loss and drift: enough to exercise every random stream. */
 function gossip(seed: number): Simulation {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as dl from 'distlab';
+import { MIME_CHECK } from '../src/exercises/exercise';
 
 const lamportRight = (local: number, message: number) => Math.max(local, message) + 1;
 
@@ -14,7 +15,7 @@ describe('exercise checks', () => {
       expect(result.seed).toBeGreaterThan(0);
       const bundle = result.toMimeBundle();
       expect(bundle.data['image/svg+xml']).toMatch(/^<svg/);
-      expect(bundle.data[dl.MIME_CHECK]).toMatchObject({ version: 1, exercise: 'lamport-receive', passed: false, failure: 'wrong' });
+      expect(bundle.data[MIME_CHECK]).toMatchObject({ version: 1, exercise: 'lamport-receive', passed: false, failure: 'wrong' });
       // Replaying the printed seed fails the same way.
       const replay = dl.checkExercise('lamport-receive', wrong, { seed: result.seed as number });
       expect(replay.message).toBe(result.message);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as dl from 'distlab';
+import { CausalOrder } from '../src/figures/space-time-diagram';
 import { longTrace, smallTrace } from './fixtures/traces';
 import { latencySamplesMs, simulatedAvailability } from './fixtures/figure-inputs';
 
@@ -80,7 +81,7 @@ describe('pictures', () => {
 
   it('space-time diagram: causal past and concurrency follow happened-before', () => {
     const trace = smallTrace();
-    const order = new dl.CausalOrder(trace);
+    const order = new CausalOrder(trace);
     // #13 is b's delivery of a's retry; its past includes a's first put and b's ack.
     const past = order.pastOf(13);
     expect([...past].sort((x, y) => x - y)).toEqual([0, 1, 2, 4, 6, 8, 10, 11]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { latencyNumbersChart, LATENCY_NUMBERS, MIME_SVG, MIME_TEXT, MIME_VEGALITE } from 'distlab';
+import { latencyNumbersChart } from 'distlab';
+import { MIME_SVG, MIME_TEXT, MIME_VEGALITE } from '../src/core/mime';
+import { LATENCY_NUMBERS } from '../src/topics/latency/latency-numbers';
 
 describe('latencyNumbersChart', () => {
   it('draws every course row with its ratio to an L1 reference', () => {

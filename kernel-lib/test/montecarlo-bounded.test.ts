@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MetricAccumulator,
-  MonteCarloInterrupted,
-  QuantileHistogram,
-  Rng,
-  SAMPLES_EXACT_MAX,
-  monteCarlo,
-  monteCarloAsync,
-  quantileSorted,
-  simulation,
-  summarize
-} from 'distlab';
+import { MonteCarloInterrupted, monteCarlo, monteCarloAsync, simulation, summarize } from 'distlab';
+import { Rng } from '../src/core/rng';
+import { MetricAccumulator, QuantileHistogram, SAMPLES_EXACT_MAX, quantileSorted } from '../src/experiments/stats';
 
 const lognormal = (rng: Rng) => Math.exp(0.2 + 1.3 * rng.normal());
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exp } from '../src/core/exp';
-import { normalQuantile, rng } from 'distlab';
+import { rng } from 'distlab';
+import { normalQuantile } from '../src/experiments/stats';
 
 // Distance in units in the last place between two doubles of the same sign.
 const bits = new Float64Array(1);

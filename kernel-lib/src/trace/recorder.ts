@@ -50,7 +50,7 @@ export class Trace {
     return this.nodeNames;
   }
 
-  /** Register a node (the simulator does this); returns its index. */
+  /** @internal Register a node (the simulator does this); returns its index. */
   addNode(name: string): number {
     const known = this.nodeIndex.get(name);
     if (known !== undefined) return known;
@@ -111,6 +111,7 @@ export class Trace {
   /**
    * Append one event (the simulator calls this; node and peer are node indices, -1 for none;
    * msgId -1 for none). Events must come in non-decreasing time.
+   * @internal
    */
   recordIndexed(
     timeMs: number,
