@@ -17,10 +17,17 @@ export class DistlabInputError extends Error {
  * Node itself say nothing about which cell line passed the bad value.
  */
 function learnerStack(error: Error): string {
-  const lines = (error.stack ?? '').split('\n');
-  const frames = lines.filter((line) => /^\s+at /.test(line));
-  const own = frames.filter((line) => !/[\\/](kernel-lib|distlab|tslab)[\\/]|\(node:|at node:/.test(line));
-  return [`${error.name}: ${error.message}`, ...own].join('\n');
+  return [`${error.name}: ${error.message}`, ...learnerFrames(error.stack ?? '')].join('\n');
+}
+
+/**
+ * The `at …` lines of a stack outside distlab's own code (its source or build), tslab and Node;
+ * all of them if none is left (the caller is distlab itself, or its tests).
+ */
+export function learnerFrames(stack: string): string[] {
+  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+  const own = frames.filter((line) => !/[\\/]kernel-lib[\\/](src|dist)[\\/]|[\\/]node_modules[\\/](distlab|tslab)[\\/]|\(node:|at node:/.test(line));
+  return own.length > 0 ? own : frames;
 }
 
 function describe(value: unknown): string {
@@ -33,9 +40,10 @@ function describe(value: unknown): string {
   }
 }
 
-/** Throw `invalid <name>: <value> (expected <expected>)`. */
-export function invalid(name: string, value: unknown, expected: string): never {
-  throw new DistlabInputError(`invalid ${name}: ${describe(value)} (expected ${expected})`);
+/** Throw `invalid <name>: <value> (expected <expected>)`, and ` (seed=N)` when found during a run. */
+export function invalid(name: string, value: unknown, expected: string, seed?: number): never {
+  const message = `invalid ${name}: ${describe(value)} (expected ${expected})`;
+  throw new DistlabInputError(seed === undefined ? message : `${message} (seed=${seed})`);
 }
 
 /** Reject keys of `options` that are not in `allowed`; a misspelt option never passes silently. */

@@ -6,7 +6,7 @@ import { checkPartitionOptions, HealOptions, PartitionOptions, SplitOptions } fr
 import { DistlabInputError, assert, checkInteger, checkNumber, checkSeed, checkString, invalid, rejectUnknownKeys } from '../core/options';
 import { TraceEventType } from '../trace/event';
 import { Trace } from '../trace/recorder';
-import { DistlabLimitError } from '../core/errors';
+import { DistlabHandlerError, DistlabLimitError } from '../core/errors';
 import { Agenda } from '../engine/agenda';
 import { Rng } from '../core/rng';
 
@@ -513,6 +513,11 @@ export class Simulation {
     return this.nodes[this.indexOf(node)].up;
   }
 
+  /** Events pending now: messages in flight, timers set, scheduled faults and actions (also after a run threw). */
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
   /** A node's physical clock. */
   clockOf(node: string): PhysicalClock {
     return this.nodes[this.indexOf(node)].clock;
@@ -535,94 +540,129 @@ export class Simulation {
     const nodeCount = nodes.length;
     let events = 0;
     let stoppedBy: RunResult['stoppedBy'] = 'idle';
-    for (;;) {
-      if (events >= eventsMax && queue.size > 0 && queue.peekTime() <= untilMs) {
-        throw new DistlabLimitError(`eventsMax exceeded: ${eventsMax} events by t=${this.now} ms, events still pending`, this.seed);
-      }
-      const slot = queue.popSlotUntil(untilMs);
-      if (slot < 0) {
-        if (queue.size > 0) stoppedBy = 'untilMs';
-        break;
-      }
-      const time = queue.times[slot];
-      events++;
-      assert(time >= this.now, 'time went backwards');
-      this.now = time;
-      // Read the popped entry's columns before anything can push (a push reuses the slot).
-      const kind = queue.kinds[slot];
-      const object = queue.objects[slot];
-      queue.objects[slot] = undefined;
-      if (kind === K_DELIVER) {
-        // A message in flight has no object: receiver in `nodes`, sender, duplicate flag and
-        // drop reason packed in `tags`, message id in `ids`, send time in `auxs`, type in
-        // `objects`, body in `datas`. The envelope a handler sees is made on delivery.
-        const toIndex = queue.nodes[slot];
-        const tag = queue.tags[slot];
-        const fromIndex = tag >> FROM_SHIFT;
-        const id = queue.ids[slot];
-        const type = object as string;
-        const body = queue.datas[slot];
-        queue.datas[slot] = undefined;
-        const node = nodes[toIndex];
-        let reason = tag & REASON_MASK;
-        if (reason === REASON_NONE) {
-          if (net.blockedCount > 0 && net.blocked[fromIndex * nodeCount + toIndex] > 0) reason = REASON_PARTITION;
-          else if (!node.up) reason = REASON_CRASHED;
-          else if (node.pausedUntilMs > time) {
-            queue.push(node.pausedUntilMs, K_DELIVER, toIndex, tag, id, queue.auxs[slot], type, body);
+    // Whatever stops the run (the end, a bound, a handler that throws), the statistics and the
+    // queue's bound stay true: the events processed are counted, and what is pending stays pending.
+    try {
+      for (;;) {
+        if (events >= eventsMax && queue.size > 0 && queue.peekTime() <= untilMs) {
+          throw new DistlabLimitError(`eventsMax exceeded: ${eventsMax} events by t=${this.now} ms, events still pending`, this.seed);
+        }
+        const slot = queue.popSlotUntil(untilMs);
+        if (slot < 0) {
+          if (queue.size > 0) stoppedBy = 'untilMs';
+          break;
+        }
+        const time = queue.times[slot];
+        events++;
+        assert(time >= this.now, 'time went backwards');
+        this.now = time;
+        // Read the popped entry's columns before anything can push (a push reuses the slot).
+        const kind = queue.kinds[slot];
+        const object = queue.objects[slot];
+        queue.objects[slot] = undefined;
+        if (kind === K_DELIVER) {
+          // A message in flight has no object: receiver in `nodes`, sender, duplicate flag and
+          // drop reason packed in `tags`, message id in `ids`, send time in `auxs`, type in
+          // `objects`, body in `datas`. The envelope a handler sees is made on delivery.
+          const toIndex = queue.nodes[slot];
+          const tag = queue.tags[slot];
+          const fromIndex = tag >> FROM_SHIFT;
+          const id = queue.ids[slot];
+          const type = object as string;
+          const body = queue.datas[slot];
+          queue.datas[slot] = undefined;
+          const node = nodes[toIndex];
+          let reason = tag & REASON_MASK;
+          if (reason === REASON_NONE) {
+            if (net.blockedCount > 0 && net.blocked[fromIndex * nodeCount + toIndex] > 0) reason = REASON_PARTITION;
+            else if (!node.up) reason = REASON_CRASHED;
+            else if (node.pausedUntilMs > time) {
+              queue.push(node.pausedUntilMs, K_DELIVER, toIndex, tag, id, queue.auxs[slot], type, body);
+              continue;
+            }
+          }
+          const duplicate = (tag & DUPLICATE_BIT) !== 0;
+          if (reason !== REASON_NONE) {
+            this.stats.dropped++;
+            if (tracing) this._record(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
+          } else {
+            this.stats.delivered++;
+            if (tracing) this._record(toIndex, 'deliver', id, fromIndex, type, body, REASON_NONE, duplicate);
+            const from = this.nodeNames[fromIndex];
+            node.lastFrom = from;
+            node.lastFromIndex = fromIndex;
+            const handler = node.spec.onMessage;
+            if (handler !== undefined) {
+              try {
+                handler(node, new Envelope(id, from, node.node, type, body, queue.auxs[slot], duplicate));
+              } catch (thrown) {
+                throw this.handlerError(thrown, node.node, `onMessage(${type} from ${from})`);
+              }
+            }
+          }
+        } else if (kind === K_TIMER) {
+          // A timer: name in `objects`, data in `datas`, timer id in `ids`, node epoch in `tags`.
+          const node = nodes[queue.nodes[slot]];
+          const epoch = queue.tags[slot];
+          const timerId = queue.ids[slot];
+          const name = object as string;
+          const data = queue.datas[slot];
+          queue.datas[slot] = undefined;
+          if (epoch !== node.epoch || !node.up) continue;
+          if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) continue;
+          if (node.pausedUntilMs > time) {
+            queue.push(node.pausedUntilMs, K_TIMER, node.index, node.epoch, timerId, 0, name, data);
             continue;
           }
-        }
-        const duplicate = (tag & DUPLICATE_BIT) !== 0;
-        if (reason !== REASON_NONE) {
-          this.stats.dropped++;
-          if (tracing) this._record(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
+          this.stats.timers++;
+          if (tracing) this._record(node.index, 'timer', -1, -1, name, data, REASON_NONE, false);
+          const handler = node.spec.onTimer;
+          if (handler !== undefined) {
+            try {
+              handler(node, name, data);
+            } catch (thrown) {
+              throw this.handlerError(thrown, node.node, `onTimer(${name})`);
+            }
+          }
+        } else if (kind === K_CONTROL) {
+          try {
+            (object as () => void)();
+          } catch (thrown) {
+            throw this.handlerError(thrown, undefined, 'an action scheduled with sim.at');
+          }
+        } else if (kind === K_START) {
+          const node = nodes[queue.nodes[slot]];
+          if (node.up && node.spec.start) {
+            try {
+              node.spec.start(node);
+            } catch (thrown) {
+              throw this.handlerError(thrown, node.node, 'start');
+            }
+          }
         } else {
-          this.stats.delivered++;
-          if (tracing) this._record(toIndex, 'deliver', id, fromIndex, type, body, REASON_NONE, duplicate);
-          const from = this.nodeNames[fromIndex];
-          node.lastFrom = from;
-          node.lastFromIndex = fromIndex;
-          const handler = node.spec.onMessage;
-          if (handler !== undefined) handler(node, new Envelope(id, from, node.node, type, body, queue.auxs[slot], duplicate));
+          assert(kind === K_REQUEST, `unknown event kind ${kind}`);
+          this.deliverRequest(nodes[queue.nodes[slot]], object as Request);
         }
-      } else if (kind === K_TIMER) {
-        // A timer: name in `objects`, data in `datas`, timer id in `ids`, node epoch in `tags`.
-        const node = nodes[queue.nodes[slot]];
-        const epoch = queue.tags[slot];
-        const timerId = queue.ids[slot];
-        const name = object as string;
-        const data = queue.datas[slot];
-        queue.datas[slot] = undefined;
-        if (epoch !== node.epoch || !node.up) continue;
-        if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) continue;
-        if (node.pausedUntilMs > time) {
-          queue.push(node.pausedUntilMs, K_TIMER, node.index, node.epoch, timerId, 0, name, data);
-          continue;
+        if (stopWhen !== undefined && this.stopsWhen(stopWhen)) {
+          stoppedBy = 'stopWhen';
+          break;
         }
-        this.stats.timers++;
-        if (tracing) this._record(node.index, 'timer', -1, -1, name, data, REASON_NONE, false);
-        const handler = node.spec.onTimer;
-        if (handler !== undefined) handler(node, name, data);
-      } else if (kind === K_CONTROL) {
-        (object as () => void)();
-      } else if (kind === K_START) {
-        const node = nodes[queue.nodes[slot]];
-        if (node.up && node.spec.start) node.spec.start(node);
-      } else {
-        assert(kind === K_REQUEST, `unknown event kind ${kind}`);
-        this.deliverRequest(nodes[queue.nodes[slot]], object as Request);
       }
-      if (stopWhen !== undefined && stopWhen(this)) {
-        stoppedBy = 'stopWhen';
-        break;
-      }
+    } finally {
+      // Outside run() the learner's own calls (at, request, crash) schedule events: no bound there.
+      queue.setSizeMax(Infinity);
+      this.stats.events += events;
     }
-    // Outside run() the learner's own calls (at, request, crash) schedule events: no bound there.
-    queue.setSizeMax(Infinity);
     if (stoppedBy !== 'stopWhen' && untilMs !== Infinity) this.now = untilMs;
-    this.stats.events += events;
     return { timeMs: this.now, events, stoppedBy };
+  }
+
+  private stopsWhen(stopWhen: (sim: Simulation) => boolean): boolean {
+    try {
+      return stopWhen(this);
+    } catch (thrown) {
+      throw this.handlerError(thrown, undefined, 'run({ stopWhen })');
+    }
   }
 
   private inFlightExceeded(inFlightMax: number, size: number): never {
@@ -663,6 +703,7 @@ export class Simulation {
     const link = net.links[k];
     const random = this.netRandom;
     let delayMs = link.latency.sampleMs(random);
+    if (!(delayMs >= 0 && delayMs < Infinity)) this.invalidLatency(from, to, delayMs);
     let reason = REASON_NONE;
     if (net.blockedCount > 0 && net.blocked[k] > 0) reason = REASON_PARTITION;
     else if (link.dropProbability > 0 && random.next() < link.dropProbability) reason = REASON_LOSS;
@@ -684,7 +725,9 @@ export class Simulation {
     this.queue.push(atMs, K_DELIVER, to, (from << FROM_SHIFT) | reason, id, this.now, type, body);
     if (reason === REASON_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
       this.stats.duplicated++;
-      let copyAtMs = this.now + link.latency.sampleMs(random);
+      const copyDelayMs = link.latency.sampleMs(random);
+      if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) this.invalidLatency(from, to, copyDelayMs);
+      let copyAtMs = this.now + copyDelayMs;
       if (link.fifo) {
         if (copyAtMs < net.lastDeliveryMs[k]) copyAtMs = net.lastDeliveryMs[k];
         net.lastDeliveryMs[k] = copyAtMs;
@@ -692,6 +735,20 @@ export class Simulation {
       this.queue.push(copyAtMs, K_DELIVER, to, (from << FROM_SHIFT) | DUPLICATE_BIT, id, this.now, type, body);
     }
     return id;
+  }
+
+  /** A latency distribution (a learner's own, most likely) drew a delay no message can take. */
+  private invalidLatency(from: number, to: number, delayMs: number): never {
+    return invalid(`latency from ${this.nodeNames[from]} to ${this.nodeNames[to]}`, delayMs, 'a finite delay >= 0 ms', this.seed);
+  }
+
+  /**
+   * The error to throw for what learner code threw while handling an event: distlab's own errors
+   * (bad input, a bound) already say what went wrong and pass unchanged.
+   */
+  private handlerError(thrown: unknown, node: string | undefined, event: string): unknown {
+    if (thrown instanceof DistlabInputError || thrown instanceof DistlabLimitError || thrown instanceof DistlabHandlerError) return thrown;
+    return new DistlabHandlerError(node, event, this.now, this.seed, thrown);
   }
 
   /** @internal */
@@ -740,7 +797,13 @@ export class Simulation {
     const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false);
     env.requestId = request.id;
     this._record(node.index, 'local', -1, -1, `request:${request.type}`, { requestId: request.id, body: request.body }, REASON_NONE, false);
-    if (node.spec.onMessage) node.spec.onMessage(node, env);
+    if (node.spec.onMessage) {
+      try {
+        node.spec.onMessage(node, env);
+      } catch (thrown) {
+        throw this.handlerError(thrown, node.node, `onMessage(${request.type} from client)`);
+      }
+    }
   }
 
   private crashNow(node: SimNode): void {
@@ -754,11 +817,16 @@ export class Simulation {
   private restartNow(node: SimNode, keepDurable: boolean): void {
     if (node.up) return;
     node.up = true;
-    node.state = node.spec.state ? node.spec.state() : {};
-    if (!keepDurable) node.durable = node.spec.durable ? node.spec.durable() : {};
-    this._record(node.index, 'restart', -1, -1, undefined, { keepDurable }, REASON_NONE, false);
-    const handler = node.spec.onRestart ?? node.spec.start;
-    if (handler) handler(node);
+    const event = node.spec.onRestart ? 'onRestart' : 'start (restart)';
+    try {
+      node.state = node.spec.state ? node.spec.state() : {};
+      if (!keepDurable) node.durable = node.spec.durable ? node.spec.durable() : {};
+      this._record(node.index, 'restart', -1, -1, undefined, { keepDurable }, REASON_NONE, false);
+      const handler = node.spec.onRestart ?? node.spec.start;
+      if (handler) handler(node);
+    } catch (thrown) {
+      throw this.handlerError(thrown, node.node, event);
+    }
   }
 
   private control(atMs: number, action: () => void): void {
