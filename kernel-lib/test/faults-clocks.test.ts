@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareHlc, hybridClock, lamportClock, physicalClock, simulation, summarize, vectorClock } from 'distlab';
+import { clockOffsetChart, compareHlc, hybridClock, lamportClock, physicalClock, rng, simulation, summarize, vectorClock } from 'distlab';
+import { PhysicalClock } from '../src/world/clocks/physical';
 
 describe('faults', () => {
   const echo = () =>
@@ -203,5 +204,77 @@ describe('clocks', () => {
     expect(ea.clockMs).not.toBe(eb.clockMs);
     expect(Math.abs(ea.clockMs)).toBeLessThanOrEqual(50);
     expect(ea.clockMs).toBe(sim.clockOf('a').offsetMs);
+  });
+});
+
+describe('clock syncs: O(1) readings, and each sync in the trace', () => {
+  it('a reading draws O(1) random values, whatever the number of syncs before it', () => {
+    const random = rng(3, 7);
+    let draws = 0;
+    const next = random.next.bind(random);
+    random.next = () => (draws++, next());
+    const nextUint32 = random.nextUint32.bind(random);
+    random.nextUint32 = () => (draws++, nextUint32());
+    const clock = new PhysicalClock({ driftPpm: 50, syncIntervalMs: 1, syncErrorMs: 2 }, random);
+    const readingMs = clock.readMs(10_000_000.25); // 10,000,000 syncs before it
+    expect(draws).toBeLessThanOrEqual(1);
+    // Closed form: the last sync at 10,000,000 ms left an error within ±2 ms, then 0.25 ms of drift.
+    const errorMs = readingMs - 10_000_000 - 0.25 * (1 + 50e-6);
+    expect(Math.abs(errorMs)).toBeLessThanOrEqual(2);
+    expect(clock.readMs(10_000_000.5) - readingMs).toBeCloseTo(0.25 * (1 + 50e-6), 9);
+  });
+
+  it('a reading does not depend on what was read before, or in which order', () => {
+    const options = { offsetMs: 5, driftPpm: -80, syncIntervalMs: 250, syncErrorMs: 3, seed: 9 };
+    const stepped = physicalClock(options);
+    const times = Array.from({ length: 400 }, (_, i) => i * 13.7);
+    const forwards = times.map((t) => stepped.readMs(t));
+    const backwards = physicalClock(options);
+    expect([...times].reverse().map((t) => backwards.readMs(t)).reverse()).toEqual(forwards);
+    expect(physicalClock(options).readMs(times[399])).toBe(forwards[399]);
+  });
+
+  it('a tiny sync interval over hours is bounded by eventsMax in a run, with the seed', () => {
+    const sim = simulation({ seed: 4, clocks: { syncIntervalMs: 0.001 } });
+    sim.node('a', {});
+    expect(() => sim.run({ untilMs: 3_600_000, eventsMax: 100_000 })).toThrow(
+      /^eventsMax exceeded: 100000 events by t=99\.999 ms, events still pending \(clock syncs count as events\) \(seed=4\)$/
+    );
+  });
+
+  const synced = (trace: boolean) => {
+    const sim = simulation({ seed: 6, trace, clocks: { offsetMsMax: 10, driftPpmMax: 1000, syncIntervalMs: 100, syncErrorMs: 1 } });
+    sim.nodesOf(['a', 'b'], {
+      start: (ctx) => ctx.setTimer('tick', 30),
+      onTimer: (ctx) => { ctx.send(ctx.peers[0], 'time', ctx.clockMs()); ctx.setTimer('tick', 30); }
+    });
+    const result = sim.run({ untilMs: 1000 });
+    return { sim, result };
+  };
+
+  it('each sync of the engine is a `clock sync` event at its time, with the reading right after it', () => {
+    const { sim } = synced(true);
+    const syncs = sim.trace.withLabel('clock sync');
+    expect(syncs.map((e) => `${e.node}@${e.timeMs}`)).toEqual(
+      [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].flatMap((t) => [`a@${t}`, `b@${t}`])
+    );
+    for (const e of syncs) {
+      expect(e.type).toBe('local');
+      expect(Math.abs(e.clockMs - e.timeMs)).toBeLessThanOrEqual(1);
+      expect(e.clockMs).toBe(sim.clockOf(e.node).readMs(e.timeMs));
+      expect((e.data as { errorMs: number }).errorMs).toBe(e.clockMs - e.timeMs);
+    }
+    const figure = clockOffsetChart(sim.trace);
+    expect(figure.summary).toMatch(/^a .* 10$/m);
+    expect(figure.summary).toMatch(/^b .* 10$/m);
+  });
+
+  it('syncs are events with the trace on or off: the same run either way', () => {
+    const on = synced(true);
+    const off = synced(false);
+    expect(off.result).toEqual(on.result);
+    expect(off.sim.stats).toEqual(on.sim.stats);
+    expect(on.result.events).toBe(on.sim.trace.ofType('timer', 'deliver').length + 2 + 20);
+    for (const node of ['a', 'b']) expect(off.sim.clockOf(node).readMs(777)).toBe(on.sim.clockOf(node).readMs(777));
   });
 });

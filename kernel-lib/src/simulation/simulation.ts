@@ -164,6 +164,9 @@ const REASON_MASK = 3;
 const DUPLICATE_BIT = 4;
 const FROM_SHIFT = 3;
 
+/** Label of the `local` trace event of an engine clock sync (`clockOffsetChart` counts labels with `sync`). */
+const CLOCK_SYNC_LABEL = 'clock sync';
+
 const STREAM_NETWORK = 1;
 const STREAM_SCENARIO = 2;
 const STREAM_NODE = 1000;
@@ -284,6 +287,8 @@ export class Simulation {
   private readonly cancelledTimers = new Set<number>();
   private messageCount = 0;
   private timerCount = 0;
+  /** Per node, the true time of its clock's next sync (Infinity: never); made by the first run. */
+  private syncDueMs: Float64Array | undefined;
 
   constructor(options: SimulationOptions = {}) {
     rejectUnknownKeys('simulation', options, ['seed', 'network', 'trace', 'clocks']);
@@ -540,12 +545,26 @@ export class Simulation {
     const nodeCount = nodes.length;
     let events = 0;
     let stoppedBy: RunResult['stoppedBy'] = 'idle';
+    // The earliest clock sync of any node (Infinity if no clock syncs): an event of its own.
+    let syncNextMs = this.syncNextMs();
     // Whatever stops the run (the end, a bound, a handler that throws), the statistics and the
     // queue's bound stay true: the events processed are counted, and what is pending stays pending.
     try {
       for (;;) {
-        if (events >= eventsMax && queue.size > 0 && queue.peekTime() <= untilMs) {
-          throw new DistlabLimitError(`eventsMax exceeded: ${eventsMax} events by t=${this.now} ms, events still pending`, this.seed);
+        if (events >= eventsMax && ((queue.size > 0 && queue.peekTime() <= untilMs) || (syncNextMs <= untilMs && untilMs < Infinity))) {
+          this.eventsExceeded(eventsMax, syncNextMs <= untilMs);
+        }
+        // A clock sync comes before the queue's next event (or, on the way to a horizon, after the
+        // last one). Past the last event of a run without a horizon nothing can observe a sync.
+        if (syncNextMs <= untilMs && syncNextMs !== Infinity && (queue.size === 0 ? untilMs < Infinity : syncNextMs <= queue.peekTime())) {
+          events++;
+          this.now = syncNextMs;
+          syncNextMs = this.syncClock();
+          if (stopWhen !== undefined && this.stopsWhen(stopWhen)) {
+            stoppedBy = 'stopWhen';
+            break;
+          }
+          continue;
         }
         const slot = queue.popSlotUntil(untilMs);
         if (slot < 0) {
@@ -655,6 +674,40 @@ export class Simulation {
     }
     if (stoppedBy !== 'stopWhen' && untilMs !== Infinity) this.now = untilMs;
     return { timeMs: this.now, events, stoppedBy };
+  }
+
+  private eventsExceeded(eventsMax: number, syncsPending: boolean): never {
+    const pending = syncsPending ? 'events still pending (clock syncs count as events)' : 'events still pending';
+    throw new DistlabLimitError(`eventsMax exceeded: ${eventsMax} events by t=${this.now} ms, ${pending}`, this.seed);
+  }
+
+  /** The earliest next clock sync over all nodes, in ms (Infinity if none syncs). */
+  private syncNextMs(): number {
+    if (this.syncDueMs === undefined) {
+      this.syncDueMs = Float64Array.from(this.nodes, (node) => node.clock.nextSyncAfterMs(this.now));
+    }
+    let next = Infinity;
+    for (const due of this.syncDueMs) if (due < next) next = due;
+    return next;
+  }
+
+  /**
+   * The sync due now, of the first node in declaration order: recorded as a `local` event
+   * `clock sync` with the clock's reading right after it (what `clockOffsetChart` marks).
+   * Returns the next sync time. The clock's reading itself needs no event (see PhysicalClock).
+   */
+  private syncClock(): number {
+    const due = this.syncDueMs as Float64Array;
+    const index = due.indexOf(this.now);
+    assert(index >= 0, 'a clock sync is due at the current time');
+    const clock = this.nodes[index].clock;
+    due[index] = clock.nextSyncAfterMs(this.now);
+    assert(due[index] > this.now, 'the next clock sync is later');
+    if (this.tracing) {
+      const errorMs = clock.readMs(this.now) - this.now;
+      this._record(index, 'local', -1, -1, CLOCK_SYNC_LABEL, { errorMs }, REASON_NONE, false);
+    }
+    return this.syncNextMs();
   }
 
   private stopsWhen(stopWhen: (sim: Simulation) => boolean): boolean {

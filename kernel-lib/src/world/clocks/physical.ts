@@ -19,10 +19,13 @@ export interface PhysicalClockOptions {
 export const PHYSICAL_CLOCK_KEYS = ['offsetMs', 'driftPpm', 'syncIntervalMs', 'syncErrorMs', 'seed'];
 
 /**
- * reading(t) = reading at the last sync + (t − last sync) × (1 + driftPpm·10⁻⁶).
- * Syncs are applied lazily when the clock is read, from the clock's own random stream,
- * so reading a clock never changes any other random choice of the run.
- * A sync steps the clock (it may jump backwards), which is what experiments should show.
+ * reading(t) = reading right after the last sync + (t − last sync) × (1 + driftPpm·10⁻⁶).
+ * Sync k (k = 1, 2, …) happens at true time k × syncIntervalMs and leaves the clock off by
+ * syncErrorMs × (2u − 1), where u is a uniform draw made from the clock's own random stream
+ * and k alone. So a reading is O(1) at any time (the last sync is ⌊t / syncIntervalMs⌋), it is
+ * the same whatever was read before and in whatever order, and reading a clock never changes
+ * any other random choice of the run. A sync steps the clock (it may jump backwards), which
+ * is what experiments should show.
  */
 export class PhysicalClock {
   readonly offsetMs: number;
@@ -30,10 +33,11 @@ export class PhysicalClock {
   readonly syncIntervalMs: number;
   readonly syncErrorMs: number;
   private readonly rate: number;
-  private readonly random: Rng;
-  private baseTrueMs = 0;
-  private baseReadingMs: number;
-  private nextSyncMs: number;
+  /** Stream of the sync draws: sync k draws from `new Rng(k, syncStream)`. */
+  private readonly syncStream: number;
+  /** The last sync whose error was drawn (0: none yet), and that error in ms. */
+  private syncIndexCached = 0;
+  private syncErrorCachedMs = 0;
 
   constructor(options: PhysicalClockOptions = {}, random?: Rng) {
     rejectUnknownKeys('clock', options, PHYSICAL_CLOCK_KEYS);
@@ -42,20 +46,41 @@ export class PhysicalClock {
     this.syncIntervalMs =
       options.syncIntervalMs === undefined ? Infinity : checkNumber('syncIntervalMs', options.syncIntervalMs, 0.001, Infinity, 'ms');
     this.syncErrorMs = checkNumber('syncErrorMs', options.syncErrorMs ?? 1, 0, Infinity, 'ms');
-    this.random = random ?? new Rng(checkSeed(options.seed, 0), 7);
+    this.syncStream = (random ?? new Rng(checkSeed(options.seed, 0), 7)).nextUint32() >>> 1;
     this.rate = 1 + this.driftPpm * 1e-6;
-    this.baseReadingMs = this.offsetMs;
-    this.nextSyncMs = this.syncIntervalMs;
   }
 
-  /** The clock's reading at true time `trueMs`, in ms. Read at non-decreasing times. */
+  /** The clock's reading at true time `trueMs`, in ms. */
   readMs(trueMs: number): number {
-    while (trueMs >= this.nextSyncMs) {
-      this.baseTrueMs = this.nextSyncMs;
-      this.baseReadingMs = this.nextSyncMs + this.syncErrorMs * (2 * this.random.next() - 1);
-      this.nextSyncMs += this.syncIntervalMs;
+    if (!(trueMs >= this.syncIntervalMs)) return this.offsetMs + trueMs * this.rate; // before the first sync (or never)
+    const k = this.syncIndexAt(trueMs);
+    const syncMs = k * this.syncIntervalMs;
+    return syncMs + this.syncErrorAt(k) + (trueMs - syncMs) * this.rate;
+  }
+
+  /** True time of the first sync after `trueMs`, in ms; Infinity for a clock that never syncs. */
+  nextSyncAfterMs(trueMs: number): number {
+    if (this.syncIntervalMs === Infinity) return Infinity;
+    return (trueMs >= this.syncIntervalMs ? this.syncIndexAt(trueMs) + 1 : 1) * this.syncIntervalMs;
+  }
+
+  /** Index of the last sync at or before `trueMs` (>= syncIntervalMs): k with k × interval <= t < (k + 1) × interval. */
+  private syncIndexAt(trueMs: number): number {
+    const interval = this.syncIntervalMs;
+    let k = Math.floor(trueMs / interval);
+    // The division may round across a sync time: step back or on by one.
+    if (k * interval > trueMs) k--;
+    else if ((k + 1) * interval <= trueMs) k++;
+    return k;
+  }
+
+  /** The error sync k leaves, in ms: a function of the clock's stream and k only. */
+  private syncErrorAt(k: number): number {
+    if (k !== this.syncIndexCached) {
+      this.syncIndexCached = k;
+      this.syncErrorCachedMs = this.syncErrorMs * (2 * new Rng(k, this.syncStream).next() - 1);
     }
-    return this.baseReadingMs + (trueMs - this.baseTrueMs) * this.rate;
+    return this.syncErrorCachedMs;
   }
 
   /** Reading minus true time at `trueMs`, in ms. */
