@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MonteCarloInterrupted, monteCarlo, monteCarloAsync, simulation, summarize } from 'distlab';
+import { DistlabHandlerError, MonteCarloInterrupted, MonteCarloRunError, monteCarlo, monteCarloAsync, simulation, summarize } from 'distlab';
 import { Rng } from '../src/core/rng';
 import { MetricAccumulator, QuantileHistogram, SAMPLES_EXACT_MAX, quantileSorted } from '../src/experiments/stats';
 
@@ -145,5 +145,67 @@ describe('monteCarloAsync: the same result in steps, interruptible', () => {
     expect(error.runsDone).toBeGreaterThan(0);
     expect(seconds).toBeLessThan(0.3);
     expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
+});
+
+describe('a run that throws stops the experiment at once, with its seed and grid point', () => {
+  const failing = () => {
+    const calls: string[] = [];
+    const options = {
+      seeds: 100,
+      grid: { p: [1, 2, 3] },
+      run: ({ seed, params }: { seed: number; params: Record<string, any> }) => {
+        calls.push(`${params.p}/${seed}`);
+        if (params.p === 2 && seed === 30) throw new RangeError('boom');
+        return seed;
+      }
+    };
+    return { calls, options };
+  };
+
+  it('monteCarlo: no run after the failing one, and the message names seed and params', () => {
+    const { calls, options } = failing();
+    let error: any;
+    try {
+      monteCarlo(options);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(MonteCarloRunError);
+    expect(error.message).toBe('Monte Carlo run failed at grid point {"p":2}: RangeError: boom (seed=30)');
+    expect([error.seed, error.params]).toEqual([30, { p: 2 }]);
+    expect(error.cause).toBeInstanceOf(RangeError);
+    expect(error.stack.split('\n')[1]).toContain('montecarlo-bounded.test.ts');
+    expect(calls.length).toBe(100 + 30);
+    expect(calls.at(-1)).toBe('2/30');
+  });
+
+  it('monteCarloAsync rejects the same way', async () => {
+    const { calls, options } = failing();
+    await expect(monteCarloAsync({ ...options, progress: false })).rejects.toThrow('Monte Carlo run failed at grid point {"p":2}: RangeError: boom (seed=30)');
+    expect(calls.length).toBe(130);
+  });
+
+  it('a simulation error keeps its own seed once, and a NaN metric fails at its run with its grid point', () => {
+    let error: any;
+    try {
+      monteCarlo({
+        seeds: 5,
+        run: ({ seed }) => {
+          const sim = simulation({ seed });
+          sim.node('a', { start() { if (seed === 3) throw new Error('boom'); } });
+          return sim.run().events;
+        }
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error.message).toBe('Monte Carlo run failed: DistlabHandlerError: node a in start threw at t=0 ms: Error: boom (seed=3)');
+    expect(error.cause).toBeInstanceOf(DistlabHandlerError);
+    const calls: number[] = [];
+    expect(() => monteCarlo({ seeds: 10, grid: { p: [0.5, 0.9] }, run: ({ seed, params }) => (calls.push(seed), params.p === 0.9 && seed === 4 ? { x: NaN } : { x: 1 }) })).toThrow(
+      'invalid metric x (seed=4): NaN (expected a number or a boolean, at grid point {"p":0.9})'
+    );
+    expect(calls.length).toBe(10 + 4);
   });
 });

@@ -1,5 +1,6 @@
 // Monte Carlo over seeds and a parameter grid, with bounded memory (samples streamed).
-import { checkInteger, checkNumber, invalid, rejectUnknownKeys } from '../core/options';
+import { describeThrown } from '../core/errors';
+import { checkInteger, checkNumber, invalid, learnerFrames, rejectUnknownKeys } from '../core/options';
 import { MetricAccumulator, MetricSummary } from './stats';
 
 /** One run of a Monte Carlo experiment, as the scenario receives it. */
@@ -137,17 +138,22 @@ export class MonteCarloRunner {
       const i = this.seedIndex;
       const seed = this.firstSeed + i;
       this.currentSeed = seed;
-      const outcome = this.run({ seed, params, trace: traceEvery > 0 && i % traceEvery === 0 });
+      let outcome: TrialOutcome;
+      try {
+        outcome = this.run({ seed, params, trace: traceEvery > 0 && i % traceEvery === 0 });
+      } catch (thrown) {
+        throw MonteCarloRunError.of(thrown, seed, params, Object.keys(params).length > 0);
+      }
       if (typeof outcome === 'number' || typeof outcome === 'boolean') {
-        this.add('value', outcome, seed);
+        this.add('value', outcome, seed, params);
       } else if (outcome !== null && typeof outcome === 'object') {
         for (const key of Object.keys(outcome)) {
           const v = outcome[key];
-          if (typeof v !== 'number' && typeof v !== 'boolean') invalid(`metric ${key} (seed=${seed})`, v, 'a number or a boolean');
-          this.add(key, v, seed);
+          if (typeof v !== 'number' && typeof v !== 'boolean') invalid(`metric ${key} (seed=${seed})`, v, `a number or a boolean${this.atPoint(params)}`);
+          this.add(key, v, seed, params);
         }
       } else {
-        invalid(`run result (seed=${seed})`, outcome, 'a number, a boolean or a record of them');
+        invalid(`run result (seed=${seed})`, outcome, `a number, a boolean or a record of them${this.atPoint(params)}`);
       }
       this.runsDone++;
       if (++this.seedIndex === seedCount) this.finishPoint();
@@ -173,8 +179,13 @@ export class MonteCarloRunner {
     };
   }
 
-  private add(metric: string, value: number | boolean, seed: number): void {
-    if (value !== value) invalid(`metric ${metric} (seed=${seed})`, value, 'a number or a boolean');
+  /** `, at grid point {…}` when there is a grid, for the messages of a failed run. */
+  private atPoint(params: Record<string, any>): string {
+    return Object.keys(params).length > 0 ? `, at grid point ${describeParams(params)}` : '';
+  }
+
+  private add(metric: string, value: number | boolean, seed: number, params: Record<string, any>): void {
+    if (value !== value) invalid(`metric ${metric} (seed=${seed})`, value, `a number or a boolean${this.atPoint(params)}`);
     let accumulator = this.metrics.get(metric);
     if (accumulator === undefined) this.metrics.set(metric, (accumulator = new MetricAccumulator(value)));
     accumulator.add(value);
@@ -186,6 +197,40 @@ export class MonteCarloRunner {
     this.metrics = new Map();
     this.pointIndex++;
     this.seedIndex = 0;
+  }
+}
+
+/**
+ * A run of a Monte Carlo experiment threw: which seed and grid point, at once (the runs after it
+ * are not made). `cause` is what the scenario threw, with its own stack.
+ */
+export class MonteCarloRunError extends Error {
+  /** What the scenario threw. */
+  readonly cause: unknown;
+
+  constructor(readonly seed: number, readonly params: Record<string, any>, cause: unknown, showParams: boolean) {
+    const what = describeThrown(cause);
+    // An error from the simulation already ends with this seed: say it once.
+    const seedNote = what.endsWith(`(seed=${seed})`) ? '' : ` (seed=${seed})`;
+    super(`Monte Carlo run failed${showParams ? ` at grid point ${describeParams(params)}` : ''}: ${what}${seedNote}`);
+    this.name = 'MonteCarloRunError';
+    this.cause = cause;
+    // The frames of the scenario's line that threw, not Monte Carlo's own (`cause` has all).
+    if (cause instanceof Error && typeof cause.stack === 'string') this.stack = [`${this.name}: ${this.message}`, ...learnerFrames(cause.stack)].join('\n');
+  }
+
+  /** The error to throw for what a run threw; an interrupt (breakOnSigint) passes unchanged. */
+  static of(thrown: unknown, seed: number, params: Record<string, any>, showParams: boolean): unknown {
+    if ((thrown as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') return thrown;
+    return new MonteCarloRunError(seed, params, thrown, showParams);
+  }
+}
+
+function describeParams(params: Record<string, any>): string {
+  try {
+    return JSON.stringify(params);
+  } catch {
+    return String(params);
   }
 }
 
