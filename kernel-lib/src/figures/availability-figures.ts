@@ -1,7 +1,7 @@
 // Figures of availability: quorum curves, CP/AP during a partition, the PACELC trade-off.
 import { checkInteger, checkNumber, checkOneOf, checkProbability, checkString, rejectUnknownKeys, checkArray } from '../core/options';
 import { checkHeightPx, checkTitle, checkWidthPx, textTable } from './common';
-import { round } from '../core/numbers';
+import { round, maxOf } from '../core/numbers';
 import { Figure } from './figure';
 import { binomialAvailability, AvailabilityPoint, availabilityCurve, quorumOf } from '../topics/quorum/quorum-availability';
 import { INK, PALETTE } from './theme';
@@ -146,7 +146,7 @@ export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApCh
     data: { values },
     hconcat: [panel('requests served', 'fraction of all requests served'), panel('reads that were stale', 'fraction of all requests stale')]
   };
-  const longest = Math.max(...rows.map((r) => r.partitionMs));
+  const longest = maxOf(rows.map((r) => r.partitionMs));
   const summary = [
     title,
     textTable(['mode', `served @ ${formatDurationMs(longest)}`, `stale @ ${formatDurationMs(longest)}`], modes.map((mode) => {
@@ -195,7 +195,7 @@ export function pacelcChart(points: readonly ReplicationPoint[], options: Pacelc
   // Synchronous points all sit at staleness 0, asynchronous ones near latency 0: labelled in place
   // they collide in the corner. So the axis starts a little left of 0, the synchronous labels go
   // into that margin (left of their points) and the asynchronous ones slant up to the right.
-  const maxStaleness = Math.max(...rows.map((r) => r.stalenessMs), 1);
+  const maxStaleness = Math.max(maxOf(rows.map((r) => r.stalenessMs)), 1);
   const step = niceStep(maxStaleness / 6);
   const xMax = Math.ceil(maxStaleness / step) * step;
   const labelRoomPx = 72;

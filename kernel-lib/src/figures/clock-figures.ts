@@ -1,7 +1,7 @@
 // Figures of clocks: each clock's offset from true time, and the clock-skew story.
 import { checkNumber, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
 import { checkHeightPx, checkTitle, checkWidthPx, TraceInput, traceEvents, textTable } from './common';
-import { round } from '../core/numbers';
+import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
 import { INK, PALETTE } from './theme';
@@ -51,7 +51,7 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
     syncs = [...(d.syncs ?? [])];
     syncs.forEach((s, i) => checkNumber(`data.syncs[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms'));
   }
-  const spanMs = Math.max(...samples.map((s) => s.timeMs)) - Math.min(...samples.map((s) => s.timeMs));
+  const spanMs = maxOf(samples.map((s) => s.timeMs)) - minOf(samples.map((s) => s.timeMs));
   const unit = options.timeUnit ?? (spanMs >= 2 * 3_600_000 ? 'h' : spanMs >= 120_000 ? 'min' : spanMs >= 2000 ? 's' : 'ms');
   if (!(unit in UNIT_MS)) invalid('timeUnit', unit, 'one of h, min, s, ms');
   const toUnit = (ms: number) => round(ms / UNIT_MS[unit]);
@@ -91,7 +91,7 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
   let maxSkewMs = 0;
   const byTime = new Map<number, number[]>();
   for (const s of samples) byTime.set(s.timeMs, [...(byTime.get(s.timeMs) ?? []), s.offsetMs]);
-  for (const offsets of byTime.values()) if (offsets.length > 1) maxSkewMs = Math.max(maxSkewMs, Math.max(...offsets) - Math.min(...offsets));
+  for (const offsets of byTime.values()) if (offsets.length > 1) maxSkewMs = Math.max(maxSkewMs, maxOf(offsets) - minOf(offsets));
   const summary = [title, textTable(['node', 'worst offset', 'syncs'], rows), `largest skew between two nodes at one instant: ${formatDurationMs(maxSkewMs)}`].join('\n');
   return new Figure(spec, summary);
 }
@@ -140,8 +140,8 @@ export function clockSkewStory(options: ClockSkewStoryOptions = {}): Figure {
     { name: 'Lamport order', trade: 1, arrive: 2, hedge: 3, axis: 'Lamport timestamp', note: 'receive = max(own, message) + 1, so the hedge (L3) sorts after the trade (L1)' }
   ];
   const allX = panels.flatMap((p) => (p.name === 'Lamport order' ? [] : [p.trade, p.arrive, p.hedge]));
-  const lo = Math.min(...allX);
-  const hi = Math.max(...allX);
+  const lo = minOf(allX);
+  const hi = maxOf(allX);
   const pad = (hi - lo || 1) * 0.12;
   const charts = panels.map((p) => {
     const isLamport = p.name === 'Lamport order';

@@ -1,5 +1,6 @@
 // Checks and helpers shared by figures: sizes, titles, traces as figures accept them, text tables.
 import { checkInteger, checkNumber, checkString, invalid } from '../core/options';
+import { maxOf } from '../core/numbers';
 import { TraceEvent } from '../trace/event';
 
 /** A trace as figures accept it: an event array, `{ events: [...] }`, or the engine's `Trace` (with `events()`). */
@@ -40,7 +41,7 @@ export function checkSamples(name: string, values: unknown, min = -Infinity): nu
 
 /** Pad columns of a small text table for `text/plain` summaries. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const widths = header.map((h, c) => Math.max(h.length, maxOf(rows.map((r) => r[c].length))));
   const line = (cells: readonly string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -5,7 +5,7 @@
  */
 import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
 import { checkHeightPx, checkTitle, checkWidthPx, textTable } from './common';
-import { round } from '../core/numbers';
+import { round, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { INK, PALETTE } from './theme';
 import { trimNumber } from './units';
@@ -148,7 +148,7 @@ export interface BarChartOptions {
 function logBarBase(rows: readonly { value: number }[]): number {
   const positive = rows.map((r) => r.value).filter((v) => v > 0);
   if (positive.length === 0) throw new Error('barChart: a log scale needs at least one value > 0');
-  return 10 ** Math.floor(Math.log10(Math.min(...positive)) - 0.3);
+  return 10 ** Math.floor(Math.log10(minOf(positive)) - 0.3);
 }
 
 /** Horizontal bars, one per category (grouped bars when rows carry a `group`), labelled with their values. */

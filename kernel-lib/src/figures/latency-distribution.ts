@@ -1,7 +1,7 @@
 // Figure: latency distributions with their percentiles.
 import { checkInteger, checkOneOf, checkString, rejectUnknownKeys } from '../core/options';
 import { checkSamples, checkTitle, checkWidthPx, checkHeightPx } from './common';
-import { round } from '../core/numbers';
+import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { percentile } from '../experiments/stats';
 import { INK, PALETTE } from './theme';
@@ -95,8 +95,8 @@ function summaryText(c: Checked, title: string): string {
 
 /** Bins with a 1-2-5 step (linear) or equal ratios (log), at most binsMax of them. */
 export function histogramBins(samples: readonly number[], binsMax: number, scale: 'linear' | 'log' = 'linear'): { fromMs: number; toMs: number; count: number }[] {
-  const lo = Math.min(...samples);
-  const hi = Math.max(...samples);
+  const lo = minOf(samples);
+  const hi = maxOf(samples);
   const edges: number[] = [];
   if (scale === 'log') {
     const ratio = Math.pow(hi / lo, 1 / binsMax) * 1.000001;
@@ -124,7 +124,7 @@ export function histogramBins(samples: readonly number[], binsMax: number, scale
 export function latencyHistogram(samplesMs: readonly number[], options: LatencyDistributionOptions = {}): Figure {
   const c = check('latencyHistogram', samplesMs, options, 'Latency distribution', 'linear');
   const bins = histogramBins(c.samplesMs, c.binsMax, c.scale);
-  const maxCount = Math.max(...bins.map((b) => b.count));
+  const maxCount = maxOf(bins.map((b) => b.count));
   const spec = {
     title: { text: c.title, subtitle: `${c.what}; dashed lines: ${c.percentiles.map((p) => p.name).join(', ')}` },
     width: c.widthPx,

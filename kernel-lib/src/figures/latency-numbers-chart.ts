@@ -1,5 +1,6 @@
 // Figure: the latency numbers every programmer should know, on a log scale.
 import { checkString, invalid, rejectUnknownKeys, checkNumber } from '../core/options';
+import { maxOf, minOf } from '../core/numbers';
 import { LATENCY_NUMBERS, LatencyNumber } from '../topics/latency/latency-numbers';
 import { Figure } from './figure';
 import { PALETTE } from './theme';
@@ -63,8 +64,8 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
     };
   });
   const order = values.map((v) => v.operation);
-  const maxNs = Math.max(...values.map((v) => v.latencyNs));
-  const minNs = Math.min(...values.map((v) => v.latencyNs));
+  const maxNs = maxOf(values.map((v) => v.latencyNs));
+  const minNs = minOf(values.map((v) => v.latencyNs));
   const domainMinNs = Math.pow(10, Math.floor(Math.log10(minNs)));
   const domainMaxNs = Math.pow(10, Math.ceil(Math.log10(maxNs)) + 2);
   const decades: number[] = [];
@@ -107,7 +108,7 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { text: { field: 'annotation' } } }
     ]
   };
-  const width = Math.max(...values.map((v) => v.operation.length));
+  const width = maxOf(values.map((v) => v.operation.length));
   const summary = [title, ...values.map((v) => `${v.operation.padEnd(width)}  ${v.annotation}${v.source === 'course table' ? '' : '  (measured)'}`)].join('\n');
   return new Figure(spec, summary);
 }

@@ -2,7 +2,7 @@
 import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../core/options';
 import { TraceEvent } from '../trace/event';
 import { checkTitle, checkWidthPx, TraceInput, traceEvents } from './common';
-import { round } from '../core/numbers';
+import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
 import { INK, PALETTE } from './theme';
@@ -207,8 +207,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   const position = new Map<number, number>();
   events.forEach((e, i) => position.set(e.seq, axis === 'time' ? e.timeMs : axis === 'lamport' ? e.lamport : i));
   const xs = [...position.values()];
-  const rawMin = xs.length ? Math.min(...xs) : 0;
-  const rawMax = xs.length ? Math.max(...xs) : 1;
+  const rawMin = xs.length ? minOf(xs) : 0;
+  const rawMax = xs.length ? maxOf(xs) : 1;
   const pad = (rawMax - rawMin || 1) * 0.04;
   const geometry: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin: round(rawMin - pad), xMax: round(rawMax + pad) };
   const xTitle = axis === 'time' ? 'virtual time (ms)' : axis === 'lamport' ? 'Lamport timestamp (logical time)' : 'order in the trace (event #)';
@@ -509,7 +509,7 @@ function summaryDiagram(events: TraceEvent[], position: Map<number, number>, geo
       {
         data: { values: values.filter((v) => v.drops > 0).map((v) => ({ ...v, mid: round((v.x + v.x2) / 2) })) },
         mark: { type: 'point', shape: 'cross', filled: true, color: PALETTE[3], stroke: 'white', strokeWidth: 0.5 },
-        encoding: { x: { ...x, field: 'mid' }, y, size: { field: 'drops', type: 'quantitative', title: 'drops per bin', scale: { domain: [1, Math.max(2, ...values.map((v) => v.drops))], range: [50, 220] }, legend: { orient: 'bottom', format: 'd', tickMinStep: 1 } } }
+        encoding: { x: { ...x, field: 'mid' }, y, size: { field: 'drops', type: 'quantitative', title: 'drops per bin', scale: { domain: [1, Math.max(2, maxOf(values.map((v) => v.drops)))], range: [50, 220] }, legend: { orient: 'bottom', format: 'd', tickMinStep: 1 } } }
       }
     ]
   };

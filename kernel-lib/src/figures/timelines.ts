@@ -1,7 +1,7 @@
 // Figures on a time axis: state lanes, the Kubernetes node-failure timeline.
 import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
 import { checkTitle, checkWidthPx, textTable } from './common';
-import { round } from '../core/numbers';
+import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
@@ -109,8 +109,8 @@ export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): F
   const widthPx = checkWidthPx(widthOption, 640);
   const heartbeatS = timing.heartbeatIntervalS ?? 10;
   const times = versions.map((v) => kubeNodeFailureTimes(v, timing));
-  const endS = Math.max(...times.map((t) => t.runningS)) + 20;
-  const startS = Math.min(...times.map((t) => t.lastHeartbeatS)) - 3 * heartbeatS;
+  const endS = maxOf(times.map((t) => t.runningS)) + 20;
+  const startS = minOf(times.map((t) => t.lastHeartbeatS)) - 3 * heartbeatS;
   const lanes = ['milestones', 'kubelet heartbeats', 'Node condition', 'pod on failed node', 'replacement pod'];
   const bars: Record<string, unknown>[] = [];
   const ticks: Record<string, unknown>[] = [];

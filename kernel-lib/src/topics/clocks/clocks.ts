@@ -3,6 +3,7 @@ import { LamportClock } from '../../world/clocks/logical';
 import { simulation } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
 import { checkInteger, checkNumber, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { maxOf, minOf } from '../../core/numbers';
 import type { Trace } from '../../trace/recorder';
 import type { ClockOffsetData, ClockOffsetSample } from './clock-offsets';
 import type { XyPoint } from '../../experiments/points';
@@ -68,7 +69,7 @@ export function clockDriftExperiment(options: ClockDriftOptions = {}): ClockOffs
   let maxSkewMs = 0;
   const byTime = new Map<number, number[]>();
   for (const s of samples) byTime.set(s.timeMs, [...(byTime.get(s.timeMs) ?? []), s.offsetMs]);
-  for (const offsets of byTime.values()) maxSkewMs = Math.max(maxSkewMs, Math.max(...offsets) - Math.min(...offsets));
+  for (const offsets of byTime.values()) maxSkewMs = Math.max(maxSkewMs, maxOf(offsets) - minOf(offsets));
   const driftPpm: Record<string, number> = {};
   for (const name of names) driftPpm[name] = Number(sim.clockOf(name).driftPpm.toFixed(1));
   return { seed, samples, syncs, maxSkewMs, driftPpm };

@@ -2,6 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { checkInteger, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { maxOf } from '../../core/numbers';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../experiments/points';
 
@@ -60,7 +61,7 @@ export function twoGeneralsAgreement(options: { messengersList?: readonly number
   const result = monteCarlo({ seeds, grid: { k: [...ks], loss: [...losses] }, run: ({ seed, params }) => runTwoGenerals(params.k, params.loss, seed, false).agreed });
   const points = result.rows.map((r) => ({ series: `loss ${r.params.loss}`, x: r.params.k, y: r.mean, low: r.ciLow, high: r.ciHigh }));
   const lines: XyPoint[] = [];
-  for (const loss of losses) for (let k = 1; k <= Math.max(...ks); k++) lines.push({ series: `loss ${loss}`, x: k, y: 1 - Math.pow(loss, k) });
+  for (const loss of losses) for (let k = 1; k <= maxOf(ks); k++) lines.push({ series: `loss ${loss}`, x: k, y: 1 - Math.pow(loss, k) });
   return { points, lines, seeds };
 }
 

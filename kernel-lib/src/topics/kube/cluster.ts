@@ -7,6 +7,7 @@
 import { simulation, Simulation, NodeContext, Message } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
 import { checkInteger, checkNumber, checkOneOf, checkSeed, checkString, invalid, rejectUnknownKeys } from '../../core/options';
+import { maxOf } from '../../core/numbers';
 import type { StateInterval } from '../../trace/state-intervals';
 import { KUBE_VERSIONS, KubeVersion, nodeMonitorGracePeriodS } from './node-failure-times';
 
@@ -498,7 +499,7 @@ function age(ms: number): string {
 
 function columns(header: string[], rows: string[][], empty = ''): string {
   if (rows.length === 0 && empty) return empty;
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => Math.max(h.length, maxOf(rows.map((r) => r[i].length))));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i] + 3)).join('').trimEnd()).join('\n');
 }
 

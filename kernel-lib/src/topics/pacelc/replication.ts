@@ -2,7 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
 import { checkInteger, checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys, checkArray } from '../../core/options';
-import { round } from '../../core/numbers';
+import { round, maxOf } from '../../core/numbers';
 
 export interface ReplicationRunOptions {
   /** 'sync': a write returns after the replica acknowledged it; 'async': right after the local apply. Default 'sync'. */
@@ -79,7 +79,7 @@ export function replicationRun(options: ReplicationRunOptions = {}): { seed: num
   // the client only learns of success after the replica has it, so an acknowledged write is never missing.
   const stale = [...appliedAt].map(([i, t]) => (mode === 'sync' ? 0 : (replicaAt.get(i) as number) - t));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { seed, meanWriteLatencyMs: mean(latencies), meanStalenessMs: mean(stale), maxStalenessMs: Math.max(...stale) };
+  return { seed, meanWriteLatencyMs: mean(latencies), meanStalenessMs: mean(stale), maxStalenessMs: maxOf(stale) };
 }
 
 /** Both modes over several replica distances: rows for `pacelcChart`, simulated. */

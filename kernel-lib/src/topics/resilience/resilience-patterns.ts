@@ -2,6 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys } from '../../core/options';
+import { maxOf } from '../../core/numbers';
 import type { XyPoint } from '../../experiments/points';
 
 export interface RetryStormOptions {
@@ -108,7 +109,7 @@ export function retryStormExperiment(options: RetryStormOptions = {}): { seed: n
     points.push({ series: 'answered in time (goodput)', x: (b * binMs) / 1000, y: perS(useful[b]) });
   }
   const after = useful.slice(Math.ceil((stallAtMs + stallMs + 1000) / binMs));
-  return { seed, policy, points, goodputAfterPerS: after.length ? perS(after.reduce((a, b) => a + b, 0) / after.length) : 0, offeredPeakPerS: perS(Math.max(...arrivals)) };
+  return { seed, policy, points, goodputAfterPerS: after.length ? perS(after.reduce((a, b) => a + b, 0) / after.length) : 0, offeredPeakPerS: perS(maxOf(arrivals)) };
 }
 
 export interface BulkheadOptions {

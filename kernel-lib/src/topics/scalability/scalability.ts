@@ -1,6 +1,7 @@
 // Scalability: throughput as servers are added, against the ideal line.
 import { simulation } from '../../simulation/simulation';
 import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { maxOf } from '../../core/numbers';
 import type { XyPoint } from '../../experiments/points';
 
 export interface ScalabilityOptions {
@@ -51,7 +52,7 @@ export function scalabilityExperiment(options: ScalabilityOptions = {}): { seed:
   const linkLatencyMs = checkNumber('linkLatencyMs', options.linkLatencyMs ?? 0.25, 0, 1000, 'ms');
   const windowMs = checkNumber('windowMs', options.windowMs ?? 100, 1, 10_000, 'ms');
   const seed = checkSeed(options.seed);
-  if (Math.max(...counts) * (windowMs / serviceMs) > 2_000_000) invalid('windowMs', windowMs, 'a window small enough for at most 2,000,000 simulated requests');
+  if (maxOf(counts) * (windowMs / serviceMs) > 2_000_000) invalid('windowMs', windowMs, 'a window small enough for at most 2,000,000 simulated requests');
   const rows = counts.map((n) => {
     const sim = simulation({ seed, trace: false, network: { latency: linkLatencyMs } });
     const names = Array.from({ length: n }, (_, i) => `s${i + 1}`);
