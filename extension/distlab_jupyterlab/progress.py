@@ -605,6 +605,8 @@ def apply_events_with_notices(events: Iterable[Any], path: str | os.PathLike[str
             raise ValueError(f"progress file too large: this save would make it {len(data)} bytes (limit {MAX_FILE_BYTES}); "
                              "shorten a free response to save")
         _write(target, data, backup=good)
+        # Once more after the write: a killed writer's spare is never outlived by a save.
+        _remove_stale_temp_files(target.parent, exclusive)
         return questions, notices
 
 

@@ -12,7 +12,7 @@
 
 // core: errors a learner may catch, the seeded generator behind every random choice.
 export { DistlabInputError } from './core/options';
-export { DistlabLimitError } from './core/errors';
+export { DistlabLimitError, DistlabHandlerError } from './core/errors';
 export { rng } from './core/rng';
 export type { Rng } from './core/rng';
 export type { MimeBundle, Displayable } from './core/mime';
@@ -68,7 +68,7 @@ export { checkHappenedBefore, checkOneLeaderPerTerm, checkConvergence, checkSeed
 export type { CheckResult, Counterexample, HappenedBeforeOptions, LeaderCheckOptions, ConvergenceOptions, CheckSeedsOptions } from './checkers';
 
 // experiments: Monte Carlo over seeds and grids, and the statistics of its rows.
-export { monteCarlo, summarize, percentile, wilsonInterval } from './experiments';
+export { monteCarlo, MonteCarloRunError, summarize, percentile, wilsonInterval } from './experiments';
 export type { MonteCarloOptions, MonteCarloResult, MonteCarloRow, Trial, TrialOutcome, MetricSummary, XyPoint } from './experiments';
 
 // topics: one idea of the course each; a model, its simulation, the data its figure draws.
