@@ -128,10 +128,11 @@ function ensureVenv(python) {
 }
 
 function ensureKernelLib() {
-  const inputs = hashInputs(['kernel-lib/src', 'kernel-lib/package.json', 'kernel-lib/tsconfig.json', 'tsconfig.json']);
+  const inputs = hashInputs(['kernel-lib/src', 'kernel-lib/scripts', 'kernel-lib/package.json', 'kernel-lib/tsconfig.json', 'tsconfig.json']);
   step('building kernel-lib (distlab)', join(ROOT, 'kernel-lib', 'dist', '.distlab-stamp'), inputs, () => {
     rmSync(join(ROOT, 'kernel-lib', 'dist'), { recursive: true, force: true });
     run('build kernel-lib', process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'kernel-lib/tsconfig.json']);
+    run('document kernel-lib options', process.execPath, [join(ROOT, 'kernel-lib', 'scripts', 'option-docs.cjs')]);
   });
 }
 

@@ -2,7 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys } from '../../core/options';
+import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys, choiceOption, declareOptions, integerOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../experiments/points';
 
@@ -10,24 +10,17 @@ import type { XyPoint } from '../../experiments/points';
 export type FailureMode = 'none' | 'crash' | 'omission' | 'timing' | 'byzantine';
 export const FAILURE_MODES: readonly FailureMode[] = ['none', 'crash', 'omission', 'timing', 'byzantine'];
 
-export interface FailureModeOptions {
-  /** Which failure to inject. Default 'crash'. */
-  mode?: FailureMode;
-  /** Requests the client sends. Default 8. */
-  requests?: number;
-  /** Time between requests, in ms. Default 20 ms. */
-  intervalMs?: number;
-  /** How long the client waits for a reply, in ms. Default 10 ms. */
-  timeoutMs?: number;
-  /** When the fault starts, in ms. Default 70 ms. */
-  faultAtMs?: number;
-  /** omission: probability that a message is lost, 0..1. Default 0.4. */
-  dropProbability?: number;
-  /** timing: extra delay on the server's messages once the fault starts, in ms. Default 15 ms. */
-  extraDelayMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const FAILURE_MODE_OPTIONS = declareOptions('failureModeExperiment', {
+  mode: choiceOption(FAILURE_MODES, { doc: 'Which failure to inject', default: 'crash' }),
+  requests: integerOption({ doc: 'Requests the client sends', min: 1, max: 1000, default: 8 }),
+  intervalMs: numberOption({ doc: 'Time between requests', min: 0.1, max: 1e6, unit: 'ms', default: 20 }),
+  timeoutMs: numberOption({ doc: 'How long the client waits for a reply', min: 0.1, max: 1e6, unit: 'ms', default: 10 }),
+  faultAtMs: numberOption({ doc: 'When the fault starts', min: 0, max: 1e9, unit: 'ms', default: 70 }),
+  dropProbability: probabilityOption({ doc: 'omission: probability that a message is lost', default: 0.4 }),
+  extraDelayMs: numberOption({ doc: "timing: extra delay on the server's messages once the fault starts", min: 0, max: 1e6, unit: 'ms', default: 15 }),
+  seed: seedOption()
+});
+export type FailureModeOptions = OptionsOf<typeof FAILURE_MODE_OPTIONS>;
 
 export type RequestOutcome = 'ok' | 'timeout' | 'late reply' | 'wrong answer';
 
@@ -46,15 +39,7 @@ export interface FailureModeResult {
  * byzantine (the server answers, but wrongly). The client's view of each request is recorded.
  */
 export function failureModeExperiment(options: FailureModeOptions = {}): FailureModeResult {
-  rejectUnknownKeys('failureModeExperiment', options, ['mode', 'requests', 'intervalMs', 'timeoutMs', 'faultAtMs', 'dropProbability', 'extraDelayMs', 'seed']);
-  const mode = checkOneOf('mode', options.mode ?? 'crash', FAILURE_MODES);
-  const requests = checkInteger('requests', options.requests ?? 8, 1, 1000);
-  const intervalMs = checkNumber('intervalMs', options.intervalMs ?? 20, 0.1, 1e6, 'ms');
-  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 10, 0.1, 1e6, 'ms');
-  const faultAtMs = checkNumber('faultAtMs', options.faultAtMs ?? 70, 0, 1e9, 'ms');
-  const dropProbability = checkProbability('dropProbability', options.dropProbability ?? 0.4);
-  const extraDelayMs = checkNumber('extraDelayMs', options.extraDelayMs ?? 15, 0, 1e6, 'ms');
-  const seed = checkSeed(options.seed);
+  const { mode, requests, intervalMs, timeoutMs, faultAtMs, dropProbability, extraDelayMs, seed } = FAILURE_MODE_OPTIONS.parse(options);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: 1, p99Ms: 2 }) } });
   sim.node('client', {
     state: () => ({ outcomes: [] as FailureModeResult['outcomes'] }),
