@@ -1,5 +1,5 @@
 // Call chains and fan-out: how one slow call in many sets the latency of the whole request.
-import { checkInteger, checkNumber, checkProbability, rejectUnknownKeys } from '../../core/options';
+import { checkInteger, checkProbability, declareOptions, integerOption, numberOption, type OptionsOf } from '../../core/options';
 
 /**
  * Tail amplification under fan-out: a request that waits for `fanout` backends is slow
@@ -11,14 +11,12 @@ export function fanoutSlowProbability(slowProbability: number, fanout: number): 
   return 1 - Math.pow(1 - q, n);
 }
 
-export interface CallChainOptions {
-  /** Number of remote calls a request needs. Default: 50 (the course's question). */
-  calls?: number;
-  /** Round-trip time of one call, in milliseconds. Default: 2 ms. */
-  callMs?: number;
-  /** Calls combined into one round trip when batching. Default: 10 (5 batches of 10). */
-  batchSize?: number;
-}
+export const CALL_CHAIN_OPTIONS = declareOptions('callChainTimings', {
+  calls: integerOption({ doc: 'Number of remote calls a request needs', min: 1, max: 10_000, default: 50, defaultText: "50 (the course's question)" }),
+  callMs: numberOption({ doc: 'Round-trip time of one call', min: 0.000001, max: 1e7, unit: 'ms', default: 2 }),
+  batchSize: integerOption({ doc: 'Calls combined into one round trip when batching', min: 1, max: 10_000, default: 10, defaultText: '10 (5 batches of 10)' })
+});
+export type CallChainOptions = OptionsOf<typeof CALL_CHAIN_OPTIONS>;
 
 /** One call's span in a strategy's timeline. */
 export interface CallSpan {
@@ -45,10 +43,7 @@ export interface CallChainTimings {
  * Course numbers: 50 × 2 ms = 100 ms; 5 batches = 10 ms; parallel = 2 ms.
  */
 export function callChainTimings(options: CallChainOptions = {}): CallChainTimings {
-  rejectUnknownKeys('callChainTimings', options, ['calls', 'callMs', 'batchSize']);
-  const calls = checkInteger('calls', options.calls ?? 50, 1, 10_000);
-  const callMs = checkNumber('callMs', options.callMs ?? 2, 0.000001, 1e7, 'ms');
-  const batchSize = checkInteger('batchSize', options.batchSize ?? 10, 1, 10_000);
+  const { calls, callMs, batchSize } = CALL_CHAIN_OPTIONS.parse(options);
   const spans: CallSpan[] = [];
   for (let i = 0; i < calls; i++) spans.push({ strategy: 'sequential', index: i, startMs: i * callMs, endMs: (i + 1) * callMs, callsInSpan: 1 });
   const batches = Math.ceil(calls / batchSize);

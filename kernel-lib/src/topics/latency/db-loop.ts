@@ -1,23 +1,19 @@
 // Latency: a loop of database calls, sequential, batched or parallel.
 import { simulation } from '../../simulation/simulation';
-import { checkInteger, checkNumber, checkOneOf, checkSeed, rejectUnknownKeys } from '../../core/options';
+import { choiceOption, declareOptions, integerOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 
 export type CallStrategy = 'sequential' | 'batched' | 'parallel';
 export const CALL_STRATEGIES: readonly CallStrategy[] = ['sequential', 'batched', 'parallel'];
 
-export interface DbLoopOptions {
-  /** Database calls one user request needs. Default 100 (the course's loop). */
-  calls?: number;
-  /** Round trip of one call to the database, in ms. Default 1 ms. */
-  callRttMs?: number;
-  /** How the calls are made. Default 'sequential' (a loop that awaits each call). */
-  strategy?: CallStrategy;
-  /** Calls per round trip when batching. Default 10. */
-  batchSize?: number;
-  /** Seed (the network here is constant-latency, so it only names the run). Default 1. */
-  seed?: number;
-}
+export const DB_LOOP_OPTIONS = declareOptions('dbLoopExperiment', {
+  calls: integerOption({ doc: 'Database calls one user request needs', min: 1, max: 10_000, default: 100, defaultText: "100 (the course's loop)" }),
+  callRttMs: numberOption({ doc: 'Round trip of one call to the database', min: 0.000001, max: 1e6, unit: 'ms', default: 1 }),
+  strategy: choiceOption(CALL_STRATEGIES, { doc: 'How the calls are made', default: 'sequential', defaultText: "'sequential' (a loop that awaits each call)" }),
+  batchSize: integerOption({ doc: 'Calls per round trip when batching', min: 1, max: 10_000, default: 10 }),
+  seed: seedOption({ doc: 'Seed (the network here is constant-latency, so it only names the run)' })
+});
+export type DbLoopOptions = OptionsOf<typeof DB_LOOP_OPTIONS>;
 
 /**
  * An app server answers one user request by querying a database `calls` times over the
@@ -25,12 +21,7 @@ export interface DbLoopOptions {
  * latency measured in the simulation and its trace.
  */
 export function dbLoopExperiment(options: DbLoopOptions = {}): { seed: number; strategy: CallStrategy; calls: number; roundTrips: number; latencyMs: number; trace: Trace } {
-  rejectUnknownKeys('dbLoopExperiment', options, ['calls', 'callRttMs', 'strategy', 'batchSize', 'seed']);
-  const calls = checkInteger('calls', options.calls ?? 100, 1, 10_000);
-  const rttMs = checkNumber('callRttMs', options.callRttMs ?? 1, 0.000001, 1e6, 'ms');
-  const strategy = checkOneOf('strategy', options.strategy ?? 'sequential', CALL_STRATEGIES);
-  const batchSize = checkInteger('batchSize', options.batchSize ?? 10, 1, 10_000);
-  const seed = checkSeed(options.seed);
+  const { calls, callRttMs: rttMs, strategy, batchSize, seed } = DB_LOOP_OPTIONS.parse(options);
   const sim = simulation({ seed, network: { latency: rttMs / 2 } });
   const perMessage = strategy === 'sequential' ? 1 : strategy === 'batched' ? batchSize : calls;
   sim.node('app', {
