@@ -1,39 +1,32 @@
 // Scalability: throughput as servers are added, against the ideal line.
 import { simulation } from '../../simulation/simulation';
-import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { declareOptions, invalid, numberListOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { XyPoint } from '../../experiments/points';
 
-export interface ScalabilityOptions {
-  /** Cluster sizes to simulate. Default [1, 2, 4, 8, 16, 32, 64]. */
-  serverCounts?: readonly number[];
-  /** CPU time one request costs a server, in ms. Default 0.1 ms (10,000 requests/s per server, the course's number). */
-  serviceMs?: number;
-  /** Fraction of requests that change shared state and must be announced to every other server, 0..1. Default 0.05. */
-  coordinationFraction?: number;
-  /** CPU time a server spends applying one announcement from a peer, in ms. Default 0.1 ms. */
-  coordinationCostMs?: number;
-  /** One-way delay between servers, in ms. Default 0.25 ms (same datacenter). */
-  linkLatencyMs?: number;
-  /** Virtual time measured per cluster size, in ms. Default 100 ms. */
-  windowMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const SCALABILITY_OPTIONS = declareOptions('scalabilityExperiment', {
+  serverCounts: numberListOption({ doc: 'Cluster sizes to simulate', min: 1, max: 256, integer: true, lengthMax: 32, default: [1, 2, 4, 8, 16, 32, 64] }),
+  serviceMs: numberOption({ doc: 'CPU time one request costs a server', min: 0.001, max: 1000, unit: 'ms', default: 0.1, defaultText: "0.1 ms (10,000 requests/s per server, the course's number)" }),
+  coordinationFraction: probabilityOption({ doc: 'Fraction of requests that change shared state and must be announced to every other server', default: 0.05 }),
+  coordinationCostMs: numberOption({ doc: 'CPU time a server spends applying one announcement from a peer', min: 0, max: 1000, unit: 'ms', default: 0.1 }),
+  linkLatencyMs: numberOption({ doc: 'One-way delay between servers', min: 0, max: 1000, unit: 'ms', default: 0.25, defaultText: '0.25 ms (same datacenter)' }),
+  windowMs: numberOption({ doc: 'Virtual time measured per cluster size', min: 1, max: 10_000, unit: 'ms', default: 100 }),
+  seed: seedOption()
+});
+export type ScalabilityOptions = OptionsOf<typeof SCALABILITY_OPTIONS>;
 
 export interface ScalabilityRow {
-  servers: number;
+  /** Servers in the cluster. */
+  serverCount: number;
   /** Requests completed per second in the simulation. */
   throughputPerS: number;
   /** n × one server's throughput: no coordination at all. */
   linearPerS: number;
   /** Closed form n / (s + f·(n−1)·c), per second. */
   modelPerS: number;
-  /** Share of CPU time spent on coordination, 0..1. */
-  coordinationShare: number;
+  /** Fraction of CPU time spent on coordination, 0..1 (not the option `coordinationFraction`, the fraction of requests that coordinate). */
+  coordinationCpuFraction: number;
 }
-
-const KEYS = ['serverCounts', 'serviceMs', 'coordinationFraction', 'coordinationCostMs', 'linkLatencyMs', 'windowMs', 'seed'];
 
 /**
  * Throughput as servers are added. Each server is saturated with requests; a fraction of
@@ -42,16 +35,7 @@ const KEYS = ['serverCounts', 'serviceMs', 'coordinationFraction', 'coordination
  * line n × 10,000/s towards a ceiling of 1 / (f·c).
  */
 export function scalabilityExperiment(options: ScalabilityOptions = {}): { seed: number; rows: ScalabilityRow[] } {
-  rejectUnknownKeys('scalabilityExperiment', options, KEYS);
-  const counts = options.serverCounts ?? [1, 2, 4, 8, 16, 32, 64];
-  if (!Array.isArray(counts) || counts.length === 0) invalid('serverCounts', counts, 'a non-empty array of integers 1..256');
-  counts.forEach((n, i) => checkInteger(`serverCounts[${i}]`, n, 1, 256));
-  const serviceMs = checkNumber('serviceMs', options.serviceMs ?? 0.1, 0.001, 1000, 'ms');
-  const f = checkProbability('coordinationFraction', options.coordinationFraction ?? 0.05);
-  const costMs = checkNumber('coordinationCostMs', options.coordinationCostMs ?? 0.1, 0, 1000, 'ms');
-  const linkLatencyMs = checkNumber('linkLatencyMs', options.linkLatencyMs ?? 0.25, 0, 1000, 'ms');
-  const windowMs = checkNumber('windowMs', options.windowMs ?? 100, 1, 10_000, 'ms');
-  const seed = checkSeed(options.seed);
+  const { serverCounts: counts, serviceMs, coordinationFraction: f, coordinationCostMs: costMs, linkLatencyMs, windowMs, seed } = SCALABILITY_OPTIONS.parse(options);
   if (maxOf(counts) * (windowMs / serviceMs) > 2_000_000) invalid('windowMs', windowMs, 'a window small enough for at most 2,000,000 simulated requests');
   const rows = counts.map((n) => {
     const sim = simulation({ seed, trace: false, network: { latency: linkLatencyMs } });
@@ -83,11 +67,11 @@ export function scalabilityExperiment(options: ScalabilityOptions = {}): { seed:
     }
     const perServerPerS = 1000 / serviceMs;
     return {
-      servers: n,
+      serverCount: n,
       throughputPerS: Math.round((done * 1000) / windowMs),
       linearPerS: Math.round(n * perServerPerS),
       modelPerS: Math.round((n * 1000) / (serviceMs + f * (n - 1) * costMs)),
-      coordinationShare: Math.min(1, coordinationMs / (n * windowMs))
+      coordinationCpuFraction: Math.min(1, coordinationMs / (n * windowMs))
     };
   });
   return { seed, rows };
@@ -96,10 +80,10 @@ export function scalabilityExperiment(options: ScalabilityOptions = {}): { seed:
 /** Rows as chart points: simulated, linear ideal and the closed-form model. */
 export function scalabilityPoints(rows: readonly ScalabilityRow[]): { points: XyPoint[]; lines: XyPoint[] } {
   return {
-    points: rows.map((r) => ({ series: 'simulated cluster', x: r.servers, y: r.throughputPerS })),
+    points: rows.map((r) => ({ series: 'simulated cluster', x: r.serverCount, y: r.throughputPerS })),
     lines: [
-      ...rows.map((r) => ({ series: 'ideal: n × one server', x: r.servers, y: r.linearPerS })),
-      ...rows.map((r) => ({ series: 'model n / (s + f(n−1)c)', x: r.servers, y: r.modelPerS }))
+      ...rows.map((r) => ({ series: 'ideal: n × one server', x: r.serverCount, y: r.linearPerS })),
+      ...rows.map((r) => ({ series: 'model n / (s + f(n−1)c)', x: r.serverCount, y: r.modelPerS }))
     ]
   };
 }

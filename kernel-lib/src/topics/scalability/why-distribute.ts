@@ -2,17 +2,15 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { checkNumber, customOption, declareOptions, integerOption, invalid, numberListOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { AvailabilityPoint } from '../quorum/quorum-availability';
 
-export interface ReplicaAvailabilityOptions {
-  /** Numbers of interchangeable servers. Default [1, 2, 3]. */
-  serverCounts?: readonly number[];
-  /** Probability that one server is up at a given moment, each. Default [0.9, 0.99]. */
-  serverUpProbabilities?: readonly number[];
-  /** Runs per point. Default 2000. */
-  seeds?: number;
-}
+export const REPLICA_AVAILABILITY_OPTIONS = declareOptions('replicaAvailabilityExperiment', {
+  serverCounts: numberListOption({ doc: 'Numbers of interchangeable servers', min: 1, max: 20, integer: true, lengthMax: 20, default: [1, 2, 3] }),
+  serverUpProbabilities: numberListOption({ doc: 'Probability that one server is up at a given moment, each', min: 0, max: 1, lengthMax: 20, default: [0.9, 0.99] }),
+  seeds: integerOption({ doc: 'Runs per point', min: 10, max: 100_000, default: 2000 })
+});
+export type ReplicaAvailabilityOptions = OptionsOf<typeof REPLICA_AVAILABILITY_OPTIONS>;
 
 /**
  * A client asks every server; the system is available if any one answers. Servers are down
@@ -20,14 +18,7 @@ export interface ReplicaAvailabilityOptions {
  * `quorum: 'one'`.
  */
 export function replicaAvailabilityExperiment(options: ReplicaAvailabilityOptions = {}): AvailabilityPoint[] {
-  rejectUnknownKeys('replicaAvailabilityExperiment', options, ['serverCounts', 'serverUpProbabilities', 'seeds']);
-  const counts = options.serverCounts ?? [1, 2, 3];
-  const ps = options.serverUpProbabilities ?? [0.9, 0.99];
-  if (!Array.isArray(counts) || counts.length === 0) invalid('serverCounts', counts, 'a non-empty array of integers 1..20');
-  if (!Array.isArray(ps) || ps.length === 0) invalid('serverUpProbabilities', ps, 'a non-empty array of probabilities');
-  counts.forEach((n, i) => checkInteger(`serverCounts[${i}]`, n, 1, 20));
-  ps.forEach((p, i) => checkProbability(`serverUpProbabilities[${i}]`, p));
-  const seeds = checkInteger('seeds', options.seeds ?? 2000, 10, 100_000);
+  const { serverCounts: counts, serverUpProbabilities: ps, seeds } = REPLICA_AVAILABILITY_OPTIONS.parse(options);
   const result = monteCarlo({
     seeds,
     grid: { n: [...counts], p: [...ps] },
@@ -52,23 +43,28 @@ export function replicaAvailabilityExperiment(options: ReplicaAvailabilityOption
   return result.rows.map((r) => ({ nodeCount: r.params.n, nodeAvailability: r.params.p, availability: r.mean, low: r.ciLow, high: r.ciHigh }));
 }
 
-export interface UserLatencyOptions {
-  /** Round trip from the user to each server location, in ms. Default { 'US server': 20, 'Europe server': 100, 'Asia server': 200 } (the course's numbers, for a US user). */
-  regionRttMs?: Record<string, number>;
-  /** Requests per region. Default 500. */
-  requests?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+const REGION_RTT_EXPECTED = 'an object of region name to round trip in ms';
+
+export const USER_LATENCY_OPTIONS = declareOptions('userLatencyExperiment', {
+  regionRttMs: customOption<Record<string, number>>({
+    doc: 'Round trip from the user to each server location, in ms, each 0.001..10000 ms',
+    expected: REGION_RTT_EXPECTED,
+    default: { 'US server': 20, 'Europe server': 100, 'Asia server': 200 },
+    defaultText: "{ 'US server': 20, 'Europe server': 100, 'Asia server': 200 } (the course's numbers, for a US user)",
+    parse: (name, value) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) invalid(name, value, REGION_RTT_EXPECTED);
+      for (const [region, rtt] of Object.entries(value)) checkNumber(`${name}.${region}`, rtt, 0.001, 10_000, 'ms');
+      return value as Record<string, number>;
+    }
+  }),
+  requests: integerOption({ doc: 'Requests per region', min: 1, max: 100_000, default: 500 }),
+  seed: seedOption()
+});
+export type UserLatencyOptions = OptionsOf<typeof USER_LATENCY_OPTIONS>;
 
 /** A user in the US sends requests to servers in several regions; returns the simulated round trips per region. */
 export function userLatencyExperiment(options: UserLatencyOptions = {}): { seed: number; samplesMs: Record<string, number[]> } {
-  rejectUnknownKeys('userLatencyExperiment', options, ['regionRttMs', 'requests', 'seed']);
-  const regions = options.regionRttMs ?? { 'US server': 20, 'Europe server': 100, 'Asia server': 200 };
-  if (regions === null || typeof regions !== 'object' || Object.keys(regions).length === 0) invalid('regionRttMs', regions, 'an object of region name to round trip in ms');
-  for (const [name, rtt] of Object.entries(regions)) checkNumber(`regionRttMs.${name}`, rtt, 0.001, 10_000, 'ms');
-  const requests = checkInteger('requests', options.requests ?? 500, 1, 100_000);
-  const seed = checkSeed(options.seed);
+  const { regionRttMs: regions, requests, seed } = USER_LATENCY_OPTIONS.parse(options);
   const names = Object.keys(regions);
   const sim = simulation({ seed, trace: false });
   sim.node('user', {
@@ -91,22 +87,16 @@ export function userLatencyExperiment(options: UserLatencyOptions = {}): { seed:
   return { seed, samplesMs: sim.stateOf('user').rtts };
 }
 
-export interface DeployWaitOptions {
-  /** Teams working on the product. Default 8. */
-  teams?: number;
-  /** Changes each team finishes per week. Default 3. */
-  changesPerTeamPerWeek?: number;
-  /** Monolith: a release train leaves every this many hours. Default 168 h (weekly). */
-  trainIntervalHours?: number;
-  /** Monolith: chance that one change breaks the train, so everything waits for the next one. Default 0.02. */
-  breakProbability?: number;
-  /** Microservices: time for a team's own pipeline to deploy a change, in hours. Default 1 h. */
-  pipelineHours?: number;
-  /** Simulated weeks. Default 12. */
-  weeks?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const DEPLOY_WAIT_OPTIONS = declareOptions('deployWaitExperiment', {
+  teamCount: integerOption({ doc: 'Teams working on the product', min: 1, max: 200, default: 8 }),
+  changesPerTeamPerWeek: numberOption({ doc: 'Changes each team finishes per week', min: 0.01, max: 1000, unit: '/week', default: 3 }),
+  trainIntervalHours: numberOption({ doc: 'Monolith: a release train leaves every this many hours', min: 0.1, max: 10_000, unit: 'h', default: 168, defaultText: '168 h (weekly)' }),
+  breakProbability: probabilityOption({ doc: 'Monolith: chance that one change breaks the train, so everything waits for the next one', default: 0.02 }),
+  pipelineHours: numberOption({ doc: "Microservices: time for a team's own pipeline to deploy a change", min: 0, max: 10_000, unit: 'h', default: 1 }),
+  weeks: integerOption({ doc: 'Simulated weeks', min: 1, max: 520, default: 12 }),
+  seed: seedOption()
+});
+export type DeployWaitOptions = OptionsOf<typeof DEPLOY_WAIT_OPTIONS>;
 
 /**
  * The organisational reason, as a queue: teams finish changes at random times. In a monolith
@@ -114,14 +104,7 @@ export interface DeployWaitOptions {
  * them; with independent services each team ships through its own pipeline.
  */
 export function deployWaitExperiment(options: DeployWaitOptions = {}): { seed: number; monolithMeanWaitHours: number; microservicesMeanWaitHours: number; changes: number } {
-  rejectUnknownKeys('deployWaitExperiment', options, ['teams', 'changesPerTeamPerWeek', 'trainIntervalHours', 'breakProbability', 'pipelineHours', 'weeks', 'seed']);
-  const teams = checkInteger('teams', options.teams ?? 8, 1, 200);
-  const rate = checkNumber('changesPerTeamPerWeek', options.changesPerTeamPerWeek ?? 3, 0.01, 1000, '/week');
-  const trainH = checkNumber('trainIntervalHours', options.trainIntervalHours ?? 168, 0.1, 10_000, 'h');
-  const breakP = checkProbability('breakProbability', options.breakProbability ?? 0.02);
-  const pipelineH = checkNumber('pipelineHours', options.pipelineHours ?? 1, 0, 10_000, 'h');
-  const weeks = checkInteger('weeks', options.weeks ?? 12, 1, 520);
-  const seed = checkSeed(options.seed);
+  const { teamCount: teams, changesPerTeamPerWeek: rate, trainIntervalHours: trainH, breakProbability: breakP, pipelineHours: pipelineH, weeks, seed } = DEPLOY_WAIT_OPTIONS.parse(options);
   const H = 3_600_000;
   const endMs = weeks * 168 * H;
   const sim = simulation({ seed, trace: false });
