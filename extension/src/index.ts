@@ -11,6 +11,7 @@ import { checkRendererFactory, LiveCheckRecorder } from './check-renderer';
 import { progressKey, ProgressStore } from './progress-client';
 import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
+import { paramControlsPlugin } from './param-controls/plugin';
 import { reportExportPlugin } from './report-export-menu';
 
 /** Plugin and command ids are constants so settings and tests can name them. */
@@ -196,4 +197,4 @@ const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin];
+export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin, paramControlsPlugin];
