@@ -1,3 +1,4 @@
 // Clocks of the simulated world.
 export * from './physical';
 export * from './logical';
+export * from './syncs';

@@ -1,2 +1,3 @@
-// Faults of the simulated world.
+// Faults of the simulated world: their options and what they do.
 export * from './faults';
+export * from './behaviour';

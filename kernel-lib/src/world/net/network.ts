@@ -1,5 +1,6 @@
-// Network links: latency, loss, duplication, reordering, FIFO.
+// Network links: latency, loss, duplication, reordering, FIFO; the route of one send.
 import { assert, checkNumber, checkProbability, invalid, rejectUnknownKeys } from '../../core/options';
+import type { Rng } from '../../core/rng';
 import { LatencyDistribution, LatencySpec, toLatency } from './latency';
 
 /** How messages travel on a link (or on every link, as the network default). */
@@ -62,6 +63,19 @@ export class Link {
   }
 }
 
+/** Why the world loses a message (DROP_NONE: it does not); the names are the trace's. */
+export const DROP_NONE = 0;
+export const DROP_LOSS = 1;
+export const DROP_PARTITION = 2;
+export const DROP_CRASHED = 3;
+export const DROP_REASONS: readonly (string | undefined)[] = [undefined, 'loss', 'partition', 'crashed'];
+
+/** What `route` found: the send is on its way, or a latency draw is no delay a message can take. */
+export const ROUTE_OK = 0;
+export const ROUTE_BAD_DELAY = 1;
+/** The message is routed (`atMs`, `dropReason` hold), its duplicate copy drew a bad delay. */
+export const ROUTE_BAD_COPY_DELAY = 2;
+
 /**
  * The network's mutable state during a run: the link table (n × n, from-major) and the
  * partition table. A partition is a count per directed link, so overlapping partitions heal
@@ -73,6 +87,15 @@ export class NetworkState {
   /** Latest scheduled delivery per link, for FIFO links. */
   readonly lastDeliveryMs: Float64Array;
   blockedCount = 0;
+  // Filled by `route`, read at once by the sender (no record per send).
+  /** When the routed message arrives, in ms. */
+  atMs = 0;
+  /** Why it is lost (DROP_NONE: it is not). */
+  dropReason = DROP_NONE;
+  /** When its duplicate copy arrives, in ms; NaN: no copy. */
+  copyAtMs = NaN;
+  /** The delay a latency draw gave that no message can take. */
+  badDelayMs = NaN;
 
   constructor(readonly nodeCount: number, defaultLink: Link) {
     this.links = new Array(nodeCount * nodeCount).fill(defaultLink);
@@ -118,5 +141,49 @@ export class NetworkState {
 
   isBlocked(from: number, to: number): boolean {
     return this.blocked[from * this.nodeCount + to] > 0;
+  }
+
+  /**
+   * Route one send from `from` to `to` at `nowMs`: its delay, then (unless a partition cuts the
+   * link) its loss, its reordering, the extra delay of slow nodes (`extraMs` by node, undefined:
+   * none slow), FIFO order, and its duplicate copy, drawn from `random` in that order. Sets
+   * `atMs`, `dropReason`, `copyAtMs`; a bad draw sets `badDelayMs`.
+   */
+  route(from: number, to: number, nowMs: number, random: Rng, extraMs: Float64Array | undefined): number {
+    const k = from * this.nodeCount + to;
+    const link = this.links[k];
+    let delayMs = link.latency.sampleMs(random);
+    if (!(delayMs >= 0 && delayMs < Infinity)) {
+      this.badDelayMs = delayMs;
+      return ROUTE_BAD_DELAY;
+    }
+    let reason = DROP_NONE;
+    if (this.blockedCount > 0 && this.blocked[k] > 0) reason = DROP_PARTITION;
+    else if (link.dropProbability > 0 && random.next() < link.dropProbability) reason = DROP_LOSS;
+    if (link.reorderProbability > 0 && random.next() < link.reorderProbability) delayMs += link.reorderDelayMs;
+    if (extraMs !== undefined) delayMs += extraMs[from] + extraMs[to];
+    let atMs = nowMs + delayMs;
+    const lastDeliveryMs = this.lastDeliveryMs;
+    if (link.fifo) {
+      if (atMs < lastDeliveryMs[k]) atMs = lastDeliveryMs[k];
+      lastDeliveryMs[k] = atMs;
+    }
+    this.atMs = atMs;
+    this.dropReason = reason;
+    this.copyAtMs = NaN;
+    if (reason === DROP_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
+      const copyDelayMs = link.latency.sampleMs(random);
+      if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) {
+        this.badDelayMs = copyDelayMs;
+        return ROUTE_BAD_COPY_DELAY;
+      }
+      let copyAtMs = nowMs + copyDelayMs;
+      if (link.fifo) {
+        if (copyAtMs < lastDeliveryMs[k]) copyAtMs = lastDeliveryMs[k];
+        lastDeliveryMs[k] = copyAtMs;
+      }
+      this.copyAtMs = copyAtMs;
+    }
+    return ROUTE_OK;
   }
 }

@@ -1,0 +1,492 @@
+// The simulated world behind the engine's hook: nodes and their handlers over network, clocks, faults and trace.
+import { DistlabHandlerError, DistlabLimitError } from '../core/errors';
+import { DistlabInputError, checkString, invalid } from '../core/options';
+import { Rng } from '../core/rng';
+import { Agenda } from '../engine/agenda';
+import { Engine, WorldHook } from '../engine/run-loop';
+import {
+  actionSlot,
+  Delivery,
+  deliverySlot,
+  faultSlot,
+  NodeStart,
+  RequestArrival,
+  requestSlot,
+  ScheduledAction,
+  ScheduledFault,
+  startSlot,
+  TimerFiring,
+  timerSlot
+} from '../engine/slots';
+import { ClockSyncs } from '../world/clocks/syncs';
+import { PhysicalClock } from '../world/clocks/physical';
+import { ARRIVAL_HELD, arrivalFate, byzantineRewrite, Fault, FaultEventType, FaultWorld, NodeLife, SlowNodes } from '../world/faults/behaviour';
+import type { ByzantineHook } from '../world/faults/faults';
+import { DROP_NONE, DROP_REASONS, Link, LinkOptions, NetworkState, ROUTE_BAD_COPY_DELAY, ROUTE_BAD_DELAY } from '../world/net/network';
+import type { TraceEventType } from '../trace/event';
+import { Trace } from '../trace/recorder';
+import type { Message, NodeContext, NodeSpec, RequestHandle } from './node-api';
+
+/** Label of the `local` trace event of an engine clock sync (`clockOffsetChart` counts labels with `sync`). */
+const CLOCK_SYNC_LABEL = 'clock sync';
+
+// Made when a message is delivered; in flight, a message lives in the agenda's columns.
+class Envelope implements Message {
+  // Set in the constructor so every envelope has one shape (monomorphic handler code).
+  requestId: number | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly from: string,
+    readonly to: string,
+    readonly type: string,
+    readonly body: any,
+    readonly sentAtMs: number,
+    readonly duplicate: boolean
+  ) {}
+}
+
+export class Request implements RequestHandle {
+  responded = false;
+  response: any = undefined;
+  respondedAtMs = NaN;
+  latencyMs = NaN;
+  constructor(readonly id: number, readonly node: string, readonly type: string, readonly body: any, readonly atMs: number) {}
+}
+
+/** A node: its context for handlers, and the state faults change. */
+export class SimNode implements NodeContext, NodeLife {
+  state: any;
+  durable: any;
+  up = true;
+  epoch = 0;
+  pausedUntilMs = -Infinity;
+  peers: readonly string[] = [];
+  byzantine: ByzantineHook | undefined = undefined;
+  /** Sender of the last message delivered here: a reply to it skips the name lookup. */
+  lastFrom = '';
+  lastFromIndex = -1;
+  readonly random: () => number;
+
+  constructor(
+    private readonly world: SimWorld,
+    readonly index: number,
+    readonly node: string,
+    readonly spec: NodeSpec,
+    readonly clock: PhysicalClock,
+    readonly rng: Rng
+  ) {
+    this.state = spec.state ? spec.state() : {};
+    this.durable = spec.durable ? spec.durable() : {};
+    this.random = () => rng.next();
+  }
+
+  get nodes(): readonly string[] {
+    return this.world.nodeNames;
+  }
+  get timeMs(): number {
+    return this.world.engine.nowMs;
+  }
+  clockMs(): number {
+    return this.clock.readMs(this.world.engine.nowMs);
+  }
+  send(to: string, type: string, body?: any): number {
+    return this.world.send(this, to, type, body);
+  }
+  broadcast(type: string, body?: any): void {
+    for (const peer of this.peers) this.world.send(this, peer, type, body);
+  }
+  setTimer(name: string, delayMs: number, data?: any): number {
+    return this.world.setTimer(this, name, delayMs, data);
+  }
+  cancelTimer(timerId: number): void {
+    this.world.cancelTimer(timerId);
+  }
+  log(label: string, data?: any): void {
+    checkString('label', label);
+    this.world.recordEvent(this.index, 'local', -1, -1, label, data, DROP_NONE, false);
+  }
+  respond(request: Message, body?: any): void {
+    this.world.respond(this, request, body);
+  }
+}
+
+/**
+ * The world the engine drives: nodes, network, clocks and faults, and the trace of what they
+ * do. It answers the engine's hook (one call per kind of event) and the faults' view of it.
+ */
+export class SimWorld implements WorldHook, FaultWorld {
+  readonly agenda: Agenda;
+  readonly nodes: SimNode[] = [];
+  readonly nodeNames: string[] = [];
+  /** Node name -> index (no prototype, so any name is a plain key). */
+  readonly nodeIndex: Record<string, number> = Object.create(null);
+  readonly requests: RequestHandle[] = [];
+  readonly stats = { events: 0, sent: 0, delivered: 0, dropped: 0, duplicated: 0, timers: 0 };
+  anyByzantine = false;
+  private net: NetworkState | undefined;
+  private readonly linkOverrides: Array<[number, number, LinkOptions]> = [];
+  private slow: SlowNodes | undefined;
+  private syncs: ClockSyncs | undefined;
+  private readonly cancelledTimers = new Set<number>();
+  private messageCount = 0;
+  private timerCount = 0;
+  // Records filled for one encode and copied into the agenda at once.
+  private readonly outDelivery = new Delivery();
+  private readonly outTimer = new TimerFiring();
+  private readonly outStart = new NodeStart();
+  private readonly outFault = new ScheduledFault();
+  private readonly outAction = new ScheduledAction();
+  private readonly outRequest = new RequestArrival();
+
+  constructor(
+    readonly engine: Engine,
+    readonly seed: number,
+    readonly tracing: boolean,
+    readonly trace: Trace,
+    readonly defaultLink: Link,
+    private readonly netRandom: Rng
+  ) {
+    this.agenda = engine.agenda;
+  }
+
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
+  /** Whether the network exists: it is made by the first run, and nodes cannot join after. */
+  get running(): boolean {
+    return this.net !== undefined;
+  }
+
+  addNode(name: string, spec: NodeSpec, clock: PhysicalClock, rng: Rng): void {
+    const index = this.nodes.length;
+    this.nodes.push(new SimNode(this, index, name, spec, clock, rng));
+    this.nodeNames.push(name);
+    this.nodeIndex[name] = index;
+    this.trace.addNode(name);
+    for (const other of this.nodes) other.peers = this.nodeNames.filter((n) => n !== other.node);
+    const start = this.outStart;
+    start.node = index;
+    startSlot.encode(this.agenda, 0, start);
+  }
+
+  indexOf(node: string): number {
+    const index = typeof node === 'string' ? this.nodeIndex[node] : undefined;
+    if (index === undefined) {
+      throw new DistlabInputError(`unknown node: ${typeof node === 'string' ? node : JSON.stringify(node)} (expected one of ${this.nodeNames.join(', ') || 'no nodes declared yet'})`);
+    }
+    return index;
+  }
+
+  // ---- scheduling ----
+
+  schedule(atMs: number, fault: Fault): void {
+    const out = this.outFault;
+    out.fault = fault;
+    faultSlot.encode(this.agenda, atMs, out);
+    out.fault = undefined;
+  }
+
+  scheduleAction(atMs: number, action: () => void): void {
+    const out = this.outAction;
+    out.action = action;
+    actionSlot.encode(this.agenda, atMs, out);
+  }
+
+  scheduleRequest(atMs: number, node: number, request: Request): void {
+    const out = this.outRequest;
+    out.node = node;
+    out.request = request;
+    requestSlot.encode(this.agenda, atMs, out);
+    out.request = undefined;
+  }
+
+  // ---- the network ----
+
+  network(): NetworkState {
+    if (this.net === undefined) {
+      const net = new NetworkState(this.nodes.length, this.defaultLink);
+      for (const [a, b, options] of this.linkOverrides) net.setLink(a, b, net.links[a * net.nodeCount + b].withOptions(options, 'link'));
+      this.net = net;
+    }
+    return this.net;
+  }
+
+  setLink(a: number, b: number, options: LinkOptions): void {
+    if (this.net) this.net.setLink(a, b, this.net.links[a * this.net.nodeCount + b].withOptions(options, 'link'));
+    else this.linkOverrides.push([a, b, options]);
+  }
+
+  slowness(): SlowNodes {
+    if (this.slow === undefined) this.slow = new SlowNodes(this.nodes.length);
+    return this.slow;
+  }
+
+  /** A send from a node's context: through its byzantine hook if it has one. */
+  send(from: SimNode, to: string, type: string, body: any): number {
+    if (this.anyByzantine && from.byzantine !== undefined) {
+      const replacement = byzantineRewrite(from.byzantine, { to, type, body }, this.netRandom.next());
+      if (replacement !== undefined) {
+        let id = -1;
+        for (const m of replacement) id = this.sendChecked(from, m.to, m.type, m.body);
+        return id;
+      }
+    }
+    return this.sendChecked(from, to, type, body);
+  }
+
+  /** Check, record and put one message on the network: the hot path of every send, in one function. */
+  private sendChecked(sender: SimNode, toName: string, type: string, body: any): number {
+    const to = toName === sender.lastFrom ? sender.lastFromIndex : this.nodeIndex[toName];
+    if (to === undefined || to < 0) throw new DistlabInputError(`unknown node: ${toName} (send from ${sender.node})`);
+    if (typeof type !== 'string') invalid('message type', type, 'a string');
+    const from = sender.index;
+    const id = ++this.messageCount;
+    this.stats.sent++;
+    if (this.tracing) this.recordEvent(from, 'send', id, to, type, body, DROP_NONE, false);
+    const net = this.net as NetworkState;
+    const nowMs = this.engine.nowMs;
+    const slow = this.slow;
+    const routed = net.route(from, to, nowMs, this.netRandom, slow !== undefined && slow.any ? slow.extraMs : undefined);
+    if (routed === ROUTE_BAD_DELAY) this.invalidLatency(from, to, net.badDelayMs);
+    const reason = net.dropReason;
+    if (reason !== DROP_NONE && !this.tracing) {
+      // Nothing observes an untraced loss: skip the agenda. Other events keep their order.
+      this.stats.dropped++;
+      return id;
+    }
+    const out = this.outDelivery;
+    out.to = to;
+    out.from = from;
+    out.dropReason = reason;
+    out.duplicate = false;
+    out.messageId = id;
+    out.sentAtMs = nowMs;
+    out.type = type;
+    out.body = body;
+    deliverySlot.encode(this.agenda, net.atMs, out);
+    if (routed === ROUTE_BAD_COPY_DELAY) {
+      this.stats.duplicated++;
+      this.invalidLatency(from, to, net.badDelayMs);
+    }
+    const copyAtMs = net.copyAtMs;
+    if (copyAtMs === copyAtMs) {
+      this.stats.duplicated++;
+      out.duplicate = true;
+      deliverySlot.encode(this.agenda, copyAtMs, out);
+    }
+    out.body = undefined;
+    return id;
+  }
+
+  /** A latency distribution (a learner's own, most likely) drew a delay no message can take. */
+  private invalidLatency(from: number, to: number, delayMs: number): never {
+    return invalid(`latency from ${this.nodeNames[from]} to ${this.nodeNames[to]}`, delayMs, 'a finite delay >= 0 ms', this.seed);
+  }
+
+  // ---- timers and requests ----
+
+  setTimer(node: SimNode, name: string, delayMs: number, data: any): number {
+    if (typeof name !== 'string') invalid('timer name', name, 'a string');
+    if (!(delayMs >= 0) || delayMs === Infinity) invalid('delayMs', delayMs, 'a number >= 0 ms');
+    const id = ++this.timerCount;
+    const trueDelayMs = node.clock.driftPpm === 0 ? delayMs : node.clock.trueDurationMs(delayMs);
+    const out = this.outTimer;
+    out.node = node.index;
+    out.epoch = node.epoch;
+    out.timerId = id;
+    out.name = name;
+    out.data = data;
+    timerSlot.encode(this.agenda, this.engine.nowMs + trueDelayMs, out);
+    out.data = undefined;
+    return id;
+  }
+
+  cancelTimer(timerId: number): void {
+    if (!Number.isInteger(timerId) || timerId < 1 || timerId > this.timerCount) invalid('timerId', timerId, `a timer id 1..${this.timerCount}`);
+    this.cancelledTimers.add(timerId);
+  }
+
+  respond(node: SimNode, request: Message, body: any): void {
+    if (request === null || typeof request !== 'object' || request.requestId === undefined) {
+      invalid('request', request, 'a client request message (msg.requestId set)');
+    }
+    const handle = this.requests[request.requestId] as Request;
+    if (handle.responded) return; // the first answer counts, like a client that has moved on
+    const nowMs = this.engine.nowMs;
+    handle.responded = true;
+    handle.response = body;
+    handle.respondedAtMs = nowMs;
+    handle.latencyMs = nowMs - handle.atMs;
+    this.recordEvent(node.index, 'local', -1, -1, 'response', { requestId: handle.id, body }, DROP_NONE, false);
+  }
+
+  // ---- the trace ----
+
+  /** Record an event at the current time (no-op when tracing is off). */
+  recordEvent(node: number, type: TraceEventType, msgId: number, peer: number, label: string | undefined, data: any, reason: number, duplicate: boolean): void {
+    if (!this.tracing) return;
+    const nowMs = this.engine.nowMs;
+    const clockMs = this.nodes[node].clock.readMs(nowMs);
+    this.trace.recordIndexed(nowMs, node, type, clockMs, msgId, peer, label, data, DROP_REASONS[reason], duplicate);
+  }
+
+  // ---- what faults see (FaultWorld) ----
+
+  life(node: number): NodeLife {
+    return this.nodes[node];
+  }
+
+  record(node: number, type: FaultEventType, label: string | undefined, data: unknown): void {
+    this.recordEvent(node, type, -1, -1, label, data, DROP_NONE, false);
+  }
+
+  restartNode(index: number, keepDurable: boolean): void {
+    const node = this.nodes[index];
+    const event = node.spec.onRestart ? 'onRestart' : 'start (restart)';
+    try {
+      node.state = node.spec.state ? node.spec.state() : {};
+      if (!keepDurable) node.durable = node.spec.durable ? node.spec.durable() : {};
+      this.record(index, 'restart', undefined, { keepDurable });
+      const handler = node.spec.onRestart ?? node.spec.start;
+      if (handler) handler(node);
+    } catch (thrown) {
+      throw this.handlerError(thrown, node.node, event);
+    }
+  }
+
+  // ---- the engine's hook (WorldHook) ----
+
+  start(event: NodeStart): void {
+    const node = this.nodes[event.node];
+    if (node.up && node.spec.start) {
+      try {
+        node.spec.start(node);
+      } catch (thrown) {
+        throw this.handlerError(thrown, node.node, 'start');
+      }
+    }
+  }
+
+  deliver(delivery: Delivery): boolean {
+    const toIndex = delivery.to;
+    const fromIndex = delivery.from;
+    const node = this.nodes[toIndex];
+    let reason = delivery.dropReason;
+    if (reason === DROP_NONE) {
+      reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, this.engine.nowMs);
+      if (reason === ARRIVAL_HELD) {
+        deliverySlot.encode(this.agenda, node.pausedUntilMs, delivery);
+        return false;
+      }
+    }
+    // Read into locals: the handler may send, and a send may reuse the records.
+    const id = delivery.messageId;
+    const type = delivery.type;
+    const body = delivery.body;
+    const duplicate = delivery.duplicate;
+    if (reason !== DROP_NONE) {
+      this.stats.dropped++;
+      if (this.tracing) this.recordEvent(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
+      return true;
+    }
+    this.stats.delivered++;
+    if (this.tracing) this.recordEvent(toIndex, 'deliver', id, fromIndex, type, body, DROP_NONE, duplicate);
+    const from = this.nodeNames[fromIndex];
+    node.lastFrom = from;
+    node.lastFromIndex = fromIndex;
+    const handler = node.spec.onMessage;
+    if (handler !== undefined) {
+      try {
+        handler(node, new Envelope(id, from, node.node, type, body, delivery.sentAtMs, duplicate));
+      } catch (thrown) {
+        throw this.handlerError(thrown, node.node, `onMessage(${type} from ${from})`);
+      }
+    }
+    return true;
+  }
+
+  fire(timer: TimerFiring): boolean {
+    const node = this.nodes[timer.node];
+    if (timer.epoch !== node.epoch || !node.up) return false;
+    if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timer.timerId)) return false;
+    if (node.pausedUntilMs > this.engine.nowMs) {
+      timerSlot.encode(this.agenda, node.pausedUntilMs, timer);
+      return false;
+    }
+    const name = timer.name;
+    const data = timer.data;
+    this.stats.timers++;
+    if (this.tracing) this.recordEvent(node.index, 'timer', -1, -1, name, data, DROP_NONE, false);
+    const handler = node.spec.onTimer;
+    if (handler !== undefined) {
+      try {
+        handler(node, name, data);
+      } catch (thrown) {
+        throw this.handlerError(thrown, node.node, `onTimer(${name})`);
+      }
+    }
+    return true;
+  }
+
+  applyFault(event: ScheduledFault): void {
+    (event.fault as Fault).apply(this);
+  }
+
+  act(event: ScheduledAction): void {
+    try {
+      event.action();
+    } catch (thrown) {
+      throw this.handlerError(thrown, undefined, 'an action scheduled with sim.at');
+    }
+  }
+
+  request(event: RequestArrival): void {
+    const node = this.nodes[event.node];
+    const request = event.request as Request;
+    if (!node.up) return;
+    if (node.pausedUntilMs > this.engine.nowMs) {
+      this.scheduleRequest(node.pausedUntilMs, node.index, request);
+      return;
+    }
+    const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false);
+    env.requestId = request.id;
+    this.recordEvent(node.index, 'local', -1, -1, `request:${request.type}`, { requestId: request.id, body: request.body }, DROP_NONE, false);
+    if (node.spec.onMessage) {
+      try {
+        node.spec.onMessage(node, env);
+      } catch (thrown) {
+        throw this.handlerError(thrown, node.node, `onMessage(${request.type} from client)`);
+      }
+    }
+  }
+
+  syncNextMs(): number {
+    if (this.syncs === undefined) this.syncs = new ClockSyncs(this.nodes.map((node) => node.clock), this.engine.nowMs);
+    return this.syncs.nextMs();
+  }
+
+  /**
+   * The sync due now, of the first node in declaration order: recorded as a `local` event
+   * `clock sync` with the clock's reading right after it (what `clockOffsetChart` marks).
+   */
+  sync(): number {
+    const syncs = this.syncs as ClockSyncs;
+    const nowMs = this.engine.nowMs;
+    const index = syncs.syncDue(nowMs);
+    if (this.tracing) {
+      const errorMs = this.nodes[index].clock.readMs(nowMs) - nowMs;
+      this.record(index, 'local', CLOCK_SYNC_LABEL, { errorMs });
+    }
+    return syncs.nextMs();
+  }
+
+  /**
+   * The error to throw for what learner code threw while handling an event: distlab's own errors
+   * (bad input, a bound) already say what went wrong and pass unchanged.
+   */
+  handlerError(thrown: unknown, node: string | undefined, event: string): unknown {
+    if (thrown instanceof DistlabInputError || thrown instanceof DistlabLimitError || thrown instanceof DistlabHandlerError) return thrown;
+    return new DistlabHandlerError(node, event, this.engine.nowMs, this.seed, thrown);
+  }
+}
