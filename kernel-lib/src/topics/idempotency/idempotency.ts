@@ -1,23 +1,18 @@
 // Idempotency: retries and duplicates against naive and deduplicating handlers.
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
-import { checkInteger, checkNumber, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { booleanOption, declareOptions, integerOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 
-export interface TransferRetryOptions {
-  /** Attach a unique request ID to every transfer (and its retries); the bank remembers finished IDs. Default false. */
-  requestIds?: boolean;
-  /** Transfers the client wants to make, $100 each. Default 5. */
-  transfers?: number;
-  /** Probability that one message (request or response) is lost, 0..1. Default 0.3. */
-  dropProbability?: number;
-  /** The client retries after this long without a response, in ms. Default 20 ms. */
-  timeoutMs?: number;
-  /** Attempts per transfer at most, first one included. Default 5. */
-  attemptsMax?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const TRANSFER_RETRY_OPTIONS = declareOptions('transferRetryExperiment', {
+  requestIds: booleanOption({ doc: 'Attach a unique request ID to every transfer (and its retries); the bank remembers finished IDs', default: false }),
+  transfers: integerOption({ doc: 'Transfers the client wants to make, $100 each', min: 1, max: 10_000, default: 5 }),
+  dropProbability: probabilityOption({ doc: 'Probability that one message (request or response) is lost', default: 0.3 }),
+  timeoutMs: numberOption({ doc: 'The client retries after this long without a response', min: 1, max: 1e6, unit: 'ms', default: 20 }),
+  attemptsMax: integerOption({ doc: 'Attempts per transfer at most, first one included', min: 1, max: 100, default: 5 }),
+  seed: seedOption()
+});
+export type TransferRetryOptions = OptionsOf<typeof TRANSFER_RETRY_OPTIONS>;
 
 export interface TransferRetryResult {
   seed: number;
@@ -39,14 +34,7 @@ export interface TransferRetryResult {
  * second transfer. With IDs it returns the stored result instead.
  */
 export function transferRetryExperiment(options: TransferRetryOptions = {}): TransferRetryResult {
-  rejectUnknownKeys('transferRetryExperiment', options, ['requestIds', 'transfers', 'dropProbability', 'timeoutMs', 'attemptsMax', 'seed']);
-  const requestIds = options.requestIds ?? false;
-  if (typeof requestIds !== 'boolean') invalid('requestIds', requestIds, 'true or false');
-  const transfers = checkInteger('transfers', options.transfers ?? 5, 1, 10_000);
-  const drop = checkProbability('dropProbability', options.dropProbability ?? 0.3);
-  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 20, 1, 1e6, 'ms');
-  const attemptsMax = checkInteger('attemptsMax', options.attemptsMax ?? 5, 1, 100);
-  const seed = checkSeed(options.seed);
+  const { requestIds, transfers, dropProbability: drop, timeoutMs, attemptsMax, seed } = TRANSFER_RETRY_OPTIONS.parse(options);
   return runTransfers(requestIds, transfers, drop, timeoutMs, attemptsMax, seed, true);
 }
 
@@ -102,12 +90,16 @@ function runTransfers(requestIds: boolean, transfers: number, drop: number, time
   return { seed, requestIds, intendedDollars: 100 * transfers, movedDollars: bank.moved, duplicates, unconfirmed: sim.stateOf('client').unconfirmed, duplicateDollars: 100 * repeats, trace: sim.trace };
 }
 
+export const IDEMPOTENCY_COMPARISON_OPTIONS = declareOptions('idempotencyComparison', {
+  seeds: integerOption({ doc: 'Runs with request IDs and as many without', min: 1, max: 100_000, default: 500 }),
+  transfers: integerOption({ doc: 'Transfers per run, $100 each (20 ms timeout, 5 attempts at most)', min: 1, max: 1000, default: 5 }),
+  dropProbability: probabilityOption({ doc: 'Probability that one message (request or response) is lost', default: 0.3 })
+});
+export type IdempotencyComparisonOptions = OptionsOf<typeof IDEMPOTENCY_COMPARISON_OPTIONS>;
+
 /** Many seeds, with and without request IDs: how often money moves twice. */
-export function idempotencyComparison(options: { seeds?: number; transfers?: number; dropProbability?: number } = {}): { seeds: number; rows: { requestIds: boolean; runsWithDoubleTransfer: number; meanExtraDollars: number }[] } {
-  rejectUnknownKeys('idempotencyComparison', options, ['seeds', 'transfers', 'dropProbability']);
-  const seeds = checkInteger('seeds', options.seeds ?? 500, 1, 100_000);
-  const transfers = checkInteger('transfers', options.transfers ?? 5, 1, 1000);
-  const drop = checkProbability('dropProbability', options.dropProbability ?? 0.3);
+export function idempotencyComparison(options: IdempotencyComparisonOptions = {}): { seeds: number; rows: { requestIds: boolean; runsWithDoubleTransfer: number; meanExtraDollars: number }[] } {
+  const { seeds, transfers, dropProbability: drop } = IDEMPOTENCY_COMPARISON_OPTIONS.parse(options);
   const result = monteCarlo({
     seeds,
     grid: { requestIds: [false, true] },
@@ -126,20 +118,15 @@ export function idempotencyComparison(options: { seeds?: number; transfers?: num
   };
 }
 
-export interface AtLeastOnceOptions {
-  /** The consumer remembers processed event IDs and skips repeats. Default true. */
-  dedup?: boolean;
-  /** Events the producer publishes. Default 200. */
-  events?: number;
-  /** Probability that one message is lost, 0..1 (the producer resends until acknowledged). Default 0.2. */
-  dropProbability?: number;
-  /** Probability that the network delivers a message twice, 0..1. Default 0.05. */
-  duplicateProbability?: number;
-  /** Producer resends an unacknowledged event after this long, in ms. Default 15 ms. */
-  resendAfterMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const AT_LEAST_ONCE_OPTIONS = declareOptions('atLeastOnceExperiment', {
+  dedup: booleanOption({ doc: 'The consumer remembers processed event IDs and skips repeats', default: true }),
+  events: integerOption({ doc: 'Events the producer publishes', min: 1, max: 100_000, default: 200 }),
+  dropProbability: numberOption({ doc: 'Probability that one message is lost (the producer resends until acknowledged; resending must eventually succeed)', min: 0, max: 0.95, default: 0.2 }),
+  duplicateProbability: probabilityOption({ doc: 'Probability that the network delivers a message twice', default: 0.05 }),
+  resendAfterMs: numberOption({ doc: 'Producer resends an unacknowledged event after this long', min: 1, max: 1e6, unit: 'ms', default: 15 }),
+  seed: seedOption()
+});
+export type AtLeastOnceOptions = OptionsOf<typeof AT_LEAST_ONCE_OPTIONS>;
 
 /**
  * At-least-once delivery: the producer resends each event until the consumer acknowledges it,
@@ -147,15 +134,7 @@ export interface AtLeastOnceOptions {
  * deduplication by event ID the effect is exactly once.
  */
 export function atLeastOnceExperiment(options: AtLeastOnceOptions = {}): { seed: number; dedup: boolean; published: number; delivered: number; processed: number; uniqueProcessed: number } {
-  rejectUnknownKeys('atLeastOnceExperiment', options, ['dedup', 'events', 'dropProbability', 'duplicateProbability', 'resendAfterMs', 'seed']);
-  const dedup = options.dedup ?? true;
-  if (typeof dedup !== 'boolean') invalid('dedup', dedup, 'true or false');
-  const events = checkInteger('events', options.events ?? 200, 1, 100_000);
-  const drop = checkProbability('dropProbability', options.dropProbability ?? 0.2);
-  if (drop >= 0.95) invalid('dropProbability', drop, '0..0.95 (resending must eventually succeed)');
-  const dup = checkProbability('duplicateProbability', options.duplicateProbability ?? 0.05);
-  const resendMs = checkNumber('resendAfterMs', options.resendAfterMs ?? 15, 1, 1e6, 'ms');
-  const seed = checkSeed(options.seed);
+  const { dedup, events, dropProbability: drop, duplicateProbability: dup, resendAfterMs: resendMs, seed } = AT_LEAST_ONCE_OPTIONS.parse(options);
   const sim = simulation({ seed, trace: false, network: { latency: 2, dropProbability: drop, duplicateProbability: dup } });
   sim.node('producer', {
     state: () => ({ unacked: new Set<number>() }),
