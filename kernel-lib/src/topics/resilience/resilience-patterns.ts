@@ -1,30 +1,27 @@
 // Resilience patterns against common mistakes: retry storms, bulkheads, synchronous chains, the bank under CAP.
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
-import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys } from '../../core/options';
+import { booleanOption, choiceOption, declareOptions, integerOption, numberListOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { XyPoint } from '../../experiments/points';
 
-export interface RetryStormOptions {
-  /** 'immediate': retry as soon as a request times out (up to 6 times); 'backoff': exponential backoff with full jitter, at most 2 retries, and a server that drops requests past their deadline. Default 'immediate'. */
-  policy?: 'immediate' | 'backoff';
-  /** Clients. Default 50. */
-  clients?: number;
-  /** Requests the server completes per second at most. Default 1000 /s. */
-  capacityPerS?: number;
-  /** Each client sends a new request this often, in ms. Default 100 ms (500 /s offered in all). */
-  requestEveryMs?: number;
-  /** Client timeout, in ms. Default 50 ms. */
-  timeoutMs?: number;
-  /** The server stalls (GC, failover) from here, in ms. Default 1000 ms. */
-  stallAtMs?: number;
-  /** ... for this long, in ms. Default 500 ms. */
-  stallMs?: number;
-  /** Length of the run, in ms. Default 4000 ms. */
-  untilMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+const RETRY_POLICIES = ['immediate', 'backoff'] as const;
+
+export const RETRY_STORM_OPTIONS = declareOptions('retryStormExperiment', {
+  policy: choiceOption(RETRY_POLICIES, {
+    doc: "'immediate': retry as soon as a request times out (up to 6 times); 'backoff': exponential backoff with full jitter, at most 2 retries, and a server that drops requests past their deadline",
+    default: 'immediate'
+  }),
+  clientCount: integerOption({ doc: 'Clients, each sending its own requests', min: 1, max: 300, default: 50 }),
+  capacityPerS: numberOption({ doc: 'Requests the server completes per second at most', min: 1, max: 1e6, unit: '/s', default: 1000 }),
+  requestIntervalMs: numberOption({ doc: 'Each client sends a new request this often', min: 1, max: 1e6, unit: 'ms', default: 100, defaultText: '100 ms (500 /s offered in all)' }),
+  timeoutMs: numberOption({ doc: 'Client timeout', min: 1, max: 1e6, unit: 'ms', default: 50 }),
+  stallAtMs: numberOption({ doc: 'The server stalls (GC, failover) from here', min: 0, max: 1e6, unit: 'ms', default: 1000 }),
+  stallMs: numberOption({ doc: '... for this long', min: 0, max: 1e6, unit: 'ms', default: 500 }),
+  untilMs: numberOption({ doc: 'Length of the run', min: 100, max: 60_000, unit: 'ms', default: 4000 }),
+  seed: seedOption()
+});
+export type RetryStormOptions = OptionsOf<typeof RETRY_STORM_OPTIONS>;
 
 /**
  * A short server stall makes every in-flight request time out. Clients that retry at once
@@ -32,16 +29,7 @@ export interface RetryStormOptions {
  * stall. With exponential backoff and jitter the retries spread out and the server recovers.
  */
 export function retryStormExperiment(options: RetryStormOptions = {}): { seed: number; policy: string; points: XyPoint[]; goodputAfterPerS: number; offeredPeakPerS: number } {
-  rejectUnknownKeys('retryStormExperiment', options, ['policy', 'clients', 'capacityPerS', 'requestEveryMs', 'timeoutMs', 'stallAtMs', 'stallMs', 'untilMs', 'seed']);
-  const policy = checkOneOf('policy', options.policy ?? 'immediate', ['immediate', 'backoff'] as const);
-  const clients = checkInteger('clients', options.clients ?? 50, 1, 300);
-  const capacityPerS = checkNumber('capacityPerS', options.capacityPerS ?? 1000, 1, 1e6, '/s');
-  const everyMs = checkNumber('requestEveryMs', options.requestEveryMs ?? 100, 1, 1e6, 'ms');
-  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 50, 1, 1e6, 'ms');
-  const stallAtMs = checkNumber('stallAtMs', options.stallAtMs ?? 1000, 0, 1e6, 'ms');
-  const stallMs = checkNumber('stallMs', options.stallMs ?? 500, 0, 1e6, 'ms');
-  const untilMs = checkNumber('untilMs', options.untilMs ?? 4000, 100, 60_000, 'ms');
-  const seed = checkSeed(options.seed);
+  const { policy, clientCount: clients, capacityPerS, requestIntervalMs: everyMs, timeoutMs, stallAtMs, stallMs, untilMs, seed } = RETRY_STORM_OPTIONS.parse(options);
   const serviceMs = 1000 / capacityPerS;
   const binMs = 100;
   const bins = Math.ceil(untilMs / binMs);
@@ -112,14 +100,12 @@ export function retryStormExperiment(options: RetryStormOptions = {}): { seed: n
   return { seed, policy, points, goodputAfterPerS: after.length ? perS(after.reduce((a, b) => a + b, 0) / after.length) : 0, offeredPeakPerS: perS(maxOf(arrivals)) };
 }
 
-export interface BulkheadOptions {
-  /** Separate worker pools per dependency (bulkheads) instead of one shared pool. Default false. */
-  bulkheads?: boolean;
-  /** Workers (threads, connections) in the app server. Default 20. */
-  poolSize?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const BULKHEAD_OPTIONS = declareOptions('bulkheadExperiment', {
+  bulkheads: booleanOption({ doc: 'Separate worker pools per dependency (bulkheads) instead of one shared pool', default: false }),
+  poolSize: integerOption({ doc: 'Workers (threads, connections) in the app server', min: 2, max: 1000, default: 20 }),
+  seed: seedOption()
+});
+export type BulkheadOptions = OptionsOf<typeof BULKHEAD_OPTIONS>;
 
 /**
  * An app calls two dependencies: "payments" becomes very slow, "catalog" stays healthy. With one
@@ -127,10 +113,7 @@ export interface BulkheadOptions {
  * bulkhead per dependency only payments suffers.
  */
 export function bulkheadExperiment(options: BulkheadOptions = {}): { seed: number; bulkheads: boolean; catalogSuccess: number; paymentsSuccess: number } {
-  rejectUnknownKeys('bulkheadExperiment', options, ['bulkheads', 'poolSize', 'seed']);
-  const bulkheads = options.bulkheads ?? false;
-  const pool = checkInteger('poolSize', options.poolSize ?? 20, 2, 1000);
-  const seed = checkSeed(options.seed);
+  const { bulkheads, poolSize: pool, seed } = BULKHEAD_OPTIONS.parse(options);
   const sim = simulation({ seed, trace: false, network: { latency: 1 } });
   const stats = { catalog: [0, 0], payments: [0, 0] } as Record<string, [number, number]>;
   sim.node('app', {
@@ -156,14 +139,12 @@ export function bulkheadExperiment(options: BulkheadOptions = {}): { seed: numbe
   return { seed, bulkheads, catalogSuccess: stats.catalog[0] / stats.catalog[1], paymentsSuccess: stats.payments[0] / stats.payments[1] };
 }
 
-export interface SyncChainOptions {
-  /** Services a request passes through. Default [1, 2, 4, 6, 8, 10]. */
-  chainLengths?: readonly number[];
-  /** Probability that one service is up, each. Default 0.99. */
-  serviceUpProbability?: number;
-  /** Runs per chain length. Default 1000. */
-  seeds?: number;
-}
+export const SYNC_CHAIN_OPTIONS = declareOptions('syncChainExperiment', {
+  chainLengths: numberListOption({ doc: 'Services a request passes through', min: 1, max: 30, integer: true, lengthMax: 30, default: [1, 2, 4, 6, 8, 10] }),
+  serviceUpProbability: probabilityOption({ doc: 'Probability that one service is up, each', default: 0.99 }),
+  seeds: integerOption({ doc: 'Runs per chain length', min: 10, max: 100_000, default: 1000 })
+});
+export type SyncChainOptions = OptionsOf<typeof SYNC_CHAIN_OPTIONS>;
 
 /**
  * A synchronous chain is only as available as the product of its links (p^k) and as slow as
@@ -171,11 +152,7 @@ export interface SyncChainOptions {
  * one hop: its availability is p whatever the chain length.
  */
 export function syncChainExperiment(options: SyncChainOptions = {}): { points: XyPoint[]; lines: XyPoint[] } {
-  rejectUnknownKeys('syncChainExperiment', options, ['chainLengths', 'serviceUpProbability', 'seeds']);
-  const ks = options.chainLengths ?? [1, 2, 4, 6, 8, 10];
-  ks.forEach((k, i) => checkInteger(`chainLengths[${i}]`, k, 1, 30));
-  const p = checkProbability('serviceUpProbability', options.serviceUpProbability ?? 0.99);
-  const seeds = checkInteger('seeds', options.seeds ?? 1000, 10, 100_000);
+  const { chainLengths: ks, serviceUpProbability: p, seeds } = SYNC_CHAIN_OPTIONS.parse(options);
   const result = monteCarlo({
     seeds,
     grid: { k: [...ks] },
@@ -207,11 +184,15 @@ export function syncChainExperiment(options: SyncChainOptions = {}): { points: X
   return { points, lines };
 }
 
+export const CAP_BANK_OPTIONS = declareOptions('capBankExperiment', {
+  mode: choiceOption(['CP', 'AP'] as const, { doc: "'CP': a replica withdraws only with the other's consent, and refuses during the partition; 'AP': each replica withdraws on its own", default: 'AP' }),
+  seed: seedOption()
+});
+export type CapBankOptions = OptionsOf<typeof CAP_BANK_OPTIONS>;
+
 /** A bank account of $100 on two replicas; during a partition each side receives a $100 withdrawal. */
-export function capBankExperiment(options: { mode?: 'CP' | 'AP'; seed?: number } = {}): { seed: number; mode: string; withdrawalsAccepted: number; finalBalance: number } {
-  rejectUnknownKeys('capBankExperiment', options, ['mode', 'seed']);
-  const mode = checkOneOf('mode', options.mode ?? 'AP', ['CP', 'AP'] as const);
-  const seed = checkSeed(options.seed);
+export function capBankExperiment(options: CapBankOptions = {}): { seed: number; mode: string; withdrawalsAccepted: number; finalBalance: number } {
+  const { mode, seed } = CAP_BANK_OPTIONS.parse(options);
   const sim = simulation({ seed, network: { latency: 5 } });
   let accepted = 0;
   sim.nodesOf(['bank-us', 'bank-eu'], {
