@@ -128,7 +128,7 @@ describe('pictures', () => {
   });
 
   it('clock offsets: syncs step the clock back to its residual', () => {
-    const data = dl.driftingClockOffsets({ clocks: [{ node: 'x', driftPpm: 100, syncResidualMs: 1 }], hours: 2, syncEveryMinutes: 60 });
+    const data = dl.driftingClockOffsets({ clocks: [{ node: 'x', driftPpm: 100, syncResidualMs: 1 }], hours: 2, syncIntervalMin: 60 });
     expect(data.syncs).toHaveLength(1);
     const atSync = data.samples.filter((s) => s.timeMs === 3_600_000).map((s) => s.offsetMs);
     expect(atSync).toEqual([360, 1]); // 100 ppm × 1 h = 360 ms, then stepped to 1 ms

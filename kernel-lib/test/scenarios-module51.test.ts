@@ -112,7 +112,7 @@ describe('Part 3: CAP and PACELC', () => {
 
 describe('Part 4: patterns', () => {
   it('two generals: P(agreement) matches 1 - loss^k', () => {
-    const r = dl.twoGeneralsAgreement({ messengersList: [1, 3], lossProbabilities: [0.5], seeds: 3000 });
+    const r = dl.twoGeneralsAgreement({ messengersList: [1, 3], dropProbabilities: [0.5], seeds: 3000 });
     for (const p of r.points) {
       const expected = 1 - Math.pow(0.5, p.x);
       expect(expected).toBeGreaterThanOrEqual(p.low! - 0.005);
@@ -281,7 +281,7 @@ describe('Common mistakes and did-you-know', () => {
 describe('inputs and determinism', () => {
   it('bad options are named with the house phrasing before anything runs', () => {
     expect(() => dl.failureModeExperiment({ mode: 'gremlins' as dl.FailureMode })).toThrow(/invalid mode: "gremlins" \(expected one of none, crash/);
-    expect(() => dl.twoGeneralsRun({ lossProbability: 1.5 })).toThrow('invalid lossProbability: 1.5 (expected 0..1)');
+    expect(() => dl.twoGeneralsRun({ dropProbability: 1.5 })).toThrow('invalid dropProbability: 1.5 (expected 0..1)');
     expect(() => dl.kubeCluster({ etcdMembers: 0 })).toThrow(/invalid etcdMembers: 0/);
     expect(() => dl.scalabilityExperiment({ serverCount: 3 } as never)).toThrow(/unknown option in scalabilityExperiment: serverCount/);
   });

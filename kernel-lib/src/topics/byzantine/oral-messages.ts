@@ -1,24 +1,28 @@
 // Byzantine generals: Lamport, Shostak and Pease's oral-messages algorithm, and 3f + 1.
 import { simulation } from '../../simulation/simulation';
-import { checkInteger, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { checkInteger, choiceOption, customOption, declareOptions, integerOption, invalid, numberListOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 
 export type Order = 'attack' | 'retreat';
+const ORDERS: readonly Order[] = ['attack', 'retreat'];
 
-export interface OralMessagesOptions {
-  /** Generals in all: the commander plus n − 1 lieutenants. Default 4. */
-  n?: number;
-  /** Rounds of relaying, OM(m). Default: the number of traitors. */
-  m?: number;
-  /** Traitors by name: 'C' (the commander) or 'L1'…'L(n−1)'. Default ['L2']. */
-  traitors?: readonly string[];
-  /** What a loyal commander orders. Default 'attack'. */
-  order?: Order;
-  /** How traitors lie: 'flip' every relayed value, or 'random' per message (equivocation). Default 'flip'. */
-  strategy?: 'flip' | 'random';
-  /** Seed (draws the random lies). Default 1. */
-  seed?: number;
-}
+export const ORAL_MESSAGES_OPTIONS = declareOptions('oralMessages', {
+  n: integerOption({ doc: 'Generals in all: the commander plus n − 1 lieutenants', min: 3, max: 10, default: 4 }),
+  m: integerOption({ doc: 'Rounds of relaying, OM(m), at most min(4, n − 2)', min: 0, max: 4, defaultText: 'the number of traitors' }),
+  traitors: customOption<readonly string[]>({
+    doc: "Traitors by name: 'C' (the commander) or 'L1'…'L(n−1)'",
+    expected: 'an array of general names',
+    default: ['L2'],
+    parse: (name, value) => {
+      if (!Array.isArray(value)) invalid(name, value, 'an array of general names');
+      return value as readonly string[];
+    }
+  }),
+  order: choiceOption(ORDERS, { doc: 'What a loyal commander orders', default: 'attack' }),
+  strategy: choiceOption(['flip', 'random'] as const, { doc: "How traitors lie: 'flip' every relayed value, or 'random' per message (equivocation)", default: 'flip' }),
+  seed: seedOption({ doc: 'Seed (draws the random lies)' })
+});
+export type OralMessagesOptions = OptionsOf<typeof ORAL_MESSAGES_OPTIONS>;
 
 export interface OralMessagesResult {
   seed: number;
@@ -46,16 +50,12 @@ const flip = (v: Order): Order => (v === 'attack' ? 'retreat' : 'attack');
  * byzantine hook. With n > 3m it tolerates m traitors; n = 3 with one traitor fails.
  */
 export function oralMessages(options: OralMessagesOptions = {}): OralMessagesResult {
-  rejectUnknownKeys('oralMessages', options, ['n', 'm', 'traitors', 'order', 'strategy', 'seed']);
-  const n = checkInteger('n', options.n ?? 4, 3, 10);
-  const traitors = [...(options.traitors ?? ['L2'])];
+  const parsed = ORAL_MESSAGES_OPTIONS.parse(options);
+  const { n, order, strategy, seed } = parsed;
+  const traitors = [...parsed.traitors];
   const names = ['C', ...Array.from({ length: n - 1 }, (_, i) => `L${i + 1}`)];
-  if (!Array.isArray(options.traitors ?? [])) invalid('traitors', options.traitors, 'an array of general names');
   traitors.forEach((t, i) => { if (!names.includes(t)) invalid(`traitors[${i}]`, t, `one of ${names.join(', ')}`); });
-  const m = checkInteger('m', options.m ?? traitors.length, 0, Math.min(4, n - 2));
-  const order = checkOneOf('order', options.order ?? 'attack', ['attack', 'retreat'] as const);
-  const strategy = checkOneOf('strategy', options.strategy ?? 'flip', ['flip', 'random'] as const);
-  const seed = checkSeed(options.seed);
+  const m = checkInteger('m', parsed.m ?? traitors.length, 0, Math.min(4, n - 2));
   const lieutenants = names.slice(1);
   const sim = simulation({ seed, network: { latency: 1 }, trace: true });
   sim.node('C', {
@@ -113,12 +113,15 @@ export interface ByzantineSweepRow {
   failures: number;
 }
 
+export const BYZANTINE_SWEEP_OPTIONS = declareOptions('byzantineSweep', {
+  nList: numberListOption({ doc: 'Numbers of generals to try', min: 3, max: 10, integer: true, lengthMax: 8, default: [3, 4] }),
+  seeds: integerOption({ doc: 'Random lying strategies per traitor placement', min: 1, max: 10_000, default: 20 })
+});
+export type ByzantineSweepOptions = OptionsOf<typeof BYZANTINE_SWEEP_OPTIONS>;
+
 /** Every placement of one traitor, several random lying strategies each: how often OM(1) fails for n generals. */
-export function byzantineSweep(options: { nList?: readonly number[]; seeds?: number } = {}): ByzantineSweepRow[] {
-  rejectUnknownKeys('byzantineSweep', options, ['nList', 'seeds']);
-  const nList = options.nList ?? [3, 4];
-  if (!Array.isArray(nList) || nList.length === 0) invalid('nList', nList, 'a non-empty array of integers 3..10');
-  const seeds = checkInteger('seeds', options.seeds ?? 20, 1, 10_000);
+export function byzantineSweep(options: ByzantineSweepOptions = {}): ByzantineSweepRow[] {
+  const { nList, seeds } = BYZANTINE_SWEEP_OPTIONS.parse(options);
   const rows: ByzantineSweepRow[] = [];
   for (const n of nList) {
     checkInteger('n', n, 3, 10);

@@ -1,5 +1,5 @@
 // What CP and AP systems answer during a partition, for each side of it.
-import { checkNumber, rejectUnknownKeys, checkArray } from '../../core/options';
+import { checkNumber, declareOptions, numberListOption, numberOption, type OptionsOf } from '../../core/options';
 import { round } from '../../core/numbers';
 
 /** Outcome of one consistency mode for one partition length. */
@@ -12,16 +12,13 @@ export interface PartitionOutcome {
   staleFraction: number;
 }
 
-export interface PartitionOutcomesOptions {
-  /** Partition lengths to evaluate, in ms. Default: 0 to 10 min in 30 s steps. */
-  partitionMsList?: readonly number[];
-  /** Observation window that contains the partition, in ms. Default: 600,000 ms (10 min). */
-  windowMs?: number;
-  /** Share of clients on the minority side of the partition, 0..0.5. Default: 0.4. */
-  minorityShare?: number;
-  /** Writes per second across all clients (what makes a read stale). Default: 0.05 /s. */
-  writesPerSecond?: number;
-}
+export const PARTITION_OUTCOMES_OPTIONS = declareOptions('partitionOutcomes', {
+  partitionMsList: numberListOption({ doc: 'Partition lengths to evaluate, each at most windowMs', min: 0, max: 1e12, unit: 'ms', lengthMax: 10_000, default: Array.from({ length: 21 }, (_, i) => i * 30_000), defaultText: '0 to 10 min in 30 s steps' }),
+  windowMs: numberOption({ doc: 'Observation window that contains the partition', min: 1, max: 1e12, unit: 'ms', default: 600_000 }),
+  minorityShare: numberOption({ doc: 'Share of clients on the minority side of the partition', min: 0, max: 0.5, default: 0.4 }),
+  writesPerSecond: numberOption({ doc: 'Writes per second across all clients (what makes a read stale)', min: 0, max: 1e9, unit: '/s', default: 0.05 })
+});
+export type PartitionOutcomesOptions = OptionsOf<typeof PARTITION_OUTCOMES_OPTIONS>;
 
 /**
  * A small model of one partition inside an observation window. CP: the minority side refuses
@@ -30,12 +27,8 @@ export interface PartitionOutcomesOptions {
  * the partition. Pure and deterministic.
  */
 export function partitionOutcomes(options: PartitionOutcomesOptions = {}): PartitionOutcome[] {
-  rejectUnknownKeys('partitionOutcomes', options, ['partitionMsList', 'windowMs', 'minorityShare', 'writesPerSecond']);
-  const windowMs = checkNumber('windowMs', options.windowMs ?? 600_000, 1, 1e12, 'ms');
-  const list = checkArray<number>('partitionMsList', options.partitionMsList ?? Array.from({ length: 21 }, (_, i) => i * 30_000), 'a non-empty array of durations in ms');
+  const { windowMs, partitionMsList: list, minorityShare: m, writesPerSecond } = PARTITION_OUTCOMES_OPTIONS.parse(options);
   list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs, 'ms'));
-  const m = checkNumber('minorityShare', options.minorityShare ?? 0.4, 0, 0.5);
-  const writesPerSecond = checkNumber('writesPerSecond', options.writesPerSecond ?? 0.05, 0, 1e9, '/s');
   // Mean over t in [0, L] of 1 - e^(-r t): 1 - (1 - e^(-rL)) / (rL).
   const meanStale = (ratePerMs: number, lengthMs: number) => (ratePerMs * lengthMs < 1e-12 ? 0 : 1 - (1 - Math.exp(-ratePerMs * lengthMs)) / (ratePerMs * lengthMs));
   const rate = writesPerSecond / 1000;

@@ -1,32 +1,26 @@
 // CAP: a replicated register under a partition, in CP and AP modes.
 import { simulation } from '../../simulation/simulation';
-import { checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { checkNumber, choiceOption, declareOptions, invalid, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 import type { StateInterval } from '../../trace/state-intervals';
 import type { PartitionOutcome } from './partition-outcomes';
 
 export type CapMode = 'CP' | 'AP';
 
-export interface ReplicatedRegisterOptions {
-  /** CP: writes and reads go through a leader and need a majority; AP: every replica answers from its own copy. Default 'CP'. */
-  mode?: CapMode;
-  /** Length of the run, in ms. Default 1200 ms. */
-  untilMs?: number;
-  /** The minority replica r3 is cut off from r1 and r2 from here, in ms. Default 300 ms. */
-  partitionAtMs?: number;
-  /** ... until here, in ms (Infinity: never heals). Default 800 ms. */
-  healAtMs?: number;
-  /** A client writes every this many ms, alternating between r1 and r3. Default 60 ms. */
-  writeEveryMs?: number;
-  /** Clients read at every replica every this many ms. Default 40 ms. */
-  readEveryMs?: number;
-  /** How long a replica waits for the leader or a majority before refusing, in ms. Default 20 ms. */
-  timeoutMs?: number;
-  /** AP: replicas exchange their value (anti-entropy) this often, in ms. Default 50 ms. */
-  gossipEveryMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const CAP_MODES: readonly CapMode[] = ['CP', 'AP'];
+
+export const REPLICATED_REGISTER_OPTIONS = declareOptions('replicatedRegisterExperiment', {
+  mode: choiceOption(CAP_MODES, { doc: 'CP: writes and reads go through a leader and need a majority; AP: every replica answers from its own copy', default: 'CP' }),
+  untilMs: numberOption({ doc: 'Length of the run', min: 10, max: 1e6, unit: 'ms', default: 1200 }),
+  partitionAtMs: numberOption({ doc: 'The minority replica r3 is cut off from r1 and r2 from here (at most untilMs)', min: 0, max: 1e6, unit: 'ms', default: 300 }),
+  healAtMs: numberOption({ doc: '... until here (Infinity: never heals; at least partitionAtMs)', min: 0, max: 1e9, unit: 'ms', infinity: true, default: 800 }),
+  writeEveryMs: numberOption({ doc: 'A client writes every this many ms, alternating between r1 and r3', min: 1, max: 1e6, unit: 'ms', default: 60 }),
+  readEveryMs: numberOption({ doc: 'Clients read at every replica every this many ms', min: 1, max: 1e6, unit: 'ms', default: 40 }),
+  timeoutMs: numberOption({ doc: 'How long a replica waits for the leader or a majority before refusing', min: 1, max: 1e6, unit: 'ms', default: 20 }),
+  gossipEveryMs: numberOption({ doc: 'AP: replicas exchange their value (anti-entropy) this often', min: 1, max: 1e6, unit: 'ms', default: 50 }),
+  seed: seedOption()
+});
+export type ReplicatedRegisterOptions = OptionsOf<typeof REPLICATED_REGISTER_OPTIONS>;
 
 export interface RegisterRequest {
   atMs: number;
@@ -60,16 +54,9 @@ const REPLICAS = ['r1', 'r2', 'r3'];
  * stamps, anti-entropy gossip): r3 keeps answering, diverges, and reconciles after the heal.
  */
 export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions = {}): ReplicatedRegisterResult {
-  rejectUnknownKeys('replicatedRegisterExperiment', options, ['mode', 'untilMs', 'partitionAtMs', 'healAtMs', 'writeEveryMs', 'readEveryMs', 'timeoutMs', 'gossipEveryMs', 'seed']);
-  const mode = checkOneOf('mode', options.mode ?? 'CP', ['CP', 'AP'] as const);
-  const untilMs = checkNumber('untilMs', options.untilMs ?? 1200, 10, 1e6, 'ms');
-  const partitionAtMs = checkNumber('partitionAtMs', options.partitionAtMs ?? 300, 0, untilMs, 'ms');
-  const healAtMs = options.healAtMs === Infinity ? Infinity : checkNumber('healAtMs', options.healAtMs ?? 800, partitionAtMs, 1e9, 'ms');
-  const writeEveryMs = checkNumber('writeEveryMs', options.writeEveryMs ?? 60, 1, 1e6, 'ms');
-  const readEveryMs = checkNumber('readEveryMs', options.readEveryMs ?? 40, 1, 1e6, 'ms');
-  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 20, 1, 1e6, 'ms');
-  const gossipEveryMs = checkNumber('gossipEveryMs', options.gossipEveryMs ?? 50, 1, 1e6, 'ms');
-  const seed = checkSeed(options.seed);
+  const { mode, untilMs, partitionAtMs, healAtMs, writeEveryMs, readEveryMs, timeoutMs, gossipEveryMs, seed } = REPLICATED_REGISTER_OPTIONS.parse(options);
+  checkNumber('partitionAtMs', partitionAtMs, 0, untilMs, 'ms');
+  if (healAtMs !== Infinity) checkNumber('healAtMs', healAtMs, partitionAtMs, 1e9, 'ms');
   if (untilMs / Math.min(writeEveryMs, readEveryMs, gossipEveryMs) > 100_000) invalid('untilMs', untilMs, 'at most 100,000 operations per run');
   const sim = simulation({ seed, network: { latency: 2 } });
   const requests: RegisterRequest[] = [];
@@ -226,17 +213,21 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
   };
 }
 
+export const CAP_SWEEP_OPTIONS = declareOptions('capSweep', {
+  partitionMsList: numberListOption({ doc: 'Partition lengths to simulate, each at most windowMs − 100 ms', min: 0, max: 1e6, unit: 'ms', lengthMax: 200, default: [0, 250, 500, 750, 1000, 1250, 1500] }),
+  windowMs: numberOption({ doc: 'Length of each run, which contains the partition', min: 100, max: 1e6, unit: 'ms', default: 2000 }),
+  seed: seedOption()
+});
+export type CapSweepOptions = OptionsOf<typeof CAP_SWEEP_OPTIONS>;
+
 /** CP and AP over several partition lengths inside one window: rows for `cpApChart`, simulated. */
-export function capSweep(options: { partitionMsList?: readonly number[]; windowMs?: number; seed?: number } = {}): PartitionOutcome[] {
-  rejectUnknownKeys('capSweep', options, ['partitionMsList', 'windowMs', 'seed']);
-  const windowMs = checkNumber('windowMs', options.windowMs ?? 2000, 100, 1e6, 'ms');
-  const list = options.partitionMsList ?? [0, 250, 500, 750, 1000, 1250, 1500];
-  if (!Array.isArray(list) || list.length === 0) invalid('partitionMsList', list, 'a non-empty array of ms');
+export function capSweep(options: CapSweepOptions = {}): PartitionOutcome[] {
+  const { partitionMsList: list, windowMs, seed } = CAP_SWEEP_OPTIONS.parse(options);
   list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs - 100, 'ms'));
   const rows: PartitionOutcome[] = [];
   for (const mode of ['CP', 'AP'] as const) {
     for (const partitionMs of list) {
-      const r = replicatedRegisterExperiment({ mode, untilMs: windowMs, partitionAtMs: 50, healAtMs: 50 + partitionMs, seed: options.seed ?? 1 });
+      const r = replicatedRegisterExperiment({ mode, untilMs: windowMs, partitionAtMs: 50, healAtMs: 50 + partitionMs, seed });
       rows.push({
         mode: mode === 'CP' ? 'CP (refuse on the minority side)' : 'AP (serve everywhere)',
         partitionMs,

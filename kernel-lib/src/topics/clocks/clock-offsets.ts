@@ -1,5 +1,5 @@
 // Drifting physical clocks in closed form: each clock's error against true time, with syncs.
-import { checkNumber, checkString, invalid, rejectUnknownKeys, checkArray } from '../../core/options';
+import { checkArray, checkNumber, checkString, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../../core/options';
 import { round } from '../../core/numbers';
 
 /** One reading of a node's clock error: its clock minus true time, in ms. */
@@ -31,37 +31,40 @@ export interface DriftingClock {
   syncResidualMs?: number;
 }
 
-export interface DriftingClockOffsetsOptions {
-  /** The clocks. Default: four nodes at +25, −15, +40 and −35 ppm with small sync residuals. */
-  clocks?: readonly DriftingClock[];
-  /** Length of the run in hours. Default: 6 h. */
-  hours?: number;
-  /** Minutes between syncs; 0 means never. Default: 64 min (NTP's longest default poll is ~17 min; a slow cron-style sync shows the sawtooth). */
-  syncEveryMinutes?: number;
-  /** Minutes between samples. Default: 2 min. */
-  sampleEveryMinutes?: number;
-}
+export const DRIFTING_CLOCK_OFFSETS_OPTIONS = declareOptions('driftingClockOffsets', {
+  clocks: customOption<readonly DriftingClock[]>({
+    doc: 'The clocks',
+    expected: 'a non-empty array of {node, driftPpm, initialOffsetMs?, syncResidualMs?}',
+    defaultText: 'four nodes at +25, −15, +40 and −35 ppm with small sync residuals',
+    parse: (name, value) => {
+      const clocks = checkArray<DriftingClock>(name, value, 'a non-empty array of {node, driftPpm}');
+      clocks.forEach((c, i) => {
+        checkString(`${name}[${i}].node`, c.node);
+        checkNumber(`${name}[${i}].driftPpm`, c.driftPpm, -100_000, 100_000, 'ppm');
+        checkNumber(`${name}[${i}].initialOffsetMs`, c.initialOffsetMs ?? 0, -1e9, 1e9, 'ms');
+        checkNumber(`${name}[${i}].syncResidualMs`, c.syncResidualMs ?? 0, -1e9, 1e9, 'ms');
+      });
+      return clocks;
+    }
+  }),
+  hours: numberOption({ doc: 'Length of the run', min: 0.01, max: 24 * 365, unit: 'h', default: 6 }),
+  syncIntervalMin: numberOption({ doc: "Minutes between syncs; 0 means never (NTP's longest default poll is ~17 min; a slow cron-style sync shows the sawtooth)", min: 0, max: 1e6, unit: 'min', default: 64 }),
+  sampleIntervalMin: numberOption({ doc: 'Minutes between samples (at most 20,000 samples per run)', min: 0.001, max: 1e6, unit: 'min', default: 2 })
+});
+export type DriftingClockOffsetsOptions = OptionsOf<typeof DRIFTING_CLOCK_OFFSETS_OPTIONS>;
 
 /**
  * Physical-clock offsets from a linear drift model: offset grows by driftPpm × elapsed time
  * and a sync steps it back to the node's residual. Deterministic.
  */
 export function driftingClockOffsets(options: DriftingClockOffsetsOptions = {}): ClockOffsetData {
-  rejectUnknownKeys('driftingClockOffsets', options, ['clocks', 'hours', 'syncEveryMinutes', 'sampleEveryMinutes']);
-  const clocks = checkArray<DriftingClock>('clocks', options.clocks ?? DEFAULT_CLOCKS, 'a non-empty array of {node, driftPpm}');
-  clocks.forEach((c, i) => {
-    checkString(`clocks[${i}].node`, c.node);
-    checkNumber(`clocks[${i}].driftPpm`, c.driftPpm, -100_000, 100_000, 'ppm');
-    checkNumber(`clocks[${i}].initialOffsetMs`, c.initialOffsetMs ?? 0, -1e9, 1e9, 'ms');
-    checkNumber(`clocks[${i}].syncResidualMs`, c.syncResidualMs ?? 0, -1e9, 1e9, 'ms');
-  });
-  const hours = checkNumber('hours', options.hours ?? 6, 0.01, 24 * 365, 'h');
-  const syncEveryMinutes = checkNumber('syncEveryMinutes', options.syncEveryMinutes ?? 64, 0, 1e6, 'min');
-  const sampleEveryMinutes = checkNumber('sampleEveryMinutes', options.sampleEveryMinutes ?? 2, 0.001, 1e6, 'min');
+  const parsed = DRIFTING_CLOCK_OFFSETS_OPTIONS.parse(options);
+  const clocks = parsed.clocks ?? DEFAULT_CLOCKS;
+  const { hours, syncIntervalMin: syncEveryMinutes, sampleIntervalMin: sampleEveryMinutes } = parsed;
   const endMs = hours * 3_600_000;
   const stepMs = sampleEveryMinutes * 60_000;
   const syncMs = syncEveryMinutes * 60_000;
-  if (endMs / stepMs > 20_000) invalid('sampleEveryMinutes', sampleEveryMinutes, `at most 20000 samples over ${hours} h`);
+  if (endMs / stepMs > 20_000) invalid('sampleIntervalMin', sampleEveryMinutes, `at most 20000 samples over ${hours} h`);
   const samples: ClockOffsetSample[] = [];
   const syncs: ClockSyncMark[] = [];
   for (const c of clocks) {

@@ -2,28 +2,22 @@
 import { LamportClock } from '../../world/clocks/logical';
 import { simulation } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkInteger, checkNumber, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { declareOptions, integerOption, invalid, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import { maxOf, minOf } from '../../core/numbers';
 import type { Trace } from '../../trace/recorder';
 import type { ClockOffsetData, ClockOffsetSample } from './clock-offsets';
 import type { XyPoint } from '../../experiments/points';
 
-export interface ClockDriftOptions {
-  /** Nodes. Default 4. */
-  nodes?: number;
-  /** Each node's drift is drawn uniformly in ±driftPpmMax, in ppm. Default 50 ppm (ordinary quartz). */
-  driftPpmMax?: number;
-  /** Each node's initial offset is drawn in ±offsetMsMax, in ms. Default 5 ms. */
-  offsetMsMax?: number;
-  /** NTP-like sync period, in minutes; 0 for never. Default 30 min. */
-  syncIntervalMin?: number;
-  /** Error left by each sync, in ms. Default 2 ms. */
-  syncErrorMs?: number;
-  /** Length of the run, in hours. Default 3 h. */
-  hours?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const CLOCK_DRIFT_OPTIONS = declareOptions('clockDriftExperiment', {
+  nodeCount: integerOption({ doc: 'Nodes', min: 1, max: 12, default: 4 }),
+  driftPpmMax: numberOption({ doc: "Each node's drift is drawn uniformly in ±driftPpmMax (50 ppm is ordinary quartz)", min: 0, max: 10_000, unit: 'ppm', default: 50 }),
+  offsetMsMax: numberOption({ doc: "Each node's initial offset is drawn in ±offsetMsMax", min: 0, max: 1e6, unit: 'ms', default: 5 }),
+  syncIntervalMin: numberOption({ doc: 'NTP-like sync period; 0 for never', min: 0, max: 1e5, unit: 'min', default: 30 }),
+  syncErrorMs: numberOption({ doc: 'Error left by each sync (NTP over the internet: tens of ms; 2 ms is a good LAN)', min: 0, max: 1e6, unit: 'ms', default: 2 }),
+  hours: numberOption({ doc: 'Length of the run', min: 0.05, max: 48, unit: 'h', default: 3 }),
+  seed: seedOption()
+});
+export type ClockDriftOptions = OptionsOf<typeof CLOCK_DRIFT_OPTIONS>;
 
 /**
  * Node clocks in the simulator drift and are stepped back by periodic syncs. Each node reads
@@ -31,14 +25,7 @@ export interface ClockDriftOptions {
  * `clockOffsetChart`, with the largest skew between two nodes.
  */
 export function clockDriftExperiment(options: ClockDriftOptions = {}): ClockOffsetData & { seed: number; maxSkewMs: number; driftPpm: Record<string, number> } {
-  rejectUnknownKeys('clockDriftExperiment', options, ['nodes', 'driftPpmMax', 'offsetMsMax', 'syncIntervalMin', 'syncErrorMs', 'hours', 'seed']);
-  const n = checkInteger('nodes', options.nodes ?? 4, 1, 12);
-  const driftPpmMax = checkNumber('driftPpmMax', options.driftPpmMax ?? 50, 0, 10_000, 'ppm');
-  const offsetMsMax = checkNumber('offsetMsMax', options.offsetMsMax ?? 5, 0, 1e6, 'ms');
-  const syncMin = checkNumber('syncIntervalMin', options.syncIntervalMin ?? 30, 0, 1e5, 'min');
-  const syncErrorMs = checkNumber('syncErrorMs', options.syncErrorMs ?? 2, 0, 1e6, 'ms');
-  const hours = checkNumber('hours', options.hours ?? 3, 0.05, 48, 'h');
-  const seed = checkSeed(options.seed);
+  const { nodeCount: n, driftPpmMax, offsetMsMax, syncIntervalMin: syncMin, syncErrorMs, hours, seed } = CLOCK_DRIFT_OPTIONS.parse(options);
   const sim = simulation({
     seed,
     trace: false,
@@ -75,18 +62,14 @@ export function clockDriftExperiment(options: ClockDriftOptions = {}): ClockOffs
   return { seed, samples, syncs, maxSkewMs, driftPpm };
 }
 
-export interface ServerABOptions {
-  /** How far Server B's clock is ahead of Server A's, in ms. Default 2 ms (the course's example). */
-  skewMs?: number;
-  /** True time A sends the request, in ms after 10:00:00.000. Default 1 ms. */
-  sendAtMs?: number;
-  /** One-way delay A → B, in ms. Default 0 ms (so the stamps match the course's: .001, .003, .004, .005). */
-  requestDelayMs?: number;
-  /** B's processing time, in ms. Default 1 ms. */
-  processingMs?: number;
-  /** One-way delay B → A, in ms. Default 3 ms. */
-  responseDelayMs?: number;
-}
+export const SERVER_AB_OPTIONS = declareOptions('serverABExperiment', {
+  skewMs: numberOption({ doc: "How far Server B's clock is ahead of Server A's (the course's example: 2 ms)", min: -1e6, max: 1e6, unit: 'ms', default: 2 }),
+  sendAtMs: numberOption({ doc: 'True time A sends the request, in ms after 10:00:00.000', min: 0, max: 1e6, unit: 'ms', default: 1 }),
+  requestDelayMs: numberOption({ doc: "One-way delay A → B (0 makes the stamps match the course's: .001, .003, .004, .005)", min: 0, max: 1e6, unit: 'ms', default: 0 }),
+  processingMs: numberOption({ doc: "B's processing time", min: 0, max: 1e6, unit: 'ms', default: 1 }),
+  responseDelayMs: numberOption({ doc: 'One-way delay B → A', min: 0, max: 1e6, unit: 'ms', default: 3 })
+});
+export type ServerABOptions = OptionsOf<typeof SERVER_AB_OPTIONS>;
 
 export interface StampedEvent {
   event: string;
@@ -104,12 +87,7 @@ export interface StampedEvent {
  * faster than they were; Lamport stamps keep the causal order.
  */
 export function serverABExperiment(options: ServerABOptions = {}): { trace: Trace; events: StampedEvent[]; apparentRequestMs: number; apparentResponseMs: number; trueRequestMs: number; trueResponseMs: number } {
-  rejectUnknownKeys('serverABExperiment', options, ['skewMs', 'sendAtMs', 'requestDelayMs', 'processingMs', 'responseDelayMs']);
-  const skewMs = checkNumber('skewMs', options.skewMs ?? 2, -1e6, 1e6, 'ms');
-  const sendAtMs = checkNumber('sendAtMs', options.sendAtMs ?? 1, 0, 1e6, 'ms');
-  const requestDelayMs = checkNumber('requestDelayMs', options.requestDelayMs ?? 0, 0, 1e6, 'ms');
-  const processingMs = checkNumber('processingMs', options.processingMs ?? 1, 0, 1e6, 'ms');
-  const responseDelayMs = checkNumber('responseDelayMs', options.responseDelayMs ?? 3, 0, 1e6, 'ms');
+  const { skewMs, sendAtMs, requestDelayMs, processingMs, responseDelayMs } = SERVER_AB_OPTIONS.parse(options);
   const sim = simulation({ seed: 1 });
   const events: StampedEvent[] = [];
   const lamport = { A: new LamportClock(), B: new LamportClock() };
@@ -151,20 +129,15 @@ export function serverABExperiment(options: ServerABOptions = {}): { trace: Trac
   };
 }
 
-export interface TradingOptions {
-  /** How far New Jersey's clock runs behind Chicago's, in ms. Default 47 ms (the story). */
-  skewMs?: number;
-  /** Trades executed in Chicago. Default 200. */
-  trades?: number;
-  /** Mean time between trades, in ms. Default 20 ms. */
-  meanGapMs?: number;
-  /** Median one-way delay Chicago → New Jersey, in ms. Default 6.5 ms. */
-  networkDelayMs?: number;
-  /** Time New Jersey takes to place the hedge, in ms. Default 1 ms. */
-  hedgeProcessingMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const TRADING_OPTIONS = declareOptions('tradingClockSkewExperiment', {
+  skewMs: numberOption({ doc: "How far New Jersey's clock runs behind Chicago's (the story: 47 ms)", min: 0, max: 1e6, unit: 'ms', default: 47 }),
+  trades: integerOption({ doc: 'Trades executed in Chicago', min: 1, max: 100_000, default: 200 }),
+  meanGapMs: numberOption({ doc: 'Mean time between trades', min: 0.01, max: 1e6, unit: 'ms', default: 20 }),
+  networkDelayMs: numberOption({ doc: 'Median one-way delay Chicago → New Jersey', min: 0.01, max: 1e6, unit: 'ms', default: 6.5 }),
+  hedgeProcessingMs: numberOption({ doc: 'Time New Jersey takes to place the hedge', min: 0, max: 1e6, unit: 'ms', default: 1 }),
+  seed: seedOption()
+});
+export type TradingOptions = OptionsOf<typeof TRADING_OPTIONS>;
 
 export interface TradingResult {
   seed: number;
@@ -185,13 +158,7 @@ export interface TradingResult {
  * clock, then by Lamport stamp, and counts hedges that land before their trade.
  */
 export function tradingClockSkewExperiment(options: TradingOptions = {}): TradingResult {
-  rejectUnknownKeys('tradingClockSkewExperiment', options, ['skewMs', 'trades', 'meanGapMs', 'networkDelayMs', 'hedgeProcessingMs', 'seed']);
-  const skewMs = checkNumber('skewMs', options.skewMs ?? 47, 0, 1e6, 'ms');
-  const trades = checkInteger('trades', options.trades ?? 200, 1, 100_000);
-  const meanGapMs = checkNumber('meanGapMs', options.meanGapMs ?? 20, 0.01, 1e6, 'ms');
-  const delayMs = checkNumber('networkDelayMs', options.networkDelayMs ?? 6.5, 0.01, 1e6, 'ms');
-  const hedgeMs = checkNumber('hedgeProcessingMs', options.hedgeProcessingMs ?? 1, 0, 1e6, 'ms');
-  const seed = checkSeed(options.seed);
+  const { skewMs, trades, meanGapMs, networkDelayMs: delayMs, hedgeProcessingMs: hedgeMs, seed } = TRADING_OPTIONS.parse(options);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: delayMs, p99Ms: delayMs * 1.5 }) } });
   type Ev = { kind: 'trade' | 'hedge'; id: number; wallMs: number; lamport: number; node: string };
   const log: Ev[] = [];
@@ -230,13 +197,18 @@ export function tradingClockSkewExperiment(options: TradingOptions = {}): Tradin
   return { seed, skewMs, trades, misorderedByWallClock: wrong, misorderedByLamport: misordered('lamport'), cancelledHedges: wrong, trace: sim.trace };
 }
 
+export const TRADING_SKEW_SWEEP_OPTIONS = declareOptions('tradingSkewSweep', {
+  skewMsList: numberListOption({ doc: 'Clock skews to simulate', min: 0, max: 1e6, unit: 'ms', lengthMax: 200, default: [0, 2, 4, 6, 7, 8, 10, 15, 20, 47] }),
+  trades: integerOption({ doc: 'Trades per skew', min: 1, max: 100_000, default: 300 }),
+  seed: seedOption()
+});
+export type TradingSkewSweepOptions = OptionsOf<typeof TRADING_SKEW_SWEEP_OPTIONS>;
+
 /** Share of hedges stamped before their trade, against skew: simulated points. */
-export function tradingSkewSweep(options: { skewMsList?: readonly number[]; trades?: number; seed?: number } = {}): XyPoint[] {
-  rejectUnknownKeys('tradingSkewSweep', options, ['skewMsList', 'trades', 'seed']);
-  const list = options.skewMsList ?? [0, 2, 4, 6, 7, 8, 10, 15, 20, 47];
-  if (!Array.isArray(list) || list.length === 0) invalid('skewMsList', list, 'a non-empty array of ms');
+export function tradingSkewSweep(options: TradingSkewSweepOptions = {}): XyPoint[] {
+  const { skewMsList: list, trades, seed } = TRADING_SKEW_SWEEP_OPTIONS.parse(options);
   return list.flatMap((skewMs) => {
-    const r = tradingClockSkewExperiment({ skewMs, trades: options.trades ?? 300, seed: options.seed ?? 1 });
+    const r = tradingClockSkewExperiment({ skewMs, trades, seed });
     return [
       { series: 'ordered by wall clock', x: skewMs, y: r.misorderedByWallClock / r.trades },
       { series: 'ordered by Lamport stamp', x: skewMs, y: r.misorderedByLamport / r.trades }

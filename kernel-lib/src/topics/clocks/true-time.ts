@@ -1,7 +1,13 @@
 // Spanner's TrueTime commit wait: ordering transactions with bounded clock uncertainty.
 import { simulation } from '../../simulation/simulation';
-import { checkInteger, checkNumber, rejectUnknownKeys } from '../../core/options';
+import { declareOptions, integerOption, numberOption, type OptionsOf } from '../../core/options';
 import { monteCarlo } from '../../experiments/montecarlo';
+
+export const SPANNER_COMMIT_WAIT_OPTIONS = declareOptions('spannerCommitWait', {
+  epsilonMs: numberOption({ doc: "TrueTime's uncertainty: every clock is within ±epsilonMs of true time", min: 0.01, max: 1000, unit: 'ms', default: 4 }),
+  seeds: integerOption({ doc: 'Pairs of transactions simulated, with and without the wait', min: 10, max: 100_000, default: 500 })
+});
+export type SpannerCommitWaitOptions = OptionsOf<typeof SPANNER_COMMIT_WAIT_OPTIONS>;
 
 /**
  * Spanner's commit wait: clocks are known to be within ±epsilon of true time (TrueTime). A
@@ -9,10 +15,8 @@ import { monteCarlo } from '../../experiments/montecarlo';
  * (about 2·epsilon). Then a transaction that starts after another commits gets a larger
  * timestamp. Without the wait, skewed clocks order some of them backwards.
  */
-export function spannerCommitWait(options: { epsilonMs?: number; seeds?: number } = {}): { epsilonMs: number; commitWaitMs: number; seeds: number; violationsWithoutWait: number; violationsWithWait: number } {
-  rejectUnknownKeys('spannerCommitWait', options, ['epsilonMs', 'seeds']);
-  const epsilonMs = checkNumber('epsilonMs', options.epsilonMs ?? 4, 0.01, 1000, 'ms');
-  const seeds = checkInteger('seeds', options.seeds ?? 500, 10, 100_000);
+export function spannerCommitWait(options: SpannerCommitWaitOptions = {}): { epsilonMs: number; commitWaitMs: number; seeds: number; violationsWithoutWait: number; violationsWithWait: number } {
+  const { epsilonMs, seeds } = SPANNER_COMMIT_WAIT_OPTIONS.parse(options);
   const result = monteCarlo({
     seeds,
     grid: { wait: [false, true] },

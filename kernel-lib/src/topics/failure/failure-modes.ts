@@ -2,7 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkInteger, checkNumber, checkOneOf, checkProbability, checkSeed, rejectUnknownKeys, choiceOption, declareOptions, integerOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
+import { checkNumber, choiceOption, numberListOption, declareOptions, integerOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../experiments/points';
 
@@ -99,16 +99,13 @@ export const SILENCE_CASES: readonly SilenceCase[] = [
   'response delayed in network'
 ];
 
-export interface NoResponseOptions {
-  /** How long the client waits, in ms. Default 50 ms. */
-  timeoutMs?: number;
-  /** One-way network delay, in ms. Default 5 ms. */
-  latencyMs?: number;
-  /** Time the server needs to process a transfer, in ms. Default 10 ms. */
-  processingMs?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const NO_RESPONSE_OPTIONS = declareOptions('noResponseExperiment', {
+  timeoutMs: numberOption({ doc: 'How long the client waits', min: 1, max: 1e6, unit: 'ms', default: 50 }),
+  latencyMs: numberOption({ doc: 'One-way network delay, at most timeoutMs / 4', min: 0.01, max: 1e6, unit: 'ms', default: 5 }),
+  processingMs: numberOption({ doc: 'Time the server needs to process a transfer, at most timeoutMs / 4', min: 0.01, max: 1e6, unit: 'ms', default: 10 }),
+  seed: seedOption()
+});
+export type NoResponseOptions = OptionsOf<typeof NO_RESPONSE_OPTIONS>;
 
 export interface NoResponseRow {
   case: SilenceCase;
@@ -128,11 +125,9 @@ export interface NoResponseRow {
  * saw exactly the same thing in all six, while the server's state differs.
  */
 export function noResponseExperiment(options: NoResponseOptions = {}): { seed: number; timeoutMs: number; rows: NoResponseRow[]; traces: Record<SilenceCase, Trace> } {
-  rejectUnknownKeys('noResponseExperiment', options, ['timeoutMs', 'latencyMs', 'processingMs', 'seed']);
-  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 50, 1, 1e6, 'ms');
-  const latencyMs = checkNumber('latencyMs', options.latencyMs ?? 5, 0.01, timeoutMs / 4, 'ms');
-  const processingMs = checkNumber('processingMs', options.processingMs ?? 10, 0.01, timeoutMs / 4, 'ms');
-  const seed = checkSeed(options.seed);
+  const { timeoutMs, latencyMs, processingMs, seed } = NO_RESPONSE_OPTIONS.parse(options);
+  checkNumber('latencyMs', latencyMs, 0.01, timeoutMs / 4, 'ms');
+  checkNumber('processingMs', processingMs, 0.01, timeoutMs / 4, 'ms');
   const rows: NoResponseRow[] = [];
   const traces = {} as Record<SilenceCase, Trace>;
   for (const c of SILENCE_CASES) {
@@ -187,16 +182,13 @@ export function noResponseExperiment(options: NoResponseOptions = {}): { seed: n
   return { seed, timeoutMs, rows, traces };
 }
 
-export interface TimeoutSweepOptions {
-  /** Timeouts to try, in ms. Default [5, 10, 15, 20, 30, 50, 80, 120]. */
-  timeoutMsList?: readonly number[];
-  /** Median round trip of a healthy server, in ms. Default 10 ms. */
-  medianRttMs?: number;
-  /** 99th-percentile round trip, in ms. Default 40 ms. */
-  p99RttMs?: number;
-  /** Runs per timeout. Default 1000. */
-  seeds?: number;
-}
+export const TIMEOUT_SWEEP_OPTIONS = declareOptions('timeoutSweep', {
+  timeoutMsList: numberListOption({ doc: 'Timeouts to try', min: 0.01, max: 1e6, unit: 'ms', lengthMax: 200, default: [5, 10, 15, 20, 30, 50, 80, 120] }),
+  medianRttMs: numberOption({ doc: 'Median round trip of a healthy server', min: 0.01, max: 1e6, unit: 'ms', default: 10 }),
+  p99RttMs: numberOption({ doc: '99th-percentile round trip, at least medianRttMs', min: 0.01, max: 1e6, unit: 'ms', default: 40 }),
+  seeds: integerOption({ doc: 'Runs per timeout', min: 10, max: 100_000, default: 1000 })
+});
+export type TimeoutSweepOptions = OptionsOf<typeof TIMEOUT_SWEEP_OPTIONS>;
 
 /**
  * Choosing a timeout: a healthy server answers with a long-tailed delay. Too short a timeout
@@ -204,12 +196,8 @@ export interface TimeoutSweepOptions {
  * a timeout makes a client wait that long on a server that really died.
  */
 export function timeoutSweep(options: TimeoutSweepOptions = {}): { points: XyPoint[]; p50Ms: number; p99Ms: number } {
-  rejectUnknownKeys('timeoutSweep', options, ['timeoutMsList', 'medianRttMs', 'p99RttMs', 'seeds']);
-  const list = options.timeoutMsList ?? [5, 10, 15, 20, 30, 50, 80, 120];
-  list.forEach((t, i) => checkNumber(`timeoutMsList[${i}]`, t, 0.01, 1e6, 'ms'));
-  const medianMs = checkNumber('medianRttMs', options.medianRttMs ?? 10, 0.01, 1e6, 'ms');
-  const p99Ms = checkNumber('p99RttMs', options.p99RttMs ?? 40, medianMs, 1e6, 'ms');
-  const seeds = checkInteger('seeds', options.seeds ?? 1000, 10, 100_000);
+  const { timeoutMsList: list, medianRttMs: medianMs, p99RttMs: p99Ms, seeds } = TIMEOUT_SWEEP_OPTIONS.parse(options);
+  checkNumber('p99RttMs', p99Ms, medianMs, 1e6, 'ms');
   const oneWay = lognormalLatency({ medianMs: medianMs / 2, p99Ms: p99Ms / 2 });
   const result = monteCarlo({
     seeds,

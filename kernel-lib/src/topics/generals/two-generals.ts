@@ -1,19 +1,17 @@
 // The Two Generals: no number of messengers makes the attack certain.
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
-import { checkInteger, checkProbability, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { checkInteger, declareOptions, integerOption, numberListOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../experiments/points';
 
-export interface TwoGeneralsOptions {
-  /** Messengers A sends with the same plan, each captured independently. Default 3. */
-  messengers?: number;
-  /** Probability that one messenger is captured, 0..1. Default 0.5. */
-  lossProbability?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const TWO_GENERALS_OPTIONS = declareOptions('twoGeneralsRun', {
+  messengers: integerOption({ doc: 'Messengers A sends with the same plan, each captured independently', min: 1, max: 1000, default: 3 }),
+  dropProbability: probabilityOption({ doc: 'Probability that one messenger is captured', default: 0.5 }),
+  seed: seedOption()
+});
+export type TwoGeneralsOptions = OptionsOf<typeof TWO_GENERALS_OPTIONS>;
 
 /**
  * General A commits to attack and sends `messengers` copies of "attack at dawn" through the
@@ -21,11 +19,8 @@ export interface TwoGeneralsOptions {
  * P(agreement) = 1 − loss^messengers. High, never 1.
  */
 export function twoGeneralsRun(options: TwoGeneralsOptions = {}): { seed: number; agreed: boolean; delivered: number; trace: Trace } {
-  rejectUnknownKeys('twoGeneralsRun', options, ['messengers', 'lossProbability', 'seed']);
-  const messengers = checkInteger('messengers', options.messengers ?? 3, 1, 1000);
-  const loss = checkProbability('lossProbability', options.lossProbability ?? 0.5);
-  const seed = checkSeed(options.seed);
-  return runTwoGenerals(messengers, loss, seed, true);
+  const { messengers, dropProbability, seed } = TWO_GENERALS_OPTIONS.parse(options);
+  return runTwoGenerals(messengers, dropProbability, seed, true);
 }
 
 function runTwoGenerals(messengers: number, loss: number, seed: number, trace: boolean) {
@@ -48,22 +43,27 @@ function runTwoGenerals(messengers: number, loss: number, seed: number, trace: b
   return { seed, agreed: delivered > 0, delivered, trace: sim.trace };
 }
 
+export const TWO_GENERALS_AGREEMENT_OPTIONS = declareOptions('twoGeneralsAgreement', {
+  messengersList: numberListOption({ doc: 'Numbers of messengers to try', min: 1, max: 1000, integer: true, lengthMax: 100, default: [1, 2, 3, 4, 5, 6, 8, 10] }),
+  dropProbabilities: numberListOption({ doc: 'Capture probabilities to try, one line each', min: 0, max: 1, lengthMax: 20, default: [0.3, 0.5, 0.7] }),
+  seeds: integerOption({ doc: 'Runs per point', min: 10, max: 100_000, default: 1000 })
+});
+export type TwoGeneralsAgreementOptions = OptionsOf<typeof TWO_GENERALS_AGREEMENT_OPTIONS>;
+
 /** P(agreement) against messengers: simulated points with 95% intervals, and the formula 1 − loss^k as lines. */
-export function twoGeneralsAgreement(options: { messengersList?: readonly number[]; lossProbabilities?: readonly number[]; seeds?: number } = {}): { points: XyPoint[]; lines: XyPoint[]; seeds: number } {
-  rejectUnknownKeys('twoGeneralsAgreement', options, ['messengersList', 'lossProbabilities', 'seeds']);
-  const ks = options.messengersList ?? [1, 2, 3, 4, 5, 6, 8, 10];
-  const losses = options.lossProbabilities ?? [0.3, 0.5, 0.7];
-  if (!Array.isArray(ks) || ks.length === 0) invalid('messengersList', ks, 'a non-empty array of integers');
-  if (!Array.isArray(losses) || losses.length === 0) invalid('lossProbabilities', losses, 'a non-empty array of probabilities');
-  ks.forEach((k, i) => checkInteger(`messengersList[${i}]`, k, 1, 1000));
-  losses.forEach((p, i) => checkProbability(`lossProbabilities[${i}]`, p));
-  const seeds = checkInteger('seeds', options.seeds ?? 1000, 10, 100_000);
+export function twoGeneralsAgreement(options: TwoGeneralsAgreementOptions = {}): { points: XyPoint[]; lines: XyPoint[]; seeds: number } {
+  const { messengersList: ks, dropProbabilities: losses, seeds } = TWO_GENERALS_AGREEMENT_OPTIONS.parse(options);
   const result = monteCarlo({ seeds, grid: { k: [...ks], loss: [...losses] }, run: ({ seed, params }) => runTwoGenerals(params.k, params.loss, seed, false).agreed });
   const points = result.rows.map((r) => ({ series: `loss ${r.params.loss}`, x: r.params.k, y: r.mean, low: r.ciLow, high: r.ciHigh }));
   const lines: XyPoint[] = [];
   for (const loss of losses) for (let k = 1; k <= maxOf(ks); k++) lines.push({ series: `loss ${loss}`, x: k, y: 1 - Math.pow(loss, k) });
   return { points, lines, seeds };
 }
+
+export const TWO_GENERALS_REGRESS_OPTIONS = declareOptions('twoGeneralsRegress', {
+  messagesMax: integerOption({ doc: 'Longest protocol to run: plan, ack, ack of the ack, …', min: 1, max: 50, default: 6 })
+});
+export type TwoGeneralsRegressOptions = OptionsOf<typeof TWO_GENERALS_REGRESS_OPTIONS>;
 
 export interface RegressRow {
   /** Messages in the protocol: plan, ack, ack of ack, ... */
@@ -86,9 +86,8 @@ export interface RegressRow {
  * the two runs apart, so it decides the same in both, and the two runs cannot both end in
  * agreement. Adding one more acknowledgement only moves the problem to a new last message.
  */
-export function twoGeneralsRegress(options: { messagesMax?: number } = {}): { rows: RegressRow[]; traceLastLost: (messages: number) => Trace } {
-  rejectUnknownKeys('twoGeneralsRegress', options, ['messagesMax']);
-  const messagesMax = checkInteger('messagesMax', options.messagesMax ?? 6, 1, 50);
+export function twoGeneralsRegress(options: TwoGeneralsRegressOptions = {}): { rows: RegressRow[]; traceLastLost: (messages: number) => Trace } {
+  const { messagesMax } = TWO_GENERALS_REGRESS_OPTIONS.parse(options);
   const run = (messages: number, loseLast: boolean) => {
     const sim = simulation({ seed: 1, network: { latency: 10 } });
     const gens = ['General A', 'General B'];

@@ -1,36 +1,25 @@
 // PACELC: synchronous and asynchronous replication, latency against staleness.
 import { simulation } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkInteger, checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys, checkArray } from '../../core/options';
+import { checkNumber, invalid, choiceOption, declareOptions, integerOption, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import { round, maxOf } from '../../core/numbers';
 
-export interface ReplicationRunOptions {
-  /** 'sync': a write returns after the replica acknowledged it; 'async': right after the local apply. Default 'sync'. */
-  mode?: 'sync' | 'async';
-  /** Round trip between primary and replica, in ms. Default 30 ms. */
-  replicaRttMs?: number;
-  /** Time to apply a write locally, in ms. Default 1 ms. */
-  localWriteMs?: number;
-  /** Async: the primary ships writes in batches every this many ms. Default 5 ms. */
-  shipEveryMs?: number;
-  /** Writes in the run. Default 50. */
-  writes?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const REPLICATION_RUN_OPTIONS = declareOptions('replicationRun', {
+  mode: choiceOption(['sync', 'async'] as const, { doc: "'sync': a write returns after the replica acknowledged it; 'async': right after the local apply", default: 'sync' }),
+  replicaRttMs: numberOption({ doc: 'Round trip between primary and replica', min: 0.01, max: 1e5, unit: 'ms', default: 30 }),
+  localWriteMs: numberOption({ doc: 'Time to apply a write locally', min: 0, max: 1e5, unit: 'ms', default: 1 }),
+  shipEveryMs: numberOption({ doc: 'Async: the primary ships writes in batches every this many ms', min: 0.01, max: 1e5, unit: 'ms', default: 5 }),
+  writes: integerOption({ doc: 'Writes in the run', min: 1, max: 100_000, default: 50 }),
+  seed: seedOption()
+});
+export type ReplicationRunOptions = OptionsOf<typeof REPLICATION_RUN_OPTIONS>;
 
 /**
  * A primary and one replica. Measures the write latency a client sees and how long the
  * replica lags behind the primary (what a read there can miss), per write.
  */
 export function replicationRun(options: ReplicationRunOptions = {}): { seed: number; meanWriteLatencyMs: number; meanStalenessMs: number; maxStalenessMs: number } {
-  rejectUnknownKeys('replicationRun', options, ['mode', 'replicaRttMs', 'localWriteMs', 'shipEveryMs', 'writes', 'seed']);
-  const mode = checkOneOf('mode', options.mode ?? 'sync', ['sync', 'async'] as const);
-  const rttMs = checkNumber('replicaRttMs', options.replicaRttMs ?? 30, 0.01, 1e5, 'ms');
-  const localMs = checkNumber('localWriteMs', options.localWriteMs ?? 1, 0, 1e5, 'ms');
-  const shipEveryMs = checkNumber('shipEveryMs', options.shipEveryMs ?? 5, 0.01, 1e5, 'ms');
-  const writes = checkInteger('writes', options.writes ?? 50, 1, 100_000);
-  const seed = checkSeed(options.seed);
+  const { mode, replicaRttMs: rttMs, localWriteMs: localMs, shipEveryMs, writes, seed } = REPLICATION_RUN_OPTIONS.parse(options);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: rttMs / 2, sigma: 0.1 }) } });
   const appliedAt = new Map<number, number>();
   const replicaAt = new Map<number, number>();
@@ -82,16 +71,21 @@ export function replicationRun(options: ReplicationRunOptions = {}): { seed: num
   return { seed, meanWriteLatencyMs: mean(latencies), meanStalenessMs: mean(stale), maxStalenessMs: maxOf(stale) };
 }
 
+export const REPLICATION_SWEEP_OPTIONS = declareOptions('replicationSweep', {
+  replicaRttMsList: numberListOption({ doc: 'Round trips to the replica to simulate (same data centre to US↔EU)', min: 0.01, max: 1e5, unit: 'ms', lengthMax: 100, default: [0.5, 10, 30, 70, 100] }),
+  localWriteMs: REPLICATION_RUN_OPTIONS.specs.localWriteMs,
+  shipEveryMs: REPLICATION_RUN_OPTIONS.specs.shipEveryMs,
+  seed: seedOption()
+});
+export type ReplicationSweepOptions = OptionsOf<typeof REPLICATION_SWEEP_OPTIONS>;
+
 /** Both modes over several replica distances: rows for `pacelcChart`, simulated. */
-export function replicationSweep(options: { replicaRttMsList?: readonly number[]; localWriteMs?: number; shipEveryMs?: number; seed?: number } = {}): ReplicationPoint[] {
-  rejectUnknownKeys('replicationSweep', options, ['replicaRttMsList', 'localWriteMs', 'shipEveryMs', 'seed']);
-  const list = options.replicaRttMsList ?? [0.5, 10, 30, 70, 100];
-  if (!Array.isArray(list) || list.length === 0) invalid('replicaRttMsList', list, 'a non-empty array of ms');
+export function replicationSweep(options: ReplicationSweepOptions = {}): ReplicationPoint[] {
+  const { replicaRttMsList: list, localWriteMs, shipEveryMs, seed } = REPLICATION_SWEEP_OPTIONS.parse(options);
   return list.flatMap((rtt) => {
-    const common = { replicaRttMs: rtt, localWriteMs: options.localWriteMs, shipEveryMs: options.shipEveryMs, seed: options.seed };
-    const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-    const s = replicationRun({ mode: 'sync', ...clean(common) });
-    const a = replicationRun({ mode: 'async', ...clean(common) });
+    const common = { replicaRttMs: rtt, localWriteMs, shipEveryMs, seed };
+    const s = replicationRun({ mode: 'sync', ...common });
+    const a = replicationRun({ mode: 'async', ...common });
     return [
       { mode: 'synchronous (PC/EC)', replicaRttMs: rtt, writeLatencyMs: Number(s.meanWriteLatencyMs.toFixed(3)), stalenessMs: 0 },
       { mode: 'asynchronous (PA/EL)', replicaRttMs: rtt, writeLatencyMs: Number(a.meanWriteLatencyMs.toFixed(3)), stalenessMs: Number(a.meanStalenessMs.toFixed(3)) }
@@ -110,14 +104,12 @@ export interface ReplicationPoint {
   stalenessMs: number;
 }
 
-export interface ReplicationTradeoffOptions {
-  /** Replica round-trip times to evaluate, in ms. Default: [0.5, 10, 30, 70, 100] (same data centre to US↔EU). */
-  replicaRttMsList?: readonly number[];
-  /** Time to apply a write locally, in ms. Default: 1 ms. */
-  localWriteMs?: number;
-  /** Extra delay before an async replica applies a shipped write (batching), in ms. Default: 5 ms. */
-  asyncShipDelayMs?: number;
-}
+export const REPLICATION_TRADEOFF_OPTIONS = declareOptions('replicationTradeoff', {
+  replicaRttMsList: numberListOption({ doc: 'Replica round-trip times to evaluate (same data centre to US↔EU)', min: 0, max: 1e6, unit: 'ms', lengthMax: 10_000, default: [0.5, 10, 30, 70, 100] }),
+  localWriteMs: numberOption({ doc: 'Time to apply a write locally', min: 0, max: 1e6, unit: 'ms', default: 1 }),
+  asyncShipDelayMs: numberOption({ doc: 'Extra delay before an async replica applies a shipped write (batching)', min: 0, max: 1e6, unit: 'ms', default: 5 })
+});
+export type ReplicationTradeoffOptions = OptionsOf<typeof REPLICATION_TRADEOFF_OPTIONS>;
 
 /**
  * PACELC's "else" branch as numbers. Synchronous: a write waits for the replica's ack
@@ -125,11 +117,7 @@ export interface ReplicationTradeoffOptions {
  * local apply, and a replica lags by ship delay + half an RTT.
  */
 export function replicationTradeoff(options: ReplicationTradeoffOptions = {}): ReplicationPoint[] {
-  rejectUnknownKeys('replicationTradeoff', options, ['replicaRttMsList', 'localWriteMs', 'asyncShipDelayMs']);
-  const rtts = checkArray<number>('replicaRttMsList', options.replicaRttMsList ?? [0.5, 10, 30, 70, 100], 'a non-empty array of round-trip times in ms');
-  rtts.forEach((r, i) => checkNumber(`replicaRttMsList[${i}]`, r, 0, 1e6, 'ms'));
-  const localMs = checkNumber('localWriteMs', options.localWriteMs ?? 1, 0, 1e6, 'ms');
-  const shipMs = checkNumber('asyncShipDelayMs', options.asyncShipDelayMs ?? 5, 0, 1e6, 'ms');
+  const { replicaRttMsList: rtts, localWriteMs: localMs, asyncShipDelayMs: shipMs } = REPLICATION_TRADEOFF_OPTIONS.parse(options);
   return rtts.flatMap((rtt) => [
     { mode: 'synchronous (PC/EC)', replicaRttMs: rtt, writeLatencyMs: round(localMs + rtt), stalenessMs: 0 },
     { mode: 'asynchronous (PA/EL)', replicaRttMs: rtt, writeLatencyMs: round(localMs), stalenessMs: round(shipMs + rtt / 2) }
