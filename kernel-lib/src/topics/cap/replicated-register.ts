@@ -14,10 +14,10 @@ export const REPLICATED_REGISTER_OPTIONS = declareOptions('replicatedRegisterExp
   untilMs: numberOption({ doc: 'Length of the run', min: 10, max: 1e6, unit: 'ms', default: 1200 }),
   partitionAtMs: numberOption({ doc: 'The minority replica r3 is cut off from r1 and r2 from here (at most untilMs)', min: 0, max: 1e6, unit: 'ms', default: 300 }),
   healAtMs: numberOption({ doc: '... until here (Infinity: never heals; at least partitionAtMs)', min: 0, max: 1e9, unit: 'ms', infinity: true, default: 800 }),
-  writeEveryMs: numberOption({ doc: 'A client writes every this many ms, alternating between r1 and r3', min: 1, max: 1e6, unit: 'ms', default: 60 }),
-  readEveryMs: numberOption({ doc: 'Clients read at every replica every this many ms', min: 1, max: 1e6, unit: 'ms', default: 40 }),
+  writeIntervalMs: numberOption({ doc: 'A client writes every this many ms, alternating between r1 and r3', min: 1, max: 1e6, unit: 'ms', default: 60 }),
+  readIntervalMs: numberOption({ doc: 'Clients read at every replica every this many ms', min: 1, max: 1e6, unit: 'ms', default: 40 }),
   timeoutMs: numberOption({ doc: 'How long a replica waits for the leader or a majority before refusing', min: 1, max: 1e6, unit: 'ms', default: 20 }),
-  gossipEveryMs: numberOption({ doc: 'AP: replicas exchange their value (anti-entropy) this often', min: 1, max: 1e6, unit: 'ms', default: 50 }),
+  gossipIntervalMs: numberOption({ doc: 'AP: replicas exchange their value (anti-entropy) this often', min: 1, max: 1e6, unit: 'ms', default: 50 }),
   seed: seedOption()
 });
 export type ReplicatedRegisterOptions = OptionsOf<typeof REPLICATED_REGISTER_OPTIONS>;
@@ -54,10 +54,10 @@ const REPLICAS = ['r1', 'r2', 'r3'];
  * stamps, anti-entropy gossip): r3 keeps answering, diverges, and reconciles after the heal.
  */
 export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions = {}): ReplicatedRegisterResult {
-  const { mode, untilMs, partitionAtMs, healAtMs, writeEveryMs, readEveryMs, timeoutMs, gossipEveryMs, seed } = REPLICATED_REGISTER_OPTIONS.parse(options);
+  const { mode, untilMs, partitionAtMs, healAtMs, writeIntervalMs, readIntervalMs, timeoutMs, gossipIntervalMs, seed } = REPLICATED_REGISTER_OPTIONS.parse(options);
   checkNumber('partitionAtMs', partitionAtMs, 0, untilMs, 'ms');
   if (healAtMs !== Infinity) checkNumber('healAtMs', healAtMs, partitionAtMs, 1e9, 'ms');
-  if (untilMs / Math.min(writeEveryMs, readEveryMs, gossipEveryMs) > 100_000) invalid('untilMs', untilMs, 'at most 100,000 operations per run');
+  if (untilMs / Math.min(writeIntervalMs, readIntervalMs, gossipIntervalMs) > 100_000) invalid('untilMs', untilMs, 'at most 100,000 operations per run');
   const sim = simulation({ seed, network: { latency: 2 } });
   const requests: RegisterRequest[] = [];
   // Ground truth: the latest acknowledged write (value and when it was acknowledged).
@@ -71,7 +71,7 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
   sim.nodesOf(REPLICAS, {
     state: () => ({ value: 0, stamp: [0, ''] as [number, string], lamport: 0, pending: new Map<number, { kind: string; acks: number; value: number; atMs: number; reqMsg: any; done: boolean }>(), nextOp: 0, leaderWrites: new Map<number, any>(), wid: 0 }),
     start(ctx) {
-      if (mode === 'AP') ctx.setTimer('gossip', gossipEveryMs);
+      if (mode === 'AP') ctx.setTimer('gossip', gossipIntervalMs);
     },
     onMessage(ctx, msg) {
       const s = ctx.state;
@@ -130,7 +130,7 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
     onTimer(ctx, name, id) {
       if (name === 'gossip') {
         ctx.broadcast('gossip', { value: ctx.state.value, stamp: ctx.state.stamp });
-        ctx.setTimer('gossip', gossipEveryMs);
+        ctx.setTimer('gossip', gossipIntervalMs);
       } else complete(ctx, id, 'refused', null);
     }
   });
@@ -161,11 +161,11 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
     ctx.respond(p.reqMsg, outcome === 'ok' ? value : 'refused');
   }
   // Workload.
-  for (let t = writeEveryMs / 2, k = 0; t < untilMs - timeoutMs; t += writeEveryMs, k++) {
+  for (let t = writeIntervalMs / 2, k = 0; t < untilMs - timeoutMs; t += writeIntervalMs, k++) {
     const target = k % 2 === 0 ? 'r1' : 'r3';
     sim.at(t, (s) => { s.request(target, 'write', nextValue++); });
   }
-  for (let t = readEveryMs / 3; t < untilMs - timeoutMs; t += readEveryMs) for (const r of REPLICAS) sim.request(r, 'read', undefined, { atMs: t });
+  for (let t = readIntervalMs / 3; t < untilMs - timeoutMs; t += readIntervalMs) for (const r of REPLICAS) sim.request(r, 'read', undefined, { atMs: t });
   sim.partition(['r3'], ['r1', 'r2'], { atMs: partitionAtMs, ...(healAtMs !== Infinity ? { untilMs: healAtMs } : {}) });
   // Replica states sampled in true time.
   const changes: { lane: string; state: string; timeMs: number }[] = [];

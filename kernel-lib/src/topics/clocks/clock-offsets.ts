@@ -60,11 +60,11 @@ export type DriftingClockOffsetsOptions = OptionsOf<typeof DRIFTING_CLOCK_OFFSET
 export function driftingClockOffsets(options: DriftingClockOffsetsOptions = {}): ClockOffsetData {
   const parsed = DRIFTING_CLOCK_OFFSETS_OPTIONS.parse(options);
   const clocks = parsed.clocks ?? DEFAULT_CLOCKS;
-  const { hours, syncIntervalMin: syncEveryMinutes, sampleIntervalMin: sampleEveryMinutes } = parsed;
+  const { hours, syncIntervalMin: syncIntervalMin, sampleIntervalMin: sampleIntervalMin } = parsed;
   const endMs = hours * 3_600_000;
-  const stepMs = sampleEveryMinutes * 60_000;
-  const syncMs = syncEveryMinutes * 60_000;
-  if (endMs / stepMs > 20_000) invalid('sampleIntervalMin', sampleEveryMinutes, `at most 20000 samples over ${hours} h`);
+  const stepMs = sampleIntervalMin * 60_000;
+  const syncMs = syncIntervalMin * 60_000;
+  if (endMs / stepMs > 20_000) invalid('sampleIntervalMin', sampleIntervalMin, `at most 20000 samples over ${hours} h`);
   const samples: ClockOffsetSample[] = [];
   const syncs: ClockSyncMark[] = [];
   for (const c of clocks) {

@@ -8,7 +8,7 @@ export const REPLICATION_RUN_OPTIONS = declareOptions('replicationRun', {
   mode: choiceOption(['sync', 'async'] as const, { doc: "'sync': a write returns after the replica acknowledged it; 'async': right after the local apply", default: 'sync' }),
   replicaRttMs: numberOption({ doc: 'Round trip between primary and replica', min: 0.01, max: 1e5, unit: 'ms', default: 30 }),
   localWriteMs: numberOption({ doc: 'Time to apply a write locally', min: 0, max: 1e5, unit: 'ms', default: 1 }),
-  shipEveryMs: numberOption({ doc: 'Async: the primary ships writes in batches every this many ms', min: 0.01, max: 1e5, unit: 'ms', default: 5 }),
+  shipIntervalMs: numberOption({ doc: 'Async: the primary ships writes in batches every this many ms', min: 0.01, max: 1e5, unit: 'ms', default: 5 }),
   writes: integerOption({ doc: 'Writes in the run', min: 1, max: 100_000, default: 50 }),
   seed: seedOption()
 });
@@ -19,17 +19,17 @@ export type ReplicationRunOptions = OptionsOf<typeof REPLICATION_RUN_OPTIONS>;
  * replica lags behind the primary (what a read there can miss), per write.
  */
 export function replicationRun(options: ReplicationRunOptions = {}): { seed: number; meanWriteLatencyMs: number; meanStalenessMs: number; maxStalenessMs: number } {
-  const { mode, replicaRttMs: rttMs, localWriteMs: localMs, shipEveryMs, writes, seed } = REPLICATION_RUN_OPTIONS.parse(options);
+  const { mode, replicaRttMs: rttMs, localWriteMs: localMs, shipIntervalMs, writes, seed } = REPLICATION_RUN_OPTIONS.parse(options);
   const sim = simulation({ seed, network: { latency: lognormalLatency({ medianMs: rttMs / 2, sigma: 0.1 }) } });
   const appliedAt = new Map<number, number>();
   const replicaAt = new Map<number, number>();
   const latencies: number[] = [];
-  const gapMs = rttMs * 2 + localMs + shipEveryMs;
+  const gapMs = rttMs * 2 + localMs + shipIntervalMs;
   sim.node('primary', {
     state: () => ({ unshipped: [] as number[], waiting: new Map<number, number>() }),
     start(ctx) {
       for (let i = 0; i < writes; i++) ctx.setTimer('write', i * gapMs, i);
-      if (mode === 'async') ctx.setTimer('ship', shipEveryMs);
+      if (mode === 'async') ctx.setTimer('ship', shipIntervalMs);
     },
     onTimer(ctx, name, i) {
       if (name === 'write') {
@@ -46,7 +46,7 @@ export function replicationRun(options: ReplicationRunOptions = {}): { seed: num
       } else if (name === 'ship') {
         if (ctx.state.unshipped.length) ctx.send('replica', 'replicate', ctx.state.unshipped);
         ctx.state.unshipped = [];
-        if (appliedAt.size < writes || ctx.state.unshipped.length) ctx.setTimer('ship', shipEveryMs);
+        if (appliedAt.size < writes || ctx.state.unshipped.length) ctx.setTimer('ship', shipIntervalMs);
       }
     },
     onMessage(ctx, msg) {
@@ -74,16 +74,16 @@ export function replicationRun(options: ReplicationRunOptions = {}): { seed: num
 export const REPLICATION_SWEEP_OPTIONS = declareOptions('replicationSweep', {
   replicaRttMsList: numberListOption({ doc: 'Round trips to the replica to simulate (same data centre to US↔EU)', min: 0.01, max: 1e5, unit: 'ms', lengthMax: 100, default: [0.5, 10, 30, 70, 100] }),
   localWriteMs: REPLICATION_RUN_OPTIONS.specs.localWriteMs,
-  shipEveryMs: REPLICATION_RUN_OPTIONS.specs.shipEveryMs,
+  shipIntervalMs: REPLICATION_RUN_OPTIONS.specs.shipIntervalMs,
   seed: seedOption()
 });
 export type ReplicationSweepOptions = OptionsOf<typeof REPLICATION_SWEEP_OPTIONS>;
 
 /** Both modes over several replica distances: rows for `pacelcChart`, simulated. */
 export function replicationSweep(options: ReplicationSweepOptions = {}): ReplicationPoint[] {
-  const { replicaRttMsList: list, localWriteMs, shipEveryMs, seed } = REPLICATION_SWEEP_OPTIONS.parse(options);
+  const { replicaRttMsList: list, localWriteMs, shipIntervalMs, seed } = REPLICATION_SWEEP_OPTIONS.parse(options);
   return list.flatMap((rtt) => {
-    const common = { replicaRttMs: rtt, localWriteMs, shipEveryMs, seed };
+    const common = { replicaRttMs: rtt, localWriteMs, shipIntervalMs, seed };
     const s = replicationRun({ mode: 'sync', ...common });
     const a = replicationRun({ mode: 'async', ...common });
     return [
