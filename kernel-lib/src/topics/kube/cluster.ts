@@ -6,32 +6,60 @@
  */
 import { simulation, Simulation, NodeContext, Message } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkInteger, checkNumber, checkOneOf, checkSeed, checkString, invalid, rejectUnknownKeys } from '../../core/options';
+import { booleanOption, checkInteger, checkNumber, checkOneOf, checkString, choiceOption, declareOptions, integerOption, invalid, numberOption, seedOption, type OptionSpec, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { StateInterval } from '../../trace/state-intervals';
 import { KUBE_VERSIONS, KubeVersion, nodeMonitorGracePeriodS } from './node-failure-times';
 
 
-export interface KubeClusterOptions {
-  /** Kubernetes version: the node-monitor grace period is 40 s before v1.32 and 50 s from v1.32. Default 'v1.32'. */
-  version?: KubeVersion;
-  /** etcd members. Default 3. */
-  etcdMembers?: number;
-  /** API servers behind the load balancer. Default 2. */
-  apiServers?: number;
-  /** Worker nodes. Default 3. */
-  workers?: number;
-  /** Replicas of deployment "web" at the start. Default 1. */
-  replicas?: number;
-  /** kubelet heartbeat (node Lease renewal) period, in s. Default 10 s. */
-  heartbeatIntervalS?: number;
-  /** tolerationSeconds for not-ready/unreachable taints, in s. Default 300 s. */
-  tolerationS?: number;
-  /** Median image pull + container start, in s. Default 3 s. */
-  podStartMedianS?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const KUBE_CLUSTER_OPTIONS = declareOptions('kubeCluster', {
+  version: choiceOption(KUBE_VERSIONS, { doc: 'Kubernetes version: the node-monitor grace period is 40 s before v1.32 and 50 s from v1.32', default: 'v1.32' }),
+  etcdMemberCount: integerOption({ doc: 'etcd members (the cluster lists their names in `etcdMembers`)', min: 1, max: 7, default: 3 }),
+  apiServerCount: integerOption({ doc: 'API servers behind the load balancer (their names: `apiServers`)', min: 1, max: 5, default: 2 }),
+  workerCount: integerOption({ doc: 'Worker nodes (their names: `workers`)', min: 1, max: 10, default: 3 }),
+  replicas: integerOption({ doc: 'Replicas of deployment "web" at the start', min: 0, max: 50, default: 1 }),
+  heartbeatIntervalS: numberOption({ doc: 'kubelet heartbeat (node Lease renewal) period', min: 1, max: 600, unit: 's', default: 10 }),
+  tolerationS: numberOption({ doc: 'tolerationSeconds for not-ready/unreachable taints', min: 0, max: 36_000, unit: 's', default: 300 }),
+  podStartMedianS: numberOption({ doc: 'Median image pull + container start', min: 0.1, max: 600, unit: 's', default: 3 }),
+  seed: seedOption()
+});
+export type KubeClusterOptions = OptionsOf<typeof KUBE_CLUSTER_OPTIONS>;
+
+/** Cluster time, in s, of an action or a view: checked against the clock of the run when it is used. */
+const AT_S = numberOption({ doc: 'When, in seconds of cluster time', min: 0, max: 36_000, unit: 's', defaultText: "now (the cluster's current time)" });
+/** The options of one KubeCluster method. */
+const methodOptions = <D extends Record<string, OptionSpec<any, boolean>>>(method: string, specs: D) => declareOptions(`KubeCluster.${method}`, specs);
+
+export const KUBE_SCALE_OPTIONS = methodOptions('scale', { atS: AT_S });
+export type KubeScaleOptions = OptionsOf<typeof KUBE_SCALE_OPTIONS>;
+export const KUBE_CORDON_OPTIONS = methodOptions('cordon', { atS: AT_S, uncordon: booleanOption({ doc: 'Uncordon instead: the node takes new pods again', default: false }) });
+export type KubeCordonOptions = OptionsOf<typeof KUBE_CORDON_OPTIONS>;
+export const KUBE_KILL_NODE_OPTIONS = methodOptions('killNode', { atS: AT_S });
+export type KubeKillNodeOptions = OptionsOf<typeof KUBE_KILL_NODE_OPTIONS>;
+export const KUBE_CRASH_OPTIONS = methodOptions('crash', {
+  atS: AT_S,
+  restartAfterS: numberOption({ doc: 'The component restarts this long after the crash', min: 0, max: 1e6, unit: 's', defaultText: 'never restarts' })
+});
+export type KubeCrashOptions = OptionsOf<typeof KUBE_CRASH_OPTIONS>;
+export const KUBE_PARTITION_OPTIONS = methodOptions('partition', {
+  atS: AT_S,
+  untilS: numberOption({ doc: 'When the partition heals, in seconds of cluster time (not before atS)', min: 0, max: 36_000, unit: 's', defaultText: 'never heals' })
+});
+export type KubePartitionOptions = OptionsOf<typeof KUBE_PARTITION_OPTIONS>;
+export const KUBE_KUBECTL_OPTIONS = methodOptions('kubectlAt', { atS: AT_S });
+export type KubeKubectlOptions = OptionsOf<typeof KUBE_KUBECTL_OPTIONS>;
+export const KUBE_RUN_OPTIONS = methodOptions('run', {
+  untilS: numberOption({ doc: 'Advance to this cluster time, in seconds (not before the current time); required', min: 0, max: 36_000, unit: 's', defaultText: 'none: required' })
+});
+export type KubeRunOptions = OptionsOf<typeof KUBE_RUN_OPTIONS>;
+/** What the API knew at a time in the past: atS is 0..now. */
+const VIEW_AT_S = numberOption({ doc: 'The moment to look at, in seconds of cluster time (0..now)', min: 0, max: 36_000, unit: 's', defaultText: 'now' });
+export const KUBE_VIEW_OPTIONS = methodOptions('getPods', { atS: VIEW_AT_S });
+export type KubeViewOptions = OptionsOf<typeof KUBE_VIEW_OPTIONS>;
+const KUBE_NODES_VIEW_OPTIONS = methodOptions('getNodes', { atS: VIEW_AT_S });
+const KUBE_LEASES_VIEW_OPTIONS = methodOptions('getLeases', { atS: VIEW_AT_S });
+export const KUBE_PHASE_COUNTS_OPTIONS = methodOptions('phaseCounts', { stepS: numberOption({ doc: 'Sampling step', min: 0.01, max: 3600, unit: 's', default: 0.5 }) });
+export type KubePhaseCountsOptions = OptionsOf<typeof KUBE_PHASE_COUNTS_OPTIONS>;
 
 interface Entry { obj: any; rev: number }
 type Store = Map<string, Entry>;
@@ -45,8 +73,11 @@ export class KubeCluster {
   readonly seed: number;
   readonly version: KubeVersion;
   readonly gracePeriodS: number;
-  readonly etcd: string[];
+  /** Names of the etcd members: etcd-1, etcd-2, … */
+  readonly etcdMembers: string[];
+  /** Names of the API servers: apiserver-1, … */
   readonly apiServers: string[];
+  /** Names of the worker nodes: worker-1, … */
   readonly workers: string[];
   readonly sim: Simulation;
   /** Every pod status change the API recorded, in time order. */
@@ -62,22 +93,22 @@ export class KubeCluster {
   private readonly toleration: number;
 
   constructor(options: KubeClusterOptions = {}) {
-    rejectUnknownKeys('kubeCluster', options, ['version', 'etcdMembers', 'apiServers', 'workers', 'replicas', 'heartbeatIntervalS', 'tolerationS', 'podStartMedianS', 'seed']);
-    this.version = checkOneOf('version', options.version ?? 'v1.32', KUBE_VERSIONS);
+    const o = KUBE_CLUSTER_OPTIONS.parse(options);
+    this.version = o.version;
     this.gracePeriodS = nodeMonitorGracePeriodS(this.version);
-    const etcdCount = checkInteger('etcdMembers', options.etcdMembers ?? 3, 1, 7);
-    const apiCount = checkInteger('apiServers', options.apiServers ?? 2, 1, 5);
-    const workerCount = checkInteger('workers', options.workers ?? 3, 1, 10);
-    const replicas = checkInteger('replicas', options.replicas ?? 1, 0, 50);
-    const heartbeatMs = checkNumber('heartbeatIntervalS', options.heartbeatIntervalS ?? 10, 1, 600, 's') * S;
-    this.toleration = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 36_000, 's') * S;
-    const podStartMedianMs = checkNumber('podStartMedianS', options.podStartMedianS ?? 3, 0.1, 600, 's') * S;
-    this.seed = checkSeed(options.seed);
-    this.etcd = Array.from({ length: etcdCount }, (_, i) => `etcd-${i + 1}`);
+    const etcdCount = o.etcdMemberCount;
+    const apiCount = o.apiServerCount;
+    const workerCount = o.workerCount;
+    const replicas = o.replicas;
+    const heartbeatMs = o.heartbeatIntervalS * S;
+    this.toleration = o.tolerationS * S;
+    const podStartMedianMs = o.podStartMedianS * S;
+    this.seed = o.seed;
+    this.etcdMembers = Array.from({ length: etcdCount }, (_, i) => `etcd-${i + 1}`);
     this.apiServers = Array.from({ length: apiCount }, (_, i) => `apiserver-${i + 1}`);
     this.workers = Array.from({ length: workerCount }, (_, i) => `worker-${i + 1}`);
     const sim = (this.sim = simulation({ seed: this.seed, trace: false, network: { latency: lognormalLatency({ medianMs: 0.5, p99Ms: 2 }) } }));
-    const etcd = this.etcd;
+    const etcd = this.etcdMembers;
     const apis = this.apiServers;
     const majority = Math.floor(etcdCount / 2) + 1;
     const self = this;
@@ -319,45 +350,52 @@ export class KubeCluster {
   // ---- actions (schedule before or between runs) ----
 
   /** `kubectl scale deployment web --replicas=N` at `atS`. */
-  scale(replicas: number, options: { atS?: number } = {}): this {
+  scale(replicas: number, options: KubeScaleOptions = {}): this {
     checkInteger('replicas', replicas, 0, 50);
-    this.write(options.atS, 'deploy/web', { key: 'deploy/web', replicas }, `kubectl scale deployment web --replicas=${replicas}`);
+    const { atS } = KUBE_SCALE_OPTIONS.parse(options);
+    this.write(atS, 'deploy/web', { key: 'deploy/web', replicas }, `kubectl scale deployment web --replicas=${replicas}`);
     return this;
   }
 
   /** `kubectl cordon/uncordon <node>` at `atS`: no new pods are scheduled there; running pods stay. */
-  cordon(node: string, options: { atS?: number; uncordon?: boolean } = {}): this {
+  cordon(node: string, options: KubeCordonOptions = {}): this {
     if (!this.workers.includes(node)) invalid('node', node, `one of ${this.workers.join(', ')}`);
-    const cordoned = !options.uncordon;
-    this.sim.at(this.ms(options.atS), (s) => { s.stateOf(node).cordoned = cordoned; });
-    this.write(options.atS, `node/${node}`, { key: `node/${node}`, name: node, ready: true, renewMs: NaN, cordoned }, `kubectl ${cordoned ? 'cordon' : 'uncordon'} ${node}`, true);
+    const { atS, uncordon } = KUBE_CORDON_OPTIONS.parse(options);
+    const cordoned = !uncordon;
+    this.sim.at(this.ms('atS', atS), (s) => { s.stateOf(node).cordoned = cordoned; });
+    this.write(atS, `node/${node}`, { key: `node/${node}`, name: node, ready: true, renewMs: NaN, cordoned }, `kubectl ${cordoned ? 'cordon' : 'uncordon'} ${node}`, true);
     return this;
   }
 
   /** Power off a worker (its kubelet and pods die with it) at `atS`. */
-  killNode(node: string, options: { atS?: number } = {}): this {
+  killNode(node: string, options: KubeKillNodeOptions = {}): this {
     if (!this.workers.includes(node)) invalid('node', node, `one of ${this.workers.join(', ')}`);
-    this.sim.crash(node, { atMs: this.ms(options.atS) });
+    const { atS } = KUBE_KILL_NODE_OPTIONS.parse(options);
+    this.sim.crash(node, { atMs: this.ms('atS', atS) });
     return this;
   }
 
   /** Crash any control-plane component (an etcd member, an API server, a controller-manager or scheduler replica) at `atS`. */
-  crash(component: string, options: { atS?: number; restartAfterS?: number } = {}): this {
+  crash(component: string, options: KubeCrashOptions = {}): this {
     checkString('component', component);
-    this.sim.crash(component, { atMs: this.ms(options.atS), ...(options.restartAfterS !== undefined ? { restartAfterMs: checkNumber('restartAfterS', options.restartAfterS, 0, 1e6, 's') * S } : {}) });
+    const { atS, restartAfterS } = KUBE_CRASH_OPTIONS.parse(options);
+    this.sim.crash(component, { atMs: this.ms('atS', atS), ...(restartAfterS !== undefined ? { restartAfterMs: restartAfterS * S } : {}) });
     return this;
   }
 
   /** Cut `sideA` off from every other component from `atS` until `untilS`. */
-  partition(sideA: string[], options: { atS?: number; untilS?: number } = {}): this {
-    this.sim.partition(sideA, undefined, { atMs: this.ms(options.atS), ...(options.untilS !== undefined ? { untilMs: this.ms(options.untilS) } : {}) });
+  partition(sideA: string[], options: KubePartitionOptions = {}): this {
+    const { atS, untilS } = KUBE_PARTITION_OPTIONS.parse(options);
+    const atMs = this.ms('atS', atS);
+    if (untilS !== undefined && untilS * S < atMs) invalid('untilS', untilS, `>= atS = ${atMs / S} s`);
+    this.sim.partition(sideA, undefined, { atMs, ...(untilS !== undefined ? { untilMs: untilS * S } : {}) });
     return this;
   }
 
   /** Run `kubectl get pods` (or nodes, leases, or a write) through the load balancer at `atS`; the answer and its latency land in `kubectlLog`. */
-  kubectlAt(command: string, options: { atS?: number } = {}): this {
+  kubectlAt(command: string, options: KubeKubectlOptions = {}): this {
     checkOneOf('command', command, ['get pods', 'get nodes', 'get leases', 'apply'] as const);
-    const atMs = this.ms(options.atS);
+    const atMs = this.ms('atS', KUBE_KUBECTL_OPTIONS.parse(options).atS);
     const api = this.apiServers[0];
     this.sim.at(atMs, (s) => {
       const target = this.apiServers.find((a) => s.isUp(a)) ?? api;
@@ -376,9 +414,10 @@ export class KubeCluster {
   }
 
   /** Advance the simulation to `untilS` (seconds of cluster time). */
-  run(options: { untilS: number }): this {
-    rejectUnknownKeys('run', options, ['untilS']);
-    const untilMs = checkNumber('untilS', options?.untilS, this.sim.timeMs / S, 36_000, 's') * S;
+  run(options: Required<KubeRunOptions>): this {
+    const { untilS } = KUBE_RUN_OPTIONS.parse(options);
+    // Required, and not before now: a relation with the run's clock, so checked here.
+    const untilMs = checkNumber('untilS', untilS, this.sim.timeMs / S, 36_000, 's') * S;
     this.sim.run({ untilMs, eventsMax: 5_000_000 });
     return this;
   }
@@ -386,8 +425,8 @@ export class KubeCluster {
   // ---- what kubectl shows ----
 
   /** Pods as the API knew them at `atS` (default: now), like `kubectl get pods -o wide`. */
-  getPods(options: { atS?: number } = {}): string {
-    const atMs = options.atS === undefined ? this.sim.timeMs : checkNumber('atS', options.atS, 0, this.sim.timeMs / S, 's') * S;
+  getPods(options: KubeViewOptions = {}): string {
+    const atMs = this.viewMs(KUBE_VIEW_OPTIONS.parse(options).atS);
     const latest = new Map<string, PodRecord & { createdMs: number }>();
     for (const r of this.podHistory) {
       if (r.timeMs > atMs) break;
@@ -400,8 +439,8 @@ export class KubeCluster {
   }
 
   /** Nodes as the API knew them at `atS`, like `kubectl get nodes`. */
-  getNodes(options: { atS?: number } = {}): string {
-    const atMs = options.atS === undefined ? this.sim.timeMs : checkNumber('atS', options.atS, 0, this.sim.timeMs / S, 's') * S;
+  getNodes(options: KubeViewOptions = {}): string {
+    const atMs = this.viewMs(KUBE_NODES_VIEW_OPTIONS.parse(options).atS);
     return columns(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], this.workers.map((w) => {
       const h = this.nodeHistory.filter((n) => n.node === w && n.timeMs <= atMs);
       return [w, h.length ? h[h.length - 1].status : 'Ready', '<none>', age(atMs + CLUSTER_AGE_MS), `${this.version}.0`];
@@ -409,8 +448,8 @@ export class KubeCluster {
   }
 
   /** Leader Leases in kube-system at `atS`, like `kubectl get leases -n kube-system`. */
-  getLeases(options: { atS?: number } = {}): string {
-    const atMs = options.atS === undefined ? this.sim.timeMs : checkNumber('atS', options.atS, 0, this.sim.timeMs / S, 's') * S;
+  getLeases(options: KubeViewOptions = {}): string {
+    const atMs = this.viewMs(KUBE_LEASES_VIEW_OPTIONS.parse(options).atS);
     return columns(['NAME', 'HOLDER', 'AGE'], ['kube-controller-manager', 'kube-scheduler'].map((lease) => {
       const h = this.leaderHistory.filter((l) => l.lease === lease && l.timeMs <= atMs);
       return [lease, h.length ? h[h.length - 1].holder : '<none>', age(atMs + CLUSTER_AGE_MS)];
@@ -433,8 +472,8 @@ export class KubeCluster {
   }
 
   /** Count of pods per phase over time (sampled every `stepS`), the "how many are Running yet" curve. */
-  phaseCounts(options: { stepS?: number } = {}): { timeS: number; phase: string; pods: number }[] {
-    const stepMs = checkNumber('stepS', options.stepS ?? 0.5, 0.01, 3600, 's') * S;
+  phaseCounts(options: KubePhaseCountsOptions = {}): { timeS: number; phase: string; pods: number }[] {
+    const stepMs = KUBE_PHASE_COUNTS_OPTIONS.parse(options).stepS * S;
     const rows: { timeS: number; phase: string; pods: number }[] = [];
     for (let t = 0; t <= this.sim.timeMs; t += stepMs) {
       const latest = new Map<string, string>();
@@ -453,19 +492,25 @@ export class KubeCluster {
 
   /** Whether a write (`kubectl apply`) issued now would succeed: does etcd have a quorum among running members? */
   etcdHasQuorum(): boolean {
-    return this.etcd.filter((m) => this.sim.isUp(m)).length >= Math.floor(this.etcd.length / 2) + 1;
+    return this.etcdMembers.filter((m) => this.sim.isUp(m)).length >= Math.floor(this.etcdMembers.length / 2) + 1;
   }
 
-  private ms(atS: number | undefined): number {
-    return atS === undefined ? this.sim.timeMs : checkNumber('atS', atS, this.sim.timeMs / S, 36_000, 's') * S;
+  /** An action's time: now or later. */
+  private ms(name: string, atS: number | undefined): number {
+    return atS === undefined ? this.sim.timeMs : checkNumber(name, atS, this.sim.timeMs / S, 36_000, 's') * S;
+  }
+
+  /** A view's time: now or earlier. */
+  private viewMs(atS: number | undefined): number {
+    return atS === undefined ? this.sim.timeMs : checkNumber('atS', atS, 0, this.sim.timeMs / S, 's') * S;
   }
 
   private write(atS: number | undefined, key: string, obj: any, what: string, mergeNode = false): void {
-    this.sim.at(this.ms(atS), (s) => {
+    this.sim.at(this.ms('atS', atS), (s) => {
       const target = this.apiServers.find((a) => s.isUp(a)) ?? this.apiServers[0];
       if (mergeNode) {
         // Keep the kubelet's last heartbeat: read the node object from a live member first.
-        const member = this.etcd.find((m) => s.isUp(m)) ?? this.etcd[0];
+        const member = this.etcdMembers.find((m) => s.isUp(m)) ?? this.etcdMembers[0];
         const cur = s.durableOf(member).store.get(key);
         obj = { ...(cur?.obj ?? {}), cordoned: obj.cordoned };
       }

@@ -1,30 +1,27 @@
 // Kubernetes experiments on the simulated cluster: node failure, watches.
 import { simulation } from '../../simulation/simulation';
-import { checkInteger, checkNumber, checkOneOf, checkSeed, invalid, rejectUnknownKeys } from '../../core/options';
+import { choiceOption, declareOptions, invalid, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import type { StateInterval } from '../../trace/state-intervals';
 import { kubeCluster } from './cluster';
 import { KUBE_VERSIONS, KubeVersion } from './node-failure-times';
 
-export interface NodeFailureOptions {
-  /** Kubernetes version: grace 40 s before v1.32, 50 s from v1.32. Default 'v1.32'. */
-  version?: KubeVersion;
-  /** When worker-2 loses power, in s of cluster time. Default 45 s. */
-  killAtS?: number;
-  /** tolerationSeconds, in s. Default 300 s. */
-  tolerationS?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const NODE_FAILURE_OPTIONS = declareOptions('kubeNodeFailureExperiment', {
+  version: choiceOption(KUBE_VERSIONS, { doc: 'Kubernetes version: grace 40 s before v1.32, 50 s from v1.32', default: 'v1.32' }),
+  failAtS: numberOption({ doc: 'When worker-2 loses power, in s of cluster time', min: 15, max: 3600, unit: 's', default: 45 }),
+  tolerationS: numberOption({ doc: 'tolerationSeconds', min: 0, max: 3600, unit: 's', default: 300 }),
+  seed: seedOption()
+});
+export type NodeFailureOptions = OptionsOf<typeof NODE_FAILURE_OPTIONS>;
 
 export interface NodeFailureResult {
   seed: number;
   version: KubeVersion;
   gracePeriodS: number;
-  /** Seconds after the node died: its last heartbeat (negative or 0), NotReady, eviction, replacement Running. */
+  /** Seconds after the node died, named as in `kubeNodeFailureTimes`: its last heartbeat (negative or 0), NotReady, eviction, replacement Running. */
   lastHeartbeatS: number;
   notReadyS: number;
-  evictedS: number;
-  replacementRunningS: number;
+  evictionS: number;
+  runningS: number;
   /** Lanes for `stateLaneChart`, times in ms after the node died. */
   intervals: StateInterval[];
   /** `kubectl get nodes` / `get pods` at NotReady + 1 s and at the end. */
@@ -37,19 +34,15 @@ export interface NodeFailureResult {
  * evicted after the toleration, replacements started elsewhere.
  */
 export function kubeNodeFailureExperiment(options: NodeFailureOptions = {}): NodeFailureResult {
-  rejectUnknownKeys('kubeNodeFailureExperiment', options, ['version', 'killAtS', 'tolerationS', 'seed']);
-  const version = checkOneOf('version', options.version ?? 'v1.32', KUBE_VERSIONS);
-  const killAtS = checkNumber('killAtS', options.killAtS ?? 45, 15, 3600, 's');
-  const tolerationS = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 3600, 's');
-  const seed = checkSeed(options.seed);
+  const { version, failAtS, tolerationS, seed } = NODE_FAILURE_OPTIONS.parse(options);
   const c = kubeCluster({ seed, version, replicas: 3, tolerationS });
-  c.killNode('worker-2', { atS: killAtS });
-  c.run({ untilS: killAtS + c.gracePeriodS + tolerationS + 40 });
-  const k = killAtS * 1000;
+  c.killNode('worker-2', { atS: failAtS });
+  c.run({ untilS: failAtS + c.gracePeriodS + tolerationS + 40 });
+  const k = failAtS * 1000;
   const beats = (c.heartbeats['worker-2'] ?? []).filter((t) => t <= k);
   const lastBeat = beats.length ? beats[beats.length - 1] : 0;
   const notReady = c.nodeHistory.find((n) => n.node === 'worker-2' && n.status.startsWith('NotReady'));
-  if (!notReady) invalid('killAtS', killAtS, 'a run long enough to see NotReady (internal)');
+  if (!notReady) invalid('failAtS', failAtS, 'a run long enough to see NotReady (internal)');
   const victims = new Set(c.podHistory.filter((p) => p.node === 'worker-2' && p.timeMs <= k).map((p) => p.name));
   const evicted = c.podHistory.find((p) => victims.has(p.name) && p.phase === 'Terminated' && p.timeMs > k);
   const replacement = c.podHistory.find((p) => !victims.has(p.name) && p.timeMs > (evicted?.timeMs ?? Infinity) && p.phase === 'Running');
@@ -75,29 +68,26 @@ export function kubeNodeFailureExperiment(options: NodeFailureOptions = {}): Nod
     gracePeriodS: c.gracePeriodS,
     lastHeartbeatS: rel(lastBeat),
     notReadyS: rel(notReady!.timeMs),
-    evictedS: rel(ev),
-    replacementRunningS: rel(rep),
+    evictionS: rel(ev),
+    runningS: rel(rep),
     intervals,
     snapshots: snapAt.map((atS) => ({ atS, nodes: c.getNodes({ atS }), pods: c.getPods({ atS }) }))
   };
 }
 
-export interface WatchPollOptions {
-  /** Clients watching one kind of object (e.g. kubelets). Default [10, 50, 200]. */
-  clientCounts?: readonly number[];
-  /** Poll mode: each client asks every this many s. Default 1 s. */
-  pollIntervalS?: number;
-  /** Changes to the watched objects per second, cluster-wide. Default 0.5 /s. */
-  changesPerS?: number;
-  /** Simulated time per run, in s. Default 60 s. */
-  durationS?: number;
-  /** Seed. Default 1. */
-  seed?: number;
-}
+export const WATCH_POLL_OPTIONS = declareOptions('watchVsPollExperiment', {
+  clientCounts: numberListOption({ doc: 'Clients watching one kind of object (e.g. kubelets), one run each', min: 1, max: 500, integer: true, lengthMax: 20, default: [10, 50, 200] }),
+  pollIntervalS: numberOption({ doc: 'Poll mode: each client asks every this many s', min: 0.05, max: 3600, unit: 's', default: 1 }),
+  changesPerS: numberOption({ doc: 'Changes to the watched objects per second, cluster-wide', min: 0.001, max: 1000, unit: '/s', default: 0.5 }),
+  untilS: numberOption({ doc: 'Simulated time per run', min: 1, max: 3600, unit: 's', default: 60 }),
+  seed: seedOption()
+});
+export type WatchPollOptions = OptionsOf<typeof WATCH_POLL_OPTIONS>;
 
 export interface WatchPollRow {
   mode: 'poll' | 'watch';
-  clients: number;
+  /** Clients in this run. */
+  clientCount: number;
   /** Requests plus pushed events the API server handles per second. */
   apiMessagesPerS: number;
   /** Mean time from a change to a client knowing it, in ms. */
@@ -110,14 +100,10 @@ export interface WatchPollRow {
  * freshness measured from the simulated API server.
  */
 export function watchVsPollExperiment(options: WatchPollOptions = {}): { seed: number; rows: WatchPollRow[] } {
-  rejectUnknownKeys('watchVsPollExperiment', options, ['clientCounts', 'pollIntervalS', 'changesPerS', 'durationS', 'seed']);
-  const counts = options.clientCounts ?? [10, 50, 200];
-  if (!Array.isArray(counts) || counts.length === 0) invalid('clientCounts', counts, 'a non-empty array of integers 1..500');
-  counts.forEach((n, i) => checkInteger(`clientCounts[${i}]`, n, 1, 500));
-  const pollMs = checkNumber('pollIntervalS', options.pollIntervalS ?? 1, 0.05, 3600, 's') * 1000;
-  const rate = checkNumber('changesPerS', options.changesPerS ?? 0.5, 0.001, 1000, '/s');
-  const durationMs = checkNumber('durationS', options.durationS ?? 60, 1, 3600, 's') * 1000;
-  const seed = checkSeed(options.seed);
+  const o = WATCH_POLL_OPTIONS.parse(options);
+  const { clientCounts: counts, changesPerS: rate, seed } = o;
+  const pollMs = o.pollIntervalS * 1000;
+  const durationMs = o.untilS * 1000;
   const rows: WatchPollRow[] = [];
   for (const mode of ['poll', 'watch'] as const) {
     for (const n of counts) {
@@ -161,7 +147,7 @@ export function watchVsPollExperiment(options: WatchPollOptions = {}): { seed: n
       });
       sim.run({ untilMs: durationMs, eventsMax: 20_000_000 });
       const handled = sim.stateOf('apiserver').handled;
-      rows.push({ mode, clients: n, apiMessagesPerS: Number(((handled * 1000) / durationMs).toFixed(1)), meanNoticeDelayMs: Number((delays.reduce((a, b) => a + b, 0) / Math.max(1, delays.length)).toFixed(1)) });
+      rows.push({ mode, clientCount: n, apiMessagesPerS: Number(((handled * 1000) / durationMs).toFixed(1)), meanNoticeDelayMs: Number((delays.reduce((a, b) => a + b, 0) / Math.max(1, delays.length)).toFixed(1)) });
     }
   }
   return { seed, rows };

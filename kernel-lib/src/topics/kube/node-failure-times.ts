@@ -1,5 +1,5 @@
 // When Kubernetes marks a dead node NotReady and evicts its pods, per version.
-import { checkNumber, checkOneOf, rejectUnknownKeys } from '../../core/options';
+import { checkOneOf, declareOptions, numberOption, type OptionsOf } from '../../core/options';
 
 /** Kubernetes versions whose node-lifecycle defaults differ. */
 export type KubeVersion = 'v1.31' | 'v1.32';
@@ -11,20 +11,15 @@ export function nodeMonitorGracePeriodS(version: KubeVersion): number {
 }
 
 /** The timings of a node failure; every field is optional. */
-export interface KubeNodeFailureTimesOptions {
-  /** Time the node dies, in seconds, right after a heartbeat. Default: 0 s. */
-  failAtS?: number;
-  /** kubelet heartbeat (Lease renew) period, in seconds. Default: 10 s. */
-  heartbeatIntervalS?: number;
-  /** node-monitor-grace-period; default depends on the version: 40 s before v1.32, 50 s from v1.32. */
-  gracePeriodS?: number;
-  /** tolerationSeconds of the not-ready/unreachable NoExecute taints. Default: 300 s. */
-  tolerationS?: number;
-  /** From eviction until the replacement pod is scheduled on another node, in seconds. Default: 2 s. */
-  rescheduleS?: number;
-  /** From scheduling until the replacement is Running (image pull, start), in seconds. Default: 8 s. */
-  podStartS?: number;
-}
+export const KUBE_NODE_FAILURE_TIMES_OPTIONS = declareOptions('kubeNodeFailureTimes', {
+  failAtS: numberOption({ doc: 'Time the node dies, in seconds, right after a heartbeat', min: 0, max: 1e6, unit: 's', default: 0 }),
+  heartbeatIntervalS: numberOption({ doc: 'kubelet heartbeat (Lease renew) period', min: 0.1, max: 3600, unit: 's', default: 10 }),
+  gracePeriodS: numberOption({ doc: 'node-monitor-grace-period', min: 1, max: 3600, unit: 's', defaultText: "the version's: 40 s before v1.32, 50 s from v1.32" }),
+  tolerationS: numberOption({ doc: 'tolerationSeconds of the not-ready/unreachable NoExecute taints', min: 0, max: 1e6, unit: 's', default: 300 }),
+  rescheduleS: numberOption({ doc: 'From eviction until the replacement pod is scheduled on another node', min: 0, max: 3600, unit: 's', default: 2 }),
+  podStartS: numberOption({ doc: 'From scheduling until the replacement is Running (image pull, start)', min: 0, max: 3600, unit: 's', default: 8 })
+});
+export type KubeNodeFailureTimesOptions = OptionsOf<typeof KUBE_NODE_FAILURE_TIMES_OPTIONS>;
 
 /** Milestones of one node failure, in seconds after the node dies. */
 export interface KubeNodeFailureTimes {
@@ -43,13 +38,10 @@ export interface KubeNodeFailureTimes {
  * NoExecute taint, then the replacement is scheduled and started elsewhere.
  */
 export function kubeNodeFailureTimes(version: KubeVersion, options: KubeNodeFailureTimesOptions = {}): KubeNodeFailureTimes {
-  rejectUnknownKeys('kubeNodeFailureTimes', options, ['failAtS', 'heartbeatIntervalS', 'gracePeriodS', 'tolerationS', 'rescheduleS', 'podStartS']);
-  const failAtS = checkNumber('failAtS', options.failAtS ?? 0, 0, 1e6, 's');
-  checkNumber('heartbeatIntervalS', options.heartbeatIntervalS ?? 10, 0.1, 3600, 's');
-  const gracePeriodS = checkNumber('gracePeriodS', options.gracePeriodS ?? nodeMonitorGracePeriodS(version), 1, 3600, 's');
-  const tolerationS = checkNumber('tolerationS', options.tolerationS ?? 300, 0, 1e6, 's');
-  const rescheduleS = checkNumber('rescheduleS', options.rescheduleS ?? 2, 0, 3600, 's');
-  const podStartS = checkNumber('podStartS', options.podStartS ?? 8, 0, 3600, 's');
+  checkOneOf('version', version, KUBE_VERSIONS);
+  const o = KUBE_NODE_FAILURE_TIMES_OPTIONS.parse(options);
+  const { failAtS, tolerationS, rescheduleS, podStartS } = o;
+  const gracePeriodS = o.gracePeriodS ?? nodeMonitorGracePeriodS(version);
   const notReadyS = failAtS + gracePeriodS;
   const evictionS = notReadyS + tolerationS;
   return { version, gracePeriodS, lastHeartbeatS: failAtS, notReadyS, evictionS, scheduledS: evictionS + rescheduleS, runningS: evictionS + rescheduleS + podStartS };
