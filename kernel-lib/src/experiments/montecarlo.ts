@@ -1,7 +1,7 @@
 // Monte Carlo over seeds and a parameter grid, with bounded memory (samples streamed).
 import { describeThrown } from '../core/errors';
-import { checkInteger, checkNumber, invalid, learnerFrames, rejectUnknownKeys } from '../core/options';
-import { MetricAccumulator, MetricSummary } from './stats';
+import { customOption, declareOptions, integerOption, invalid, learnerFrames, rejectUnknownKeys, seedOption, type OptionsOf } from '../core/options';
+import { CONFIDENCE_OPTION, MetricAccumulator, MetricSummary } from './stats';
 
 /** One run of a Monte Carlo experiment, as the scenario receives it. */
 export interface Trial {
@@ -16,20 +16,11 @@ export interface Trial {
 /** What a scenario returns: one number or boolean, or several named ones. */
 export type TrialOutcome = number | boolean | Record<string, number | boolean>;
 
-export interface MonteCarloOptions {
-  /** The scenario: build a simulation from the trial, run it, return metrics. Required. */
-  run: (trial: Trial) => TrialOutcome;
-  /** Runs (seeds) per grid point; seeds × grid points is at most 10,000,000. Default 100. */
-  seeds?: number;
-  /** First seed; seeds are firstSeed, firstSeed + 1, … (the same at every grid point). Default 1. */
-  firstSeed?: number;
-  /** Parameter grid: each key lists values; every combination is run, e.g. `{ dropProbability: [0, 0.01, 0.1] }`. Default: one point with no parameters. */
-  grid?: Record<string, any[]>;
-  /** Trace one run in every `traceEvery` (the first of each block), 0 for none: tracing costs time. Default 0. */
-  traceEvery?: number;
-  /** Confidence level of the intervals, 0.5..0.9999. Default 0.95. */
-  confidence?: number;
-}
+/** A scenario: build a simulation from the trial, run it, return metrics. */
+export type Scenario = (trial: Trial) => TrialOutcome;
+
+/** A parameter grid: each key lists values; every combination is run. */
+export type ParameterGrid = Record<string, any[]>;
 
 /** One metric at one grid point. */
 export interface MonteCarloRow extends MetricSummary {
@@ -59,16 +50,53 @@ export interface MonteCarloResult {
  */
 export const MONTE_CARLO_RUNS_MAX = 10_000_000;
 
-const OPTION_KEYS = ['run', 'seeds', 'firstSeed', 'grid', 'traceEvery', 'confidence'] as const;
-
-function gridPoints(grid: Record<string, any[]>): Array<Record<string, any>> {
+/** Grid points as a caller states them: how many, each key a non-empty list. */
+function checkGrid(name: string, grid: unknown): ParameterGrid {
+  if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) invalid(name, grid, 'an object of value arrays');
   let count = 1;
-  for (const key of Object.keys(grid)) {
-    const values = grid[key];
-    if (!Array.isArray(values) || values.length === 0) invalid(`grid.${key}`, values, 'a non-empty array of values');
+  for (const [key, values] of Object.entries(grid)) {
+    if (!Array.isArray(values) || values.length === 0) invalid(`${name}.${key}`, values, 'a non-empty array of values');
     count *= values.length;
   }
-  if (count > MONTE_CARLO_RUNS_MAX) invalid('grid', `${count} points`, `at most ${MONTE_CARLO_RUNS_MAX} points × seeds`);
+  if (count > MONTE_CARLO_RUNS_MAX) invalid(name, `${count} points`, `at most ${MONTE_CARLO_RUNS_MAX} points × seeds`);
+  return grid as ParameterGrid;
+}
+
+// Order matters: `run` and `grid` are checked before `seeds`, whose bound depends on the grid.
+export const MONTE_CARLO_OPTIONS = declareOptions('monteCarlo', {
+  run: customOption<Scenario>({
+    doc: 'The scenario: build a simulation from the trial, run it, return metrics. Required',
+    defaultText: 'none (required)',
+    expected: 'a function (trial) => metrics',
+    parse: (name, value) => {
+      if (typeof value !== 'function') invalid(name, value, 'a function (trial) => metrics');
+      return value as Scenario;
+    }
+  }),
+  grid: customOption<ParameterGrid>({
+    doc: 'Parameter grid: each key lists values; every combination is run, e.g. `{ dropProbability: [0, 0.01, 0.1] }`',
+    defaultText: 'one point with no parameters',
+    expected: 'an object of value arrays',
+    parse: checkGrid
+  }),
+  seeds: integerOption({
+    doc: 'Runs (seeds) per grid point; seeds × grid points is at most 10,000,000',
+    min: 1,
+    max: MONTE_CARLO_RUNS_MAX,
+    default: 100
+  }),
+  firstSeed: seedOption({ doc: 'First seed; seeds are firstSeed, firstSeed + 1, … (the same at every grid point)' }),
+  traceEvery: integerOption({
+    doc: 'Trace one run in every `traceEvery` (the first of each block), 0 for none: tracing costs time',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    default: 0
+  }),
+  confidence: CONFIDENCE_OPTION
+});
+export type MonteCarloOptions = OptionsOf<typeof MONTE_CARLO_OPTIONS>;
+
+function gridPoints(grid: ParameterGrid): Array<Record<string, any>> {
   let points: Array<Record<string, any>> = [{}];
   for (const key of Object.keys(grid)) {
     const next: Array<Record<string, any>> = [];
@@ -102,23 +130,27 @@ export class MonteCarloRunner {
   private seedIndex = 0;
   private metrics = new Map<string, MetricAccumulator>();
 
-  constructor(options: MonteCarloOptions, where = 'monteCarlo', extraKeys: readonly string[] = []) {
-    rejectUnknownKeys(where, options, [...OPTION_KEYS, ...extraKeys]);
-    if (options === undefined || typeof options.run !== 'function') invalid('run', options?.run, 'a function (trial) => metrics');
-    const grid = options.grid ?? {};
-    if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) invalid('grid', grid, 'an object of value arrays');
-    this.points = gridPoints(grid);
-    const seedsMax = Math.floor(MONTE_CARLO_RUNS_MAX / this.points.length);
-    const seeds = options.seeds ?? 100;
-    if (typeof seeds !== 'number' || !Number.isInteger(seeds) || seeds < 1 || seeds > seedsMax) {
-      const perPoint = this.points.length > 1 ? ` at ${this.points.length} grid points, ${MONTE_CARLO_RUNS_MAX} runs in all` : '';
-      invalid('seeds', seeds, `an integer 1..${seedsMax}${perPoint}`);
+  /**
+   * `where` and `extraKeys` serve a caller with options of its own (`monteCarloAsync` and its
+   * `progress`): unknown keys are named against all of them, and the caller checks its own.
+   */
+  constructor(options: MonteCarloOptions, where = MONTE_CARLO_OPTIONS.where, extraKeys: readonly string[] = []) {
+    let given: unknown = options;
+    if (where !== MONTE_CARLO_OPTIONS.where || extraKeys.length > 0) {
+      rejectUnknownKeys(where, options, [...MONTE_CARLO_OPTIONS.keys, ...extraKeys]);
+      given = Object.fromEntries(Object.entries(options ?? {}).filter(([key]) => !extraKeys.includes(key)));
     }
+    const { run, grid, seeds, firstSeed, traceEvery, confidence } = MONTE_CARLO_OPTIONS.parse(given);
+    if (run === undefined) invalid('run', run, 'a function (trial) => metrics');
+    this.points = gridPoints(grid ?? {});
+    const seedsMax = Math.floor(MONTE_CARLO_RUNS_MAX / this.points.length);
+    if (seeds > seedsMax) invalid('seeds', seeds, `an integer 1..${seedsMax} at ${this.points.length} grid points, ${MONTE_CARLO_RUNS_MAX} runs in all`);
+    if (firstSeed > Number.MAX_SAFE_INTEGER - seeds) invalid('firstSeed', firstSeed, `an integer 0..${Number.MAX_SAFE_INTEGER - seeds}`);
     this.seedCount = seeds;
-    this.firstSeed = checkInteger('firstSeed', options.firstSeed ?? 1, 0, Number.MAX_SAFE_INTEGER - seeds);
-    this.traceEvery = checkInteger('traceEvery', options.traceEvery ?? 0, 0, Number.MAX_SAFE_INTEGER);
-    this.confidence = checkNumber('confidence', options.confidence ?? 0.95, 0.5, 0.9999);
-    this.run = options.run;
+    this.firstSeed = firstSeed;
+    this.traceEvery = traceEvery;
+    this.confidence = confidence;
+    this.run = run;
     this.runsTotal = seeds * this.points.length;
     this.currentSeed = this.firstSeed;
   }
@@ -239,7 +271,7 @@ function describeParams(params: Record<string, any>): string {
  * Up to 100,000 runs per grid point the percentiles are exact; beyond, they are within 0.4 %
  * (see `MetricAccumulator`). For a long run with a progress bar: `await monteCarloAsync(...)`.
  */
-export function monteCarlo(options: MonteCarloOptions): MonteCarloResult {
+export function monteCarlo(options: MonteCarloOptions & { run: Scenario }): MonteCarloResult {
   const runner = new MonteCarloRunner(options);
   runner.step(Infinity);
   return runner.result();

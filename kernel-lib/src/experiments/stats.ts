@@ -1,5 +1,5 @@
 // Summary statistics of many runs: mean, spread, percentiles, confidence intervals.
-import { assert, checkNumber, invalid, checkInteger } from '../core/options';
+import { assert, checkInteger, checkNumber, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
 
 /** Summary statistics of one metric over many runs. */
 export interface MetricSummary {
@@ -51,12 +51,18 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/** The confidence level of intervals, declared once for `summarize` and `monteCarlo`. */
+export const CONFIDENCE_OPTION = numberOption({ doc: 'Confidence level of the intervals', min: 0.5, max: 0.9999, default: 0.95 });
+
+export const SUMMARIZE_OPTIONS = declareOptions('summarize', { confidence: CONFIDENCE_OPTION });
+export type SummarizeOptions = OptionsOf<typeof SUMMARIZE_OPTIONS>;
+
 /**
  * Mean, spread, percentiles and a confidence interval. Booleans count as 1/0 and get a Wilson
  * score interval (good near 0 and 1); numbers get mean ± z·s/√n.
  */
-export function summarize(values: ArrayLike<number | boolean>, options?: { confidence?: number }): MetricSummary {
-  const confidence = checkNumber('confidence', options?.confidence ?? 0.95, 0.5, 0.9999);
+export function summarize(values: ArrayLike<number | boolean>, options: SummarizeOptions = {}): MetricSummary {
+  const { confidence } = SUMMARIZE_OPTIONS.parse(options);
   const n = values.length;
   if (n === 0) invalid('values', '[]', 'at least one value');
   const proportion = typeof values[0] === 'boolean';
