@@ -2,21 +2,24 @@
 import { inspect } from 'util';
 import { Displayable, MimeBundle, MIME_SVG, MIME_TEXT, inspectDisplayable } from '../core/mime';
 import { spaceTimeDiagram } from '../figures/space-time-diagram';
-import { checkInteger, checkNumber, DistlabInputError, rejectUnknownKeys } from '../core/options';
+import { declareOptions, DistlabInputError, integerOption, numberOption, rejectUnknownKeys, type OptionsOf } from '../core/options';
 import { TraceEvent } from '../trace/event';
 import { LearnerThrewError, LearnerTimeoutError } from './bounded-call';
 import { CheckFailureKind, CheckMimeType, CheckResultV1 } from './check-result-mime';
 
 export const MIME_CHECK: CheckMimeType = 'application/vnd.distlab.check.v1+json';
 
-export interface CheckOptions {
-  /** Check only this seed (replays a failure the check printed). Default: seeds 1..seeds in turn. */
-  seed?: number;
-  /** How many seeds to try. Default: 200 runs. */
-  seeds?: number;
-  /** Budget for one call of your function, in ms; past it the check stops with a timeout. Default: 1000 ms. */
-  callTimeoutMs?: number;
-}
+export const CHECK_OPTIONS = declareOptions('checkExercise', {
+  seed: integerOption({
+    doc: 'Check only this seed (replays a failure the check printed)',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    defaultText: 'seeds 1..seeds in turn'
+  }),
+  seeds: integerOption({ doc: 'How many seeds to try', min: 1, max: 100_000, default: 200 }),
+  callTimeoutMs: numberOption({ doc: 'Budget for one call of your function; past it the check stops with a timeout', min: 1, max: 600_000, unit: 'ms', default: 1000 })
+});
+export type CheckOptions = OptionsOf<typeof CHECK_OPTIONS>;
 
 /** What a single seeded run found wrong: a message and the trace to draw. */
 export interface RunFailure {
@@ -82,15 +85,13 @@ export class ExerciseResult implements Displayable {
   }
 }
 
-const CHECK_OPTION_KEYS = ['seed', 'seeds', 'callTimeoutMs'];
-
 /** Run an exercise's invariants over many seeds; stop at the first failing seed. */
 export function runCheck<F>(definition: ExerciseDefinition<F>, fn: F, options: CheckOptions = {}): ExerciseResult {
-  rejectUnknownKeys(`check of ${definition.id}`, options, CHECK_OPTION_KEYS);
+  // Named after the exercise, so a misspelt option says which check it was given to.
+  rejectUnknownKeys(`check of ${definition.id}`, options, CHECK_OPTIONS.keys);
   if (typeof fn !== 'function') throw new DistlabInputError(`invalid function for ${definition.id}: ${typeof fn} (expected a function ${definition.signature})`);
-  const seedsCount = checkInteger('seeds', options.seeds ?? 200, 1, 100_000);
-  const callTimeoutMs = checkNumber('callTimeoutMs', options.callTimeoutMs ?? 1000, 1, 600_000, 'ms');
-  const seeds = options.seed !== undefined ? [checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER)] : Array.from({ length: seedsCount }, (_, i) => i + 1);
+  const { seed: onlySeed, seeds: seedsCount, callTimeoutMs } = CHECK_OPTIONS.parse(options);
+  const seeds = onlySeed !== undefined ? [onlySeed] : Array.from({ length: seedsCount }, (_, i) => i + 1);
   const replayCall = (seed: number) => `dl.checkExercise('${definition.id}', yourFunction, { seed: ${seed} })`;
   let runs = 0;
   for (const seed of seeds) {
