@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { checkInteger, rejectUnknownKeys } from '../core/options';
+import { declareOptions, integerOption, type OptionsOf } from '../core/options';
 
 /** One measured operation, in the same shape as a row of the course's latency table. */
 export interface MeasuredLatency {
@@ -21,12 +21,11 @@ export interface MeasuredLatency {
   note: string;
 }
 
-export interface MeasureOptions {
-  /** Rounds per measurement; the median round is reported. Default: 7. */
-  rounds?: number;
-  /** Loopback TCP round trips per round. Default: 200. */
-  tcpRoundTrips?: number;
-}
+export const MEASURE_OPTIONS = declareOptions('measureThisMachine', {
+  rounds: integerOption({ doc: 'Rounds per measurement; the median round is reported', min: 1, max: 101, default: 7 }),
+  tcpRoundTrips: integerOption({ doc: 'Loopback TCP round trips per round', min: 1, max: 100_000, default: 200 })
+});
+export type MeasureOptions = OptionsOf<typeof MEASURE_OPTIONS>;
 
 function nowNs(): bigint {
   return process.hrtime.bigint();
@@ -54,8 +53,9 @@ function timeSync(rounds: number, operations: number, body: (count: number) => n
 // Not inlinable through an array lookup, so the call is real.
 const callees: Array<(x: number) => number> = [(x) => x + 1, (x) => x - 1];
 
+/** A function call through an array of closures, in ns; `rounds` as `measureThisMachine` takes it. */
 export function measureFunctionCallNs(rounds = 7): number {
-  return timeSync(rounds, 2_000_000, (count) => {
+  return timeSync(MEASURE_OPTIONS.specs.rounds.parse('rounds', rounds), 2_000_000, (count) => {
     let acc = 0;
     for (let i = 0; i < count; i++) acc = callees[i & 1](acc);
     return acc;
@@ -153,9 +153,7 @@ export async function measureLoopbackTcpRoundTripNs(rounds = 7, roundTrips = 200
  *     const measured = await dl.measureThisMachine();
  */
 export async function measureThisMachine(options: MeasureOptions = {}): Promise<MeasuredLatency[]> {
-  rejectUnknownKeys('measureThisMachine', options, ['rounds', 'tcpRoundTrips']);
-  const rounds = checkInteger('rounds', options.rounds ?? 7, 1, 101);
-  const tcpRoundTrips = checkInteger('tcpRoundTrips', options.tcpRoundTrips ?? 200, 1, 100_000);
+  const { rounds, tcpRoundTrips } = MEASURE_OPTIONS.parse(options);
   return [
     { operation: 'Function call (this machine)', latencyNs: measureFunctionCallNs(rounds), operationsPerRound: 2_000_000, rounds, note: 'JavaScript call through an array of closures' },
     { operation: 'Memory access (this machine)', latencyNs: measureMemoryAccessNs(rounds), operationsPerRound: 1_000_000, rounds, note: 'dependent random reads over 64 MiB (cache misses)' },
