@@ -2,3 +2,4 @@
 export * from './event';
 export * from './recorder';
 export * from './state-intervals';
+export * from './causality';

@@ -1,5 +1,6 @@
 // The trace recorder: every event of a run, with Lamport and vector stamps.
 import { assert, checkNumber, checkOneOf, checkString, invalid } from '../core/options';
+import { CausalStamper } from './causality';
 import { TRACE_EVENT_TYPES, TraceEvent, TraceEventType } from './event';
 
 const TYPE_CODE: Record<string, number> = {};
@@ -10,8 +11,7 @@ const FLAG_DUPLICATE = 1;
 /**
  * The record of one run. Events are stored in columns (typed arrays, strings interned) so a
  * long trace costs a few tens of bytes per event. Lamport and vector stamps are derived when
- * events are read: every event ticks its node's clocks, and a deliver first merges the stamps
- * of its send. That is exactly the happened-before relation of the run.
+ * events are read, by the happened-before rules of `causality.ts`.
  */
 export class Trace {
   /** The seed of the run that produced this trace. */
@@ -36,9 +36,7 @@ export class Trace {
 
   // Stamps derived so far (events are materialised incrementally).
   private materialised: TraceEvent[] = [];
-  private lamportByNode: number[] = [];
-  private vectorByNode: Int32Array[] = [];
-  private sendOfMessage = new Map<number, number>();
+  private stamper = new CausalStamper();
 
   constructor(seed = 0, nodes: readonly string[] = []) {
     this.seed = seed;
@@ -57,14 +55,8 @@ export class Trace {
     const index = this.nodeNames.length;
     this.nodeNames.push(name);
     this.nodeIndex.set(name, index);
-    this.lamportByNode.push(0);
-    // Vectors grow with the node list; older events keep their shorter vectors.
-    this.vectorByNode = this.vectorByNode.map((v) => {
-      const w = new Int32Array(this.nodeNames.length);
-      w.set(v);
-      return w;
-    });
-    this.vectorByNode.push(new Int32Array(this.nodeNames.length));
+    // Vectors grow with the node list; events read before keep their shorter vectors.
+    this.stamper.addNode();
     return index;
   }
 
@@ -265,22 +257,9 @@ export class Trace {
       const node = this.node[i];
       const type = TRACE_EVENT_TYPES[this.type[i]];
       const msgId = this.msgId[i];
-      const vector = this.vectorByNode[node];
-      let lamport = this.lamportByNode[node];
-      if (type === 'deliver' && msgId >= 0) {
-        const sendSeq = this.sendOfMessage.get(msgId);
-        if (sendSeq !== undefined) {
-          const send = this.materialised[sendSeq];
-          lamport = Math.max(lamport, send.lamport);
-          for (let k = 0; k < names.length; k++) {
-            const v = send.vector[names[k]] ?? 0;
-            if (v > vector[k]) vector[k] = v;
-          }
-        }
-      }
-      lamport++;
-      vector[node]++;
-      this.lamportByNode[node] = lamport;
+      this.stamper.stamp(node, type, msgId >= 0 ? msgId : undefined);
+      const vector = this.stamper.vectorOf(node);
+      const lamport = this.stamper.lamportOf(node);
       const stamp: Record<string, number> = {};
       for (let k = 0; k < names.length; k++) stamp[names[k]] = vector[k];
       const event: TraceEvent = {
@@ -299,7 +278,6 @@ export class Trace {
       const flags = this.flags[i];
       if (flags >> 1) event.reason = DROP_REASONS[flags >> 1];
       if (flags & FLAG_DUPLICATE) event.duplicate = true;
-      if (type === 'send' && msgId >= 0) this.sendOfMessage.set(msgId, i);
       this.materialised.push(event);
     }
   }
