@@ -1,6 +1,6 @@
 // Figures of availability: quorum curves, CP/AP during a partition, the PACELC trade-off.
-import { checkInteger, checkNumber, checkOneOf, checkProbability, checkString, rejectUnknownKeys, checkArray } from '../core/options';
-import { checkHeightPx, checkTitle, checkWidthPx, textTable } from './common';
+import { checkArray, checkInteger, checkNumber, checkProbability, checkString, choiceOption, declareOptions, integerOption, numberListOption, numberOption, type OptionsOf } from '../core/options';
+import { heightPxOption, textOption, textTable, widthPxOption } from './common';
 import { round, maxOf } from '../core/numbers';
 import { Figure } from './figure';
 import { binomialAvailability, AvailabilityPoint, availabilityCurve, quorumOf } from '../topics/quorum/quorum-availability';
@@ -9,22 +9,19 @@ import { formatDurationMs } from './units';
 import { PartitionOutcome } from '../topics/cap/partition-outcomes';
 import { ReplicationPoint } from '../topics/pacelc/replication';
 
-export interface AvailabilityChartOptions {
-  /** Cluster sizes drawn as closed-form lines. Default: [1, 3, 5, 7]. */
-  nodeCounts?: readonly number[];
-  /** Nodes that must be up: "majority" (etcd, Raft), "one" (any replica serves) or "all". Default: "majority". */
-  quorum?: 'majority' | 'one' | 'all';
-  /** Left end of the p axis, 0..1. Default: 0.5. */
-  pMin?: number;
-  /** Points per closed-form line. Default: 101. */
-  linePoints?: number;
-  /** Chart title. Default: "Cluster availability vs per-node availability". */
-  title?: string;
-  /** Plot width in pixels. Default: 520. */
-  widthPx?: number;
-  /** Plot height in pixels. Default: 340. */
-  heightPx?: number;
-}
+export const AVAILABILITY_CHART_OPTIONS = declareOptions('availabilityChart', {
+  nodeCounts: numberListOption({ doc: 'Cluster sizes drawn as closed-form lines', min: 1, max: 101, integer: true, lengthMax: 20, default: [1, 3, 5, 7] }),
+  quorum: choiceOption(['majority', 'one', 'all'] as const, {
+    doc: 'Nodes that must be up: "majority" (etcd, Raft), "one" (any replica serves) or "all"',
+    default: 'majority'
+  }),
+  pMin: numberOption({ doc: 'Left end of the p axis', min: 0, max: 0.99, default: 0.5 }),
+  linePoints: integerOption({ doc: 'Points per closed-form line', min: 2, max: 2000, default: 101 }),
+  title: textOption({ doc: 'Chart title', default: 'Cluster availability vs per-node availability' }),
+  widthPx: widthPxOption(520),
+  heightPx: heightPxOption(340)
+});
+export type AvailabilityChartOptions = OptionsOf<typeof AVAILABILITY_CHART_OPTIONS>;
 
 /**
  * Availability of an n-node cluster against per-node availability p: closed-form binomial
@@ -33,15 +30,7 @@ export interface AvailabilityChartOptions {
  * the independence assumption disagree.
  */
 export function availabilityChart(simulated: readonly AvailabilityPoint[] = [], options: AvailabilityChartOptions = {}): Figure {
-  rejectUnknownKeys('availabilityChart', options, ['nodeCounts', 'quorum', 'pMin', 'linePoints', 'title', 'widthPx', 'heightPx']);
-  const nodeCounts = checkArray<number>('nodeCounts', options.nodeCounts ?? [1, 3, 5, 7], 'a non-empty array of cluster sizes');
-  nodeCounts.forEach((n, i) => checkInteger(`nodeCounts[${i}]`, n, 1, 101));
-  const quorum = checkOneOf('quorum', options.quorum ?? 'majority', ['majority', 'one', 'all'] as const);
-  const pMin = checkNumber('pMin', options.pMin ?? 0.5, 0, 0.99);
-  const linePoints = checkInteger('linePoints', options.linePoints ?? 101, 2, 2000);
-  const title = checkTitle(options.title, 'Cluster availability vs per-node availability');
-  const widthPx = checkWidthPx(options.widthPx, 520);
-  const heightPx = checkHeightPx(options.heightPx, 340);
+  const { nodeCounts, quorum, pMin, linePoints, title, widthPx, heightPx } = AVAILABILITY_CHART_OPTIONS.parse(options);
   if (!Array.isArray(simulated)) checkArray('simulated', simulated, 'an array of {nodeCount, nodeAvailability, availability, low, high}');
   simulated.forEach((pt, i) => {
     checkInteger(`simulated[${i}].nodeCount`, pt.nodeCount, 1, 101);
@@ -92,16 +81,13 @@ export function availabilityChart(simulated: readonly AvailabilityPoint[] = [], 
   return new Figure(spec, summary);
 }
 
-export interface CpApChartOptions {
-  /** Chart title. Default: "CP vs AP during a partition". */
-  title?: string;
-  /** Width of each panel in pixels. Default: 300. */
-  widthPx?: number;
-  /** Height of each panel in pixels. Default: 240. */
-  heightPx?: number;
-  /** Unit of the partition-length axis. Default: "s". */
-  timeUnit?: 'ms' | 's' | 'min';
-}
+export const CP_AP_CHART_OPTIONS = declareOptions('cpApChart', {
+  title: textOption({ doc: 'Chart title', default: 'CP vs AP during a partition' }),
+  widthPx: widthPxOption(300, 'Width of each panel in pixels'),
+  heightPx: heightPxOption(240, 'Height of each panel in pixels'),
+  timeUnit: choiceOption(['ms', 's', 'min'] as const, { doc: 'Unit of the partition-length axis', default: 's' })
+});
+export type CpApChartOptions = OptionsOf<typeof CP_AP_CHART_OPTIONS>;
 
 /**
  * CP against AP during a partition: two panels against partition length, the fraction of
@@ -109,7 +95,7 @@ export interface CpApChartOptions {
  * your own simulation's rows.
  */
 export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApChartOptions = {}): Figure {
-  rejectUnknownKeys('cpApChart', options, ['title', 'widthPx', 'heightPx', 'timeUnit']);
+  const { title, widthPx, heightPx, timeUnit: unit } = CP_AP_CHART_OPTIONS.parse(options);
   const rows = checkArray<PartitionOutcome>('outcomes', outcomes, 'a non-empty array of {mode, partitionMs, servedFraction, staleFraction}');
   rows.forEach((r, i) => {
     checkString(`outcomes[${i}].mode`, r.mode);
@@ -117,10 +103,6 @@ export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApCh
     checkProbability(`outcomes[${i}].servedFraction`, r.servedFraction);
     checkProbability(`outcomes[${i}].staleFraction`, r.staleFraction);
   });
-  const title = checkTitle(options.title, 'CP vs AP during a partition');
-  const widthPx = checkWidthPx(options.widthPx, 300);
-  const heightPx = checkHeightPx(options.heightPx, 240);
-  const unit = checkOneOf('timeUnit', options.timeUnit ?? 's', ['ms', 's', 'min'] as const);
   const perUnit = { ms: 1, s: 1000, min: 60_000 }[unit];
   const modes = [...new Set(rows.map((r) => r.mode))];
   const values = rows.flatMap((r) => [
@@ -157,14 +139,12 @@ export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApCh
   return new Figure(spec, summary);
 }
 
-export interface PacelcChartOptions {
-  /** Chart title. Default: "PACELC, else-branch: latency vs consistency". */
-  title?: string;
-  /** Plot width in pixels. Default: 480. */
-  widthPx?: number;
-  /** Plot height in pixels. Default: 320. */
-  heightPx?: number;
-}
+export const PACELC_CHART_OPTIONS = declareOptions('pacelcChart', {
+  title: textOption({ doc: 'Chart title', default: 'PACELC, else-branch: latency vs consistency' }),
+  widthPx: widthPxOption(480),
+  heightPx: heightPxOption(320)
+});
+export type PacelcChartOptions = OptionsOf<typeof PACELC_CHART_OPTIONS>;
 
 /** 1, 2 or 5 times a power of ten, at least `rough`. */
 function niceStep(rough: number): number {
@@ -179,7 +159,7 @@ function niceStep(rough: number): number {
  */
 
 export function pacelcChart(points: readonly ReplicationPoint[], options: PacelcChartOptions = {}): Figure {
-  rejectUnknownKeys('pacelcChart', options, ['title', 'widthPx', 'heightPx']);
+  const { title, widthPx, heightPx } = PACELC_CHART_OPTIONS.parse(options);
   const rows = checkArray<ReplicationPoint>('points', points, 'a non-empty array of {mode, replicaRttMs, writeLatencyMs, stalenessMs}');
   rows.forEach((r, i) => {
     checkString(`points[${i}].mode`, r.mode);
@@ -187,9 +167,6 @@ export function pacelcChart(points: readonly ReplicationPoint[], options: Pacelc
     checkNumber(`points[${i}].writeLatencyMs`, r.writeLatencyMs, 0, Infinity, 'ms');
     checkNumber(`points[${i}].stalenessMs`, r.stalenessMs, 0, Infinity, 'ms');
   });
-  const title = checkTitle(options.title, 'PACELC, else-branch: latency vs consistency');
-  const widthPx = checkWidthPx(options.widthPx, 480);
-  const heightPx = checkHeightPx(options.heightPx, 320);
   const modes = [...new Set(rows.map((r) => r.mode))];
   const values = rows.map((r) => ({ ...r, label: `RTT ${formatDurationMs(r.replicaRttMs)}` }));
   // Synchronous points all sit at staleness 0, asynchronous ones near latency 0: labelled in place

@@ -1,18 +1,18 @@
 // Figure: a request's call chain over time (sequential, batched, parallel).
-import { rejectUnknownKeys } from '../core/options';
-import { checkTitle, checkWidthPx, textTable } from './common';
+import { declareOptions, type OptionsOf } from '../core/options';
+import { textOption, textTable, widthPxOption } from './common';
 import { round } from '../core/numbers';
 import { Figure } from './figure';
-import { callChainTimings, CallChainOptions } from '../topics/latency/call-chains';
+import { CALL_CHAIN_OPTIONS, callChainTimings } from '../topics/latency/call-chains';
 import { PALETTE } from './theme';
 import { formatDurationMs } from './units';
 
-export interface CallChainTimelineOptions extends CallChainOptions {
-  /** Chart title. Default: "50 calls × 2 ms: sequential, batched, parallel". */
-  title?: string;
-  /** Plot width in pixels. Default: 620. */
-  widthPx?: number;
-}
+export const CALL_CHAIN_TIMELINE_OPTIONS = declareOptions('callChainTimeline', {
+  ...CALL_CHAIN_OPTIONS.specs,
+  title: textOption({ doc: 'Chart title', defaultText: '"50 calls × 2 ms: sequential, batched, parallel" (with the calls given)' }),
+  widthPx: widthPxOption(620)
+});
+export type CallChainTimelineOptions = OptionsOf<typeof CALL_CHAIN_TIMELINE_OPTIONS>;
 
 /**
  * The course's question as a timeline: a request needs `calls` remote calls of `callMs`
@@ -20,11 +20,9 @@ export interface CallChainTimelineOptions extends CallChainOptions {
  * the label is the request's latency (100 ms, 10 ms, 2 ms with the course's numbers).
  */
 export function callChainTimeline(options: CallChainTimelineOptions = {}): Figure {
-  rejectUnknownKeys('callChainTimeline', options, ['calls', 'callMs', 'batchSize', 'title', 'widthPx']);
-  const { title, widthPx, ...chain } = options;
-  const t = callChainTimings(chain);
-  const chartTitle = checkTitle(title, `${t.calls} calls × ${formatDurationMs(t.callMs)}: sequential, batched, parallel`);
-  const width = checkWidthPx(widthPx, 620);
+  const { title, widthPx: width, calls, callMs, batchSize } = CALL_CHAIN_TIMELINE_OPTIONS.parse(options);
+  const t = callChainTimings({ calls, callMs, batchSize });
+  const chartTitle = title ?? `${t.calls} calls × ${formatDurationMs(t.callMs)}: sequential, batched, parallel`;
   const batches = Math.ceil(t.calls / t.batchSize);
   const rowName = {
     sequential: `sequential (${t.calls} round trips)`,

@@ -1,6 +1,6 @@
 // Figures of clocks: each clock's offset from true time, and the clock-skew story.
-import { checkNumber, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
-import { checkHeightPx, checkTitle, checkWidthPx, TraceInput, traceEvents, textTable } from './common';
+import { checkArray, checkNumber, checkString, choiceOption, declareOptions, numberOption, type OptionsOf } from '../core/options';
+import { heightPxOption, textOption, TraceInput, traceEvents, textTable, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
@@ -8,20 +8,16 @@ import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
 import { ClockOffsetData, ClockOffsetSample, ClockSyncMark } from '../topics/clocks/clock-offsets';
 
-export interface ClockOffsetChartOptions {
-  /** Chart title. Default: "Clock offsets from true time". */
-  title?: string;
-  /** Plot width in pixels. Default: 620. */
-  widthPx?: number;
-  /** Plot height in pixels. Default: 300. */
-  heightPx?: number;
-  /** From a trace: a `local` event whose label contains this text counts as a sync. Default: "sync". */
-  syncLabel?: string;
-  /** Unit of the time axis. Default: chosen from the span (h, min, s or ms). */
-  timeUnit?: 'h' | 'min' | 's' | 'ms';
-}
-
 const UNIT_MS = { h: 3_600_000, min: 60_000, s: 1000, ms: 1 } as const;
+
+export const CLOCK_OFFSET_CHART_OPTIONS = declareOptions('clockOffsetChart', {
+  title: textOption({ doc: 'Chart title', default: 'Clock offsets from true time' }),
+  widthPx: widthPxOption(620),
+  heightPx: heightPxOption(300),
+  syncLabel: textOption({ doc: 'From a trace: a `local` event whose label contains this text counts as a sync', default: 'sync' }),
+  timeUnit: choiceOption(['h', 'min', 's', 'ms'] as const, { doc: 'Unit of the time axis', defaultText: 'chosen from the span (h, min, s or ms)' })
+});
+export type ClockOffsetChartOptions = OptionsOf<typeof CLOCK_OFFSET_CHART_OPTIONS>;
 
 /**
  * The physical-clock offset (clock − true time) of each node over time, with syncs marked.
@@ -29,11 +25,7 @@ const UNIT_MS = { h: 3_600_000, min: 60_000, s: 1000, ms: 1 } as const;
  * event gives `clockMs − timeMs` for its node.
  */
 export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: ClockOffsetChartOptions = {}): Figure {
-  rejectUnknownKeys('clockOffsetChart', options, ['title', 'widthPx', 'heightPx', 'syncLabel', 'timeUnit']);
-  const title = checkTitle(options.title, 'Clock offsets from true time');
-  const widthPx = checkWidthPx(options.widthPx, 620);
-  const heightPx = checkHeightPx(options.heightPx, 300);
-  const syncLabel = checkString('syncLabel', options.syncLabel ?? 'sync');
+  const { title, widthPx, heightPx, syncLabel, timeUnit } = CLOCK_OFFSET_CHART_OPTIONS.parse(options);
   let samples: ClockOffsetSample[];
   let syncs: ClockSyncMark[];
   if (Array.isArray(data) || (typeof data === 'object' && data !== null && 'events' in data && !('samples' in data))) {
@@ -52,8 +44,7 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
     syncs.forEach((s, i) => checkNumber(`data.syncs[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms'));
   }
   const spanMs = maxOf(samples.map((s) => s.timeMs)) - minOf(samples.map((s) => s.timeMs));
-  const unit = options.timeUnit ?? (spanMs >= 2 * 3_600_000 ? 'h' : spanMs >= 120_000 ? 'min' : spanMs >= 2000 ? 's' : 'ms');
-  if (!(unit in UNIT_MS)) invalid('timeUnit', unit, 'one of h, min, s, ms');
+  const unit = timeUnit ?? (spanMs >= 2 * 3_600_000 ? 'h' : spanMs >= 120_000 ? 'min' : spanMs >= 2000 ? 's' : 'ms');
   const toUnit = (ms: number) => round(ms / UNIT_MS[unit]);
   const nodes = [...new Set(samples.map((s) => s.node))];
   const offsetAfterSync = (s: ClockSyncMark) => {
@@ -96,18 +87,14 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
   return new Figure(spec, summary);
 }
 
-export interface ClockSkewStoryOptions {
-  /** How far the New Jersey clock runs behind Chicago's, in ms. Default: 47 ms (the course's story). */
-  skewMs?: number;
-  /** One-way network delay Chicago → New Jersey, in ms. Default: 6 ms. */
-  networkDelayMs?: number;
-  /** Time New Jersey takes to place the hedge after the message arrives, in ms. Default: 1 ms. */
-  hedgeProcessingMs?: number;
-  /** Chart title. Default: "47 ms of clock skew: the hedge that came before its trade". */
-  title?: string;
-  /** Plot width in pixels. Default: 600. */
-  widthPx?: number;
-}
+export const CLOCK_SKEW_STORY_OPTIONS = declareOptions('clockSkewStory', {
+  skewMs: numberOption({ doc: "How far the New Jersey clock runs behind Chicago's", min: 0, max: 1e6, unit: 'ms', default: 47 }),
+  networkDelayMs: numberOption({ doc: 'One-way network delay Chicago → New Jersey', min: 0, max: 1e6, unit: 'ms', default: 6 }),
+  hedgeProcessingMs: numberOption({ doc: 'Time New Jersey takes to place the hedge after the message arrives', min: 0, max: 1e6, unit: 'ms', default: 1 }),
+  title: textOption({ doc: 'Chart title', defaultText: '"47 ms of clock skew: the hedge that came before its trade" (with the skew given)' }),
+  widthPx: widthPxOption(600)
+});
+export type ClockSkewStoryOptions = OptionsOf<typeof CLOCK_SKEW_STORY_OPTIONS>;
 
 /**
  * The course's trading story: a trade in Chicago causes a hedge in New Jersey, whose clock
@@ -115,12 +102,8 @@ export interface ClockSkewStoryOptions {
  * wall-clock timestamps (the hedge is stamped before its trade) and Lamport order (fixed).
  */
 export function clockSkewStory(options: ClockSkewStoryOptions = {}): Figure {
-  rejectUnknownKeys('clockSkewStory', options, ['skewMs', 'networkDelayMs', 'hedgeProcessingMs', 'title', 'widthPx']);
-  const skewMs = checkNumber('skewMs', options.skewMs ?? 47, 0, 1e6, 'ms');
-  const delayMs = checkNumber('networkDelayMs', options.networkDelayMs ?? 6, 0, 1e6, 'ms');
-  const processingMs = checkNumber('hedgeProcessingMs', options.hedgeProcessingMs ?? 1, 0, 1e6, 'ms');
-  const title = checkTitle(options.title, `${formatDurationMs(skewMs)} of clock skew: the hedge that came before its trade`);
-  const widthPx = checkWidthPx(options.widthPx, 600);
+  const { skewMs, networkDelayMs: delayMs, hedgeProcessingMs: processingMs, title: titleOption, widthPx } = CLOCK_SKEW_STORY_OPTIONS.parse(options);
+  const title = titleOption ?? `${formatDurationMs(skewMs)} of clock skew: the hedge that came before its trade`;
   const lanes = ['Chicago', 'New Jersey'];
   const laneHeightPx = 46;
   const hedgeTrueMs = delayMs + processingMs;

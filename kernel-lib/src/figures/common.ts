@@ -1,5 +1,5 @@
 // Checks and helpers shared by figures: sizes, titles, traces as figures accept them, text tables.
-import { checkInteger, checkNumber, checkString, invalid } from '../core/options';
+import { checkInteger, checkNumber, checkString, customOption, invalid, numberOption, type OptionSpec } from '../core/options';
 import { maxOf } from '../core/numbers';
 import { TraceEvent } from '../trace/event';
 
@@ -20,17 +20,35 @@ export function traceEvents(trace: TraceInput, name = 'trace'): TraceEvent[] {
   return [...(events as TraceEvent[])].sort((a, b) => a.seq - b.seq);
 }
 
-/** Common size options, checked with the house phrasing. */
-export function checkWidthPx(value: number | undefined, defaultPx: number): number {
-  return checkNumber('widthPx', value ?? defaultPx, 100, 4000, 'px');
+// Option shapes figures share; core/options has no string option, so they are built here.
+
+/** A non-empty string (a title, an axis name). */
+export function textOption(o: { doc: string; default: string }): OptionSpec<string, true>;
+export function textOption(o: { doc: string; defaultText?: string }): OptionSpec<string, false>;
+export function textOption(o: { doc: string; default?: string; defaultText?: string }): OptionSpec<string> {
+  return customOption<string>({ ...o, expected: 'a non-empty string', parse: (name, value) => checkString(name, value) });
 }
 
-export function checkHeightPx(value: number | undefined, defaultPx: number): number {
-  return checkNumber('heightPx', value ?? defaultPx, 50, 4000, 'px');
+/** A non-empty list of non-empty strings (lanes, nodes, columns), each named in its error. */
+export function textListOption(o: { doc: string; defaultText: string; expected: string }): OptionSpec<readonly string[], false> {
+  return customOption<readonly string[]>({
+    ...o,
+    parse: (name, value) => {
+      if (!Array.isArray(value) || value.length === 0) invalid(name, value, o.expected);
+      value.forEach((item, i) => checkString(`${name}[${i}]`, item));
+      return value as readonly string[];
+    }
+  });
 }
 
-export function checkTitle(value: string | undefined, defaultTitle: string): string {
-  return checkString('title', value ?? defaultTitle);
+/** Plot width, 100..4000 px. */
+export function widthPxOption(defaultPx: number, doc = 'Plot width in pixels'): OptionSpec<number, true> {
+  return numberOption({ doc, min: 100, max: 4000, unit: 'px', default: defaultPx });
+}
+
+/** Plot height, 50..4000 px. */
+export function heightPxOption(defaultPx: number, doc = 'Plot height in pixels'): OptionSpec<number, true> {
+  return numberOption({ doc, min: 50, max: 4000, unit: 'px', default: defaultPx });
 }
 
 /** A non-empty array of finite numbers (e.g. latency samples), returned as a copy. */

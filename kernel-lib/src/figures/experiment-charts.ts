@@ -3,44 +3,57 @@
  * intervals beside a closed-form line) and `barChart` (one number per category, optionally
  * grouped). Scenarios return rows in these shapes so a notebook cell stays one line.
  */
-import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
-import { checkHeightPx, checkTitle, checkWidthPx, textTable } from './common';
+import { booleanOption, checkArray, checkNumber, checkString, choiceOption, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
+import { heightPxOption, textOption, textTable, widthPxOption } from './common';
 import { round, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { INK, PALETTE } from './theme';
 import { trimNumber } from './units';
 import { XyPoint } from '../experiments/points';
 
-export interface XyChartOptions {
-  /** Closed-form or reference lines, drawn as lines without dots. Default: none. */
-  lines?: readonly XyPoint[];
-  /** Axis title of x (with its unit). Required in practice; default "x". */
-  xTitle?: string;
-  /** Axis title of y (with its unit). Default "y". */
-  yTitle?: string;
-  /** Scale of the x axis. Default "linear". */
-  xScale?: 'linear' | 'log';
-  /** Scale of the y axis. Default "linear". */
-  yScale?: 'linear' | 'log';
-  /** Format y as a percentage (values 0..1). Default false. */
-  yPercent?: boolean;
-  /** Fixed y domain [min, max]. Default: from the data. */
-  yDomain?: readonly [number, number];
-  /** Draw the measured points joined by lines. Default true. */
-  connect?: boolean;
-  /** Vertical markers: `{x, text}` drawn as dashed rules with a label. Default none. */
-  markers?: readonly { x: number; text: string }[];
-  /** Chart title. Default "Experiment". */
-  title?: string;
-  /** Subtitle (say what the dots and lines are). Default none. */
-  subtitle?: string;
-  /** Plot width in pixels. Default 520. */
-  widthPx?: number;
-  /** Plot height in pixels. Default 300. */
-  heightPx?: number;
-}
+const SCALES = ['linear', 'log'] as const;
 
-const XY_KEYS = ['lines', 'xTitle', 'yTitle', 'xScale', 'yScale', 'yPercent', 'yDomain', 'connect', 'markers', 'title', 'subtitle', 'widthPx', 'heightPx'] as const;
+export const XY_CHART_OPTIONS = declareOptions('xyChart', {
+  lines: customOption<readonly XyPoint[]>({
+    doc: 'Closed-form or reference lines, drawn as lines without dots',
+    defaultText: 'none',
+    expected: 'a non-empty array of {series, x, y}',
+    parse: (name, value) => checkPoints(name, value as readonly XyPoint[])
+  }),
+  xTitle: textOption({ doc: 'Axis title of x (with its unit). Required in practice', default: 'x' }),
+  yTitle: textOption({ doc: 'Axis title of y (with its unit)', default: 'y' }),
+  xScale: choiceOption(SCALES, { doc: 'Scale of the x axis', default: 'linear' }),
+  yScale: choiceOption(SCALES, { doc: 'Scale of the y axis', default: 'linear' }),
+  yPercent: booleanOption({ doc: 'Format y as a percentage (values 0..1)', default: false }),
+  yDomain: customOption<readonly [number, number]>({
+    doc: 'Fixed y domain [min, max]',
+    defaultText: 'from the data',
+    expected: '[min, max] with min < max',
+    parse: (name, value) => {
+      if (!Array.isArray(value) || value.length !== 2 || !value.every(Number.isFinite) || !(value[0] < value[1])) invalid(name, value, '[min, max] with min < max');
+      return value as unknown as readonly [number, number];
+    }
+  }),
+  connect: booleanOption({ doc: 'Draw the measured points joined by lines', default: true }),
+  markers: customOption<readonly { x: number; text: string }[]>({
+    doc: 'Vertical markers: `{x, text}` drawn as dashed rules with a label',
+    defaultText: 'none',
+    expected: 'an array of {x, text}',
+    parse: (name, value) => {
+      if (!Array.isArray(value)) invalid(name, value, 'an array of {x, text}');
+      value.forEach((m, i) => {
+        checkNumber(`${name}[${i}].x`, m?.x, -Infinity, Infinity);
+        checkString(`${name}[${i}].text`, m?.text);
+      });
+      return value as readonly { x: number; text: string }[];
+    }
+  }),
+  title: textOption({ doc: 'Chart title', default: 'Experiment' }),
+  subtitle: textOption({ doc: 'Subtitle (say what the dots and lines are)', defaultText: 'none' }),
+  widthPx: widthPxOption(520),
+  heightPx: heightPxOption(300)
+});
+export type XyChartOptions = OptionsOf<typeof XY_CHART_OPTIONS>;
 
 function checkPoints(name: string, points: readonly XyPoint[]): XyPoint[] {
   const rows = checkArray<XyPoint>(name, points, 'a non-empty array of {series, x, y}');
@@ -59,31 +72,18 @@ function checkPoints(name: string, points: readonly XyPoint[]): XyPoint[] {
  * optional closed-form lines in the same colours (same series name) or their own.
  */
 export function xyChart(points: readonly XyPoint[], options: XyChartOptions = {}): Figure {
-  rejectUnknownKeys('xyChart', options, XY_KEYS);
+  const o = XY_CHART_OPTIONS.parse(options);
+  const { xScale, yScale, title, widthPx, heightPx, xTitle, yTitle, yPercent, connect, yDomain } = o;
   const rows = checkPoints('points', points);
-  const lines = options.lines === undefined ? [] : checkPoints('lines', options.lines);
-  const xScale = checkOneOf('xScale', options.xScale ?? 'linear', ['linear', 'log'] as const);
-  const yScale = checkOneOf('yScale', options.yScale ?? 'linear', ['linear', 'log'] as const);
-  const title = checkTitle(options.title, 'Experiment');
-  const widthPx = checkWidthPx(options.widthPx, 520);
-  const heightPx = checkHeightPx(options.heightPx, 300);
-  const xTitle = checkString('xTitle', options.xTitle ?? 'x');
-  const yTitle = checkString('yTitle', options.yTitle ?? 'y');
-  const yPercent = options.yPercent ?? false;
-  if (typeof yPercent !== 'boolean') invalid('yPercent', yPercent, 'true or false');
-  const connect = options.connect ?? true;
-  if (typeof connect !== 'boolean') invalid('connect', connect, 'true or false');
-  if (options.yDomain !== undefined && (!Array.isArray(options.yDomain) || options.yDomain.length !== 2 || !(options.yDomain[0] < options.yDomain[1]))) {
-    invalid('yDomain', options.yDomain, '[min, max] with min < max');
-  }
-  const markers = (options.markers ?? []).map((m, i) => ({ x: checkNumber(`markers[${i}].x`, m.x, -Infinity, Infinity), text: checkString(`markers[${i}].text`, m.text) }));
+  const lines = o.lines ?? [];
+  const markers = (o.markers ?? []).map((m) => ({ x: m.x, text: m.text }));
   const series = [...new Set([...rows.map((r) => r.series), ...lines.map((l) => l.series)])];
   const color = { field: 'series', type: 'nominal', title: null, sort: series, scale: { domain: series, range: [...PALETTE] }, legend: { orient: 'bottom', direction: 'vertical' } };
   // Whole-number x (servers, messengers, services): no fractional ticks such as "2.5 messengers".
   const xCounts = xScale === 'linear' && [...rows, ...lines].every((r) => Number.isInteger(r.x));
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: xScale === 'log' ? { type: 'log' } : { type: 'linear', zero: false, nice: true }, ...(xCounts ? { axis: { tickMinStep: 1, format: ',d' } } : {}) };
   const yAxis = yPercent ? { format: '%' } : {};
-  const y = { field: 'y', type: 'quantitative', title: yTitle, axis: yAxis, scale: { type: yScale, ...(yScale === 'linear' ? { zero: !options.yDomain } : {}), ...(options.yDomain ? { domain: [...options.yDomain] } : {}) } };
+  const y = { field: 'y', type: 'quantitative', title: yTitle, axis: yAxis, scale: { type: yScale, ...(yScale === 'linear' ? { zero: !yDomain } : {}), ...(yDomain ? { domain: [...yDomain] } : {}) } };
   const withBars = rows.filter((r) => r.low !== undefined && r.high !== undefined);
   const layer: unknown[] = [];
   if (lines.length) {
@@ -104,7 +104,7 @@ export function xyChart(points: readonly XyPoint[], options: XyChartOptions = {}
     layer.push({ data: { values: markers.map((m, i) => ({ ...m, row: i })) }, mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, fontSize: 11, color: INK, y: { expr: `-3 - (${markers.length - 1} - datum.row) * 13` } }, encoding: { x: mx, text: { field: 'text' } } });
   }
   const spec = {
-    title: { text: title, ...(options.subtitle ? { subtitle: checkString('subtitle', options.subtitle) } : {}) },
+    title: { text: title, ...(o.subtitle ? { subtitle: o.subtitle } : {}) },
     width: widthPx,
     height: heightPx,
     layer
@@ -125,20 +125,15 @@ export interface Bar {
   label?: string;
 }
 
-export interface BarChartOptions {
-  /** Axis title of the value (with its unit). Default "value". */
-  valueTitle?: string;
-  /** Scale of the value axis. Default "linear". */
-  scale?: 'linear' | 'log';
-  /** Chart title. Default "Result". */
-  title?: string;
-  /** Subtitle. Default none. */
-  subtitle?: string;
-  /** Plot width in pixels. Default 480. */
-  widthPx?: number;
-  /** Height of one bar in pixels. Default 22. */
-  barHeightPx?: number;
-}
+export const BAR_CHART_OPTIONS = declareOptions('barChart', {
+  valueTitle: textOption({ doc: 'Axis title of the value (with its unit)', default: 'value' }),
+  scale: choiceOption(SCALES, { doc: 'Scale of the value axis', default: 'linear' }),
+  title: textOption({ doc: 'Chart title', default: 'Result' }),
+  subtitle: textOption({ doc: 'Subtitle', defaultText: 'none' }),
+  widthPx: widthPxOption(480),
+  barHeightPx: numberOption({ doc: 'Height of one bar in pixels', min: 6, max: 200, unit: 'px', default: 22 })
+});
+export type BarChartOptions = OptionsOf<typeof BAR_CHART_OPTIONS>;
 
 /**
  * Where bars start on a log axis: a log scale has no zero, so a bar begins at the axis' left end.
@@ -153,18 +148,13 @@ function logBarBase(rows: readonly { value: number }[]): number {
 
 /** Horizontal bars, one per category (grouped bars when rows carry a `group`), labelled with their values. */
 export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): Figure {
-  rejectUnknownKeys('barChart', options, ['valueTitle', 'scale', 'title', 'subtitle', 'widthPx', 'barHeightPx']);
+  const { valueTitle, scale, title, subtitle, widthPx, barHeightPx } = BAR_CHART_OPTIONS.parse(options);
   const rows = checkArray<Bar>('bars', bars, 'a non-empty array of {category, value}').map((b, i) => {
     checkString(`bars[${i}].category`, b.category);
     checkNumber(`bars[${i}].value`, b.value, -Infinity, Infinity);
     if (b.group !== undefined) checkString(`bars[${i}].group`, b.group);
     return { category: b.category, value: round(b.value), group: b.group ?? b.category, label: b.label ?? trimNumber(b.value) };
   });
-  const scale = checkOneOf('scale', options.scale ?? 'linear', ['linear', 'log'] as const);
-  const title = checkTitle(options.title, 'Result');
-  const widthPx = checkWidthPx(options.widthPx, 480);
-  const barHeightPx = checkNumber('barHeightPx', options.barHeightPx ?? 22, 6, 200, 'px');
-  const valueTitle = checkString('valueTitle', options.valueTitle ?? 'value');
   const categories = [...new Set(rows.map((r) => r.category))];
   const groups = [...new Set(rows.map((r) => r.group))];
   const grouped = bars.some((b) => b.group !== undefined);
@@ -178,7 +168,7 @@ export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): F
     ? { field: 'category', type: 'nominal', title: null, sort: categories, scale: { domain: categories, range: [...PALETTE] }, legend: { orient: 'bottom', direction: 'vertical' } }
     : { field: 'category', type: 'nominal', legend: null, sort: categories, scale: { domain: categories, range: [...PALETTE] } };
   const spec = {
-    title: { text: title, ...(options.subtitle ? { subtitle: checkString('subtitle', options.subtitle) } : {}) },
+    title: { text: title, ...(subtitle ? { subtitle } : {}) },
     width: widthPx,
     // With yOffset, the step sizes each bar of a group, not the group.
     height: { step: barHeightPx + 4 },

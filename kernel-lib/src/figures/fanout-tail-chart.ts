@@ -1,42 +1,44 @@
 // Figure: how fan-out turns rare slow backends into common slow requests.
-import { checkInteger, checkProbability, rejectUnknownKeys, checkArray } from '../core/options';
-import { checkTitle, checkWidthPx, checkHeightPx, textTable } from './common';
+import { declareOptions, integerOption, invalid, numberListOption, type OptionsOf } from '../core/options';
+import { heightPxOption, textOption, textTable, widthPxOption } from './common';
 import { round } from '../core/numbers';
 import { Figure } from './figure';
 import { fanoutSlowProbability } from '../topics/latency/call-chains';
 import { INK } from './theme';
 
-export interface FanoutTailChartOptions {
-  /** Probability that one backend call is slow (beyond its p99 if 0.01), one line each. Default: [0.001, 0.01, 0.05]. */
-  slowProbabilities?: readonly number[];
-  /** Largest fan-out drawn (backends a request waits for). Default: 100. */
-  fanoutMax?: number;
-  /** Fan-outs to annotate with their value on every line. Default: [100] (clipped to fanoutMax). */
-  markFanouts?: readonly number[];
-  /** Chart title. Default: "Tail-latency amplification under fan-out". */
-  title?: string;
-  /** Plot width in pixels. Default: 560. */
-  widthPx?: number;
-  /** Plot height in pixels. Default: 300. */
-  heightPx?: number;
-}
-
-const OPTION_KEYS = ['slowProbabilities', 'fanoutMax', 'markFanouts', 'title', 'widthPx', 'heightPx'] as const;
+export const FANOUT_TAIL_CHART_OPTIONS = declareOptions('fanoutTailChart', {
+  slowProbabilities: numberListOption({
+    doc: 'Probability that one backend call is slow (beyond its p99 if 0.01), one line each',
+    min: 0,
+    max: 1,
+    lengthMax: 20,
+    default: [0.001, 0.01, 0.05]
+  }),
+  fanoutMax: integerOption({ doc: 'Largest fan-out drawn (backends a request waits for)', min: 2, max: 100_000, default: 100 }),
+  markFanouts: numberListOption({
+    doc: 'Fan-outs to annotate with their value on every line, each at most fanoutMax',
+    min: 1,
+    max: 100_000,
+    integer: true,
+    lengthMax: 20,
+    defaultText: '[100] (clipped to fanoutMax)'
+  }),
+  title: textOption({ doc: 'Chart title', default: 'Tail-latency amplification under fan-out' }),
+  widthPx: widthPxOption(560),
+  heightPx: heightPxOption(300)
+});
+export type FanoutTailChartOptions = OptionsOf<typeof FANOUT_TAIL_CHART_OPTIONS>;
 
 /**
  * A request that waits for n backends is as slow as the slowest: P(slow) = 1 - (1 - q)^n.
  * One line per per-backend slow probability q, against the fan-out n.
  */
 export function fanoutTailChart(options: FanoutTailChartOptions = {}): Figure {
-  rejectUnknownKeys('fanoutTailChart', options, OPTION_KEYS);
-  const qs = checkArray<number>('slowProbabilities', options.slowProbabilities ?? [0.001, 0.01, 0.05], 'a non-empty array of probabilities 0..1');
-  qs.forEach((q, i) => checkProbability(`slowProbabilities[${i}]`, q));
-  const fanoutMax = checkInteger('fanoutMax', options.fanoutMax ?? 100, 2, 100_000);
-  const marks = checkArray<number>('markFanouts', options.markFanouts ?? [Math.min(100, fanoutMax)], 'a non-empty array of fan-outs');
-  marks.forEach((n, i) => checkInteger(`markFanouts[${i}]`, n, 1, fanoutMax));
-  const title = checkTitle(options.title, 'Tail-latency amplification under fan-out');
-  const widthPx = checkWidthPx(options.widthPx, 560);
-  const heightPx = checkHeightPx(options.heightPx, 300);
+  const { slowProbabilities: qs, fanoutMax, markFanouts, title, widthPx, heightPx } = FANOUT_TAIL_CHART_OPTIONS.parse(options);
+  const marks = markFanouts ?? [Math.min(100, fanoutMax)];
+  marks.forEach((n, i) => {
+    if (n > fanoutMax) invalid(`markFanouts[${i}]`, n, `an integer 1..${fanoutMax} (at most fanoutMax)`);
+  });
 
   const ns: number[] = [];
   for (let n = 1; n <= fanoutMax; n = n < 20 ? n + 1 : Math.ceil(n * 1.08)) ns.push(n);

@@ -1,30 +1,25 @@
 // Figure: latency distributions with their percentiles.
-import { checkInteger, checkOneOf, checkString, rejectUnknownKeys } from '../core/options';
-import { checkSamples, checkTitle, checkWidthPx, checkHeightPx } from './common';
+import { choiceOption, declareOptions, integerOption, numberListOption, type OptionsOf } from '../core/options';
+import { checkSamples, heightPxOption, textOption, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { percentile } from '../experiments/stats';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
 
-export interface LatencyDistributionOptions {
-  /** Chart title. Default: "Latency distribution (n samples)" / "Latency CDF (n samples)". */
-  title?: string;
-  /** Plot width in pixels. Default: 560. */
-  widthPx?: number;
-  /** Plot height in pixels. Default: 260. */
-  heightPx?: number;
-  /** Histogram bins at most (histogram only). Default: 40. */
-  binsMax?: number;
-  /** Scale of the latency axis. Default: "linear" for the histogram, "log" for the CDF. */
-  scale?: 'linear' | 'log';
-  /** Percentiles to mark, each 0..100. Default: [50, 95, 99]. */
-  percentiles?: readonly number[];
-  /** Name of what was measured, for the subtitle. Default: "request latency". */
-  what?: string;
-}
-
-const OPTION_KEYS = ['title', 'widthPx', 'heightPx', 'binsMax', 'scale', 'percentiles', 'what'] as const;
+// Shared by the histogram and the CDF; only their names (in errors) and default scale differ.
+const LATENCY_DISTRIBUTION_SPECS = {
+  title: textOption({ doc: 'Chart title', defaultText: '"Latency distribution (n samples)" / "Latency CDF (n samples)"' }),
+  widthPx: widthPxOption(560),
+  heightPx: heightPxOption(260),
+  binsMax: integerOption({ doc: 'Histogram bins at most (histogram only)', min: 2, max: 500, default: 40 }),
+  scale: choiceOption(['linear', 'log'] as const, { doc: 'Scale of the latency axis', defaultText: '"linear" for the histogram, "log" for the CDF' }),
+  percentiles: numberListOption({ doc: 'Percentiles to mark', min: 0, max: 100, lengthMax: 100, default: [50, 95, 99] }),
+  what: textOption({ doc: 'Name of what was measured, for the subtitle', default: 'request latency' })
+};
+export const LATENCY_HISTOGRAM_OPTIONS = declareOptions('latencyHistogram', LATENCY_DISTRIBUTION_SPECS);
+export const LATENCY_CDF_OPTIONS = declareOptions('latencyCdf', LATENCY_DISTRIBUTION_SPECS);
+export type LatencyDistributionOptions = OptionsOf<typeof LATENCY_HISTOGRAM_OPTIONS>;
 
 interface Checked {
   samplesMs: number[];
@@ -37,21 +32,19 @@ interface Checked {
   what: string;
 }
 
-function check(where: string, samplesMs: readonly number[], options: LatencyDistributionOptions, defaultTitle: string, defaultScale: 'linear' | 'log'): Checked {
-  rejectUnknownKeys(where, options, OPTION_KEYS);
-  const scale = checkOneOf('scale', options.scale ?? defaultScale, ['linear', 'log'] as const);
+function check(declared: typeof LATENCY_HISTOGRAM_OPTIONS, samplesMs: readonly number[], options: LatencyDistributionOptions, defaultTitle: string, defaultScale: 'linear' | 'log'): Checked {
+  const o = declared.parse(options);
+  const scale = o.scale ?? defaultScale;
   const samples = checkSamples('samplesMs', samplesMs, scale === 'log' ? Number.MIN_VALUE : 0);
-  const qs = checkSamples('percentiles', options.percentiles ?? [50, 95, 99]);
-  qs.forEach((q, i) => checkInteger(`percentiles[${i}]`, Math.round(q * 1000), 0, 100_000));
   return {
     samplesMs: samples,
-    title: checkTitle(options.title, `${defaultTitle} (${samples.length.toLocaleString('en-US')} samples)`),
-    widthPx: checkWidthPx(options.widthPx, 560),
-    heightPx: checkHeightPx(options.heightPx, 260),
-    binsMax: checkInteger('binsMax', options.binsMax ?? 40, 2, 500),
+    title: o.title ?? `${defaultTitle} (${samples.length.toLocaleString('en-US')} samples)`,
+    widthPx: o.widthPx,
+    heightPx: o.heightPx,
+    binsMax: o.binsMax,
     scale,
-    what: checkString('what', options.what ?? 'request latency'),
-    percentiles: qs.map((q) => {
+    what: o.what,
+    percentiles: o.percentiles.map((q) => {
       const valueMs = percentile(samples, q);
       return { name: `p${q}`, q, valueMs: round(valueMs), label: `p${q} = ${formatDurationMs(valueMs)}` };
     })
@@ -122,7 +115,7 @@ export function histogramBins(samples: readonly number[], binsMax: number, scale
  * Display with `show(latencyHistogram(samplesMs))` or as the cell's last expression.
  */
 export function latencyHistogram(samplesMs: readonly number[], options: LatencyDistributionOptions = {}): Figure {
-  const c = check('latencyHistogram', samplesMs, options, 'Latency distribution', 'linear');
+  const c = check(LATENCY_HISTOGRAM_OPTIONS, samplesMs, options, 'Latency distribution', 'linear');
   const bins = histogramBins(c.samplesMs, c.binsMax, c.scale);
   const maxCount = maxOf(bins.map((b) => b.count));
   const spec = {
@@ -158,7 +151,7 @@ export function latencyHistogram(samplesMs: readonly number[], options: LatencyD
  * with p50, p95 and p99 marked. Log latency axis by default, so the tail is readable.
  */
 export function latencyCdf(samplesMs: readonly number[], options: LatencyDistributionOptions = {}): Figure {
-  const c = check('latencyCdf', samplesMs, options, 'Latency CDF', 'log');
+  const c = check(LATENCY_CDF_OPTIONS, samplesMs, options, 'Latency CDF', 'log');
   const sorted = [...c.samplesMs].sort((a, b) => a - b);
   // A step per distinct value keeps the spec small for large sample sets.
   const points: { latencyMs: number; fraction: number }[] = [];

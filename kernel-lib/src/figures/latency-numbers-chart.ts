@@ -1,28 +1,42 @@
 // Figure: the latency numbers every programmer should know, on a log scale.
-import { checkString, invalid, rejectUnknownKeys, checkNumber } from '../core/options';
+import { checkNumber, checkString, customOption, declareOptions, invalid, type OptionsOf } from '../core/options';
+import { textOption, widthPxOption } from './common';
 import { maxOf, minOf } from '../core/numbers';
 import { LATENCY_NUMBERS, LatencyNumber } from '../topics/latency/latency-numbers';
 import { Figure } from './figure';
 import { PALETTE } from './theme';
 import { formatDurationNs, trimNumber, VEGA_LABEL_EXPR_NS } from './units';
 
-export interface LatencyNumbersChartOptions {
-  /** Rows to draw, in nanoseconds. Default: the course's latency-numbers table. */
-  rows?: readonly LatencyNumber[];
-  /** Row every other is compared to ("×N slower than …"). Default: the first row (L1 cache reference). */
-  baseline?: string;
-  /** Chart title. Default: "Latency numbers every programmer should know". */
-  title?: string;
-  /** Plot width in pixels. Default: 520. */
-  widthPx?: number;
-  /**
-   * Rows measured on this machine (from `await measureThisMachine()`), in nanoseconds,
-   * drawn in a second colour among the course's rows, sorted by latency. Default: none.
-   */
-  measured?: readonly LatencyNumber[];
+/** Rows of `{operation, latencyNs}`, each row checked and named in its error. */
+function latencyRowsOption(doc: string, defaultText: string, nonEmpty: boolean) {
+  const expected = `${nonEmpty ? 'a non-empty array' : 'an array'} of {operation, latencyNs}`;
+  return customOption<readonly LatencyNumber[]>({
+    doc,
+    defaultText,
+    expected,
+    parse: (name, value) => {
+      if (!Array.isArray(value) || (nonEmpty && value.length === 0)) invalid(name, value, expected);
+      value.forEach((row: LatencyNumber, i: number) => {
+        checkString(`${name}[${i}].operation`, row?.operation);
+        checkNumber(`${name}[${i}].latencyNs`, row?.latencyNs, Number.MIN_VALUE, Infinity, 'ns');
+      });
+      return value as readonly LatencyNumber[];
+    }
+  });
 }
 
-const OPTION_KEYS = ['rows', 'baseline', 'title', 'widthPx', 'measured'] as const;
+export const LATENCY_NUMBERS_CHART_OPTIONS = declareOptions('latencyNumbersChart', {
+  rows: latencyRowsOption('Rows to draw, in nanoseconds', "the course's latency-numbers table", true),
+  baseline: textOption({ doc: 'Row every other is compared to ("×N slower than …")', defaultText: 'the first row (L1 cache reference)' }),
+  title: textOption({ doc: 'Chart title', default: 'Latency numbers every programmer should know' }),
+  widthPx: widthPxOption(520),
+  measured: latencyRowsOption(
+    "Rows measured on this machine (from `await measureThisMachine()`), in nanoseconds, drawn in a second colour among the course's rows, sorted by latency",
+    'none',
+    false
+  )
+});
+export type LatencyNumbersChartOptions = OptionsOf<typeof LATENCY_NUMBERS_CHART_OPTIONS>;
 
 /**
  * The latency-numbers table as log-scale bars with human units, each bar annotated
@@ -31,25 +45,11 @@ const OPTION_KEYS = ['rows', 'baseline', 'title', 'widthPx', 'measured'] as cons
  * Display with `show(latencyNumbersChart())` or as the cell's last expression.
  */
 export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): Figure {
-  rejectUnknownKeys('latencyNumbersChart', options, OPTION_KEYS);
-  const rows = options.rows ?? LATENCY_NUMBERS;
-  if (!Array.isArray(rows) || rows.length === 0) invalid('rows', rows, 'a non-empty array of {operation, latencyNs}');
-  rows.forEach((row, i) => {
-    checkString(`rows[${i}].operation`, row.operation);
-    checkNumber(`rows[${i}].latencyNs`, row.latencyNs, Number.MIN_VALUE, Infinity, 'ns');
-  });
-  const baselineName = options.baseline ?? rows[0].operation;
+  const { rows = LATENCY_NUMBERS, baseline: baselineOption, title, widthPx, measured = [] } = LATENCY_NUMBERS_CHART_OPTIONS.parse(options);
+  const baselineName = baselineOption ?? rows[0].operation;
   const baseline = rows.find((row) => row.operation === baselineName);
   if (baseline === undefined) invalid('baseline', baselineName, `one of the rows: ${rows.map((r) => r.operation).join(', ')}`);
-  const title = options.title ?? 'Latency numbers every programmer should know';
-  const widthPx = checkNumber('widthPx', options.widthPx ?? 520, 100, 4000, 'px');
 
-  const measured = options.measured ?? [];
-  if (!Array.isArray(measured)) invalid('measured', measured, 'an array of {operation, latencyNs}');
-  measured.forEach((row, i) => {
-    checkString(`measured[${i}].operation`, row.operation);
-    checkNumber(`measured[${i}].latencyNs`, row.latencyNs, Number.MIN_VALUE, Infinity, 'ns');
-  });
   const all = [...rows.map((row) => ({ row, source: 'course table' })), ...measured.map((row) => ({ row, source: 'this machine (measured)' }))];
   if (measured.length > 0) all.sort((a, b) => a.row.latencyNs - b.row.latencyNs);
 

@@ -1,46 +1,45 @@
 // Figure: the space-time diagram of a trace (lanes, messages, drops, crashes, stamps).
-import { checkInteger, checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../core/options';
-import { CausalOrder } from '../trace/causality';
+import { choiceOption, declareOptions, integerOption, invalid, numberOption, type OptionsOf } from '../core/options';
 import { TraceEvent } from '../trace/event';
-import { checkTitle, checkWidthPx, TraceInput, traceEvents } from './common';
+import { textListOption, textOption, TraceInput, traceEvents, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
 
-export interface SpaceTimeDiagramOptions {
-  /** Horizontal axis: "time" (virtual ms, proportional), "lamport" (Lamport stamp) or "order" (trace order). Default: "time". */
-  axis?: 'time' | 'lamport' | 'order';
-  /** Stamp printed beside each event: "lamport" (L3), "vector" ([1,0,2] in lane order) or "none". Default: "lamport". */
-  stamps?: 'lamport' | 'vector' | 'none';
-  /** Lane order, top to bottom. Default: nodes in order of first appearance. */
-  nodes?: readonly string[];
-  /** Highlight the causal past of the event with this seq (everything that happened before it). Default: none. */
-  causalPastOf?: number;
-  /** Highlight the events concurrent with the event with this seq (neither before nor after it). Default: none. */
-  concurrentWith?: number;
-  /** Above this many events (after the window), draw a summary (counts per bin) instead of every event. Default: 300 events. */
-  eventsMax?: number;
-  /** Stamps are printed only up to this many events, so labels never pile up. Default: 80 events. */
-  stampsMax?: number;
-  /** Show only events at or after this virtual time, in ms. Default: the trace's start. */
-  fromMs?: number;
-  /** Show only events at or before this virtual time, in ms. Default: the trace's end. */
-  toMs?: number;
-  /** Bins across the axis in summary mode. Default: 60. */
-  summaryBins?: number;
-  /** Chart title. Default: "Space-time diagram". */
-  title?: string;
-  /** Plot width in pixels. Default: 640. */
-  widthPx?: number;
-  /** Height of one node's lane in pixels. Default: 64 px. */
-  laneHeightPx?: number;
-}
-
-const OPTION_KEYS = [
-  'axis', 'stamps', 'nodes', 'causalPastOf', 'concurrentWith', 'eventsMax', 'stampsMax', 'fromMs', 'toMs', 'summaryBins', 'title', 'widthPx', 'laneHeightPx'
-] as const;
+export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
+  axis: choiceOption(['time', 'lamport', 'order'] as const, {
+    doc: 'Horizontal axis: "time" (virtual ms, proportional), "lamport" (Lamport stamp) or "order" (trace order)',
+    default: 'time'
+  }),
+  stamps: choiceOption(['lamport', 'vector', 'none'] as const, {
+    doc: 'Stamp printed beside each event: "lamport" (L3), "vector" ([1,0,2] in lane order) or "none"',
+    default: 'lamport'
+  }),
+  nodes: textListOption({ doc: 'Lane order, top to bottom; every node of the trace', defaultText: 'nodes in order of first appearance', expected: 'a non-empty array of node names' }),
+  causalPastOf: integerOption({
+    doc: 'Highlight the causal past of the event with this seq (everything that happened before it)',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    defaultText: 'none'
+  }),
+  concurrentWith: integerOption({
+    doc: 'Highlight the events concurrent with the event with this seq (neither before nor after it); not with causalPastOf',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    defaultText: 'none'
+  }),
+  eventsMax: integerOption({ doc: 'Above this many events (after the window), draw a summary (counts per bin) instead of every event', min: 1, max: 100_000, default: 300 }),
+  stampsMax: integerOption({ doc: 'Stamps are printed only up to this many events, so labels never pile up', min: 0, max: 100_000, default: 80 }),
+  fromMs: numberOption({ doc: 'Show only events at or after this virtual time', min: -Infinity, max: Infinity, unit: 'ms', defaultText: "the trace's start" }),
+  toMs: numberOption({ doc: 'Show only events at or before this virtual time, at least fromMs', min: -Infinity, max: Infinity, unit: 'ms', defaultText: "the trace's end" }),
+  summaryBins: integerOption({ doc: 'Bins across the axis in summary mode', min: 2, max: 1000, default: 60 }),
+  title: textOption({ doc: 'Chart title', default: 'Space-time diagram' }),
+  widthPx: widthPxOption(640),
+  laneHeightPx: numberOption({ doc: "Height of one node's lane in pixels", min: 16, max: 400, unit: 'px', default: 64 })
+});
+export type SpaceTimeDiagramOptions = OptionsOf<typeof SPACE_TIME_DIAGRAM_OPTIONS>;
 
 const KIND_COLOURS: Record<string, string> = {
   send: PALETTE[0],
@@ -70,9 +69,66 @@ const KIND_SHAPES: Record<string, string> = {
 };
 const HIGHLIGHT = PALETTE[4];
 
-// The happened-before relation lives in trace/causality; re-exported for the figure's tests.
-export { CausalOrder };
+/** The happened-before relation of a trace: program order on each node plus send → deliver. */
+export class CausalOrder {
+  private readonly predecessors = new Map<number, number[]>();
+  private readonly successors = new Map<number, number[]>();
 
+  constructor(events: readonly TraceEvent[]) {
+    const lastOnNode = new Map<string, number>();
+    const sendOf = new Map<number, number>();
+    for (const e of events) {
+      this.predecessors.set(e.seq, []);
+      this.successors.set(e.seq, []);
+    }
+    for (const e of events) {
+      const previous = lastOnNode.get(e.node);
+      if (previous !== undefined) this.link(previous, e.seq);
+      lastOnNode.set(e.node, e.seq);
+      if (e.type === 'send' && e.msgId !== undefined) sendOf.set(e.msgId, e.seq);
+      if ((e.type === 'deliver' || e.type === 'drop') && e.msgId !== undefined) {
+        const send = sendOf.get(e.msgId);
+        if (send !== undefined && e.type === 'deliver') this.link(send, e.seq);
+      }
+    }
+  }
+
+  private link(from: number, to: number): void {
+    this.successors.get(from)!.push(to);
+    this.predecessors.get(to)!.push(from);
+  }
+
+  private reach(start: number, edges: Map<number, number[]>): Set<number> {
+    const seen = new Set<number>();
+    const stack = [...(edges.get(start) ?? [])];
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      stack.push(...(edges.get(s) ?? []));
+    }
+    return seen;
+  }
+
+  /** seqs of the events that happened before `seq`. */
+  pastOf(seq: number): Set<number> {
+    return this.reach(seq, this.predecessors);
+  }
+
+  /** seqs of the events that `seq` happened before. */
+  futureOf(seq: number): Set<number> {
+    return this.reach(seq, this.successors);
+  }
+
+  /** seqs of the events concurrent with `seq` (neither before nor after it). */
+  concurrentWith(seq: number): Set<number> {
+    const past = this.pastOf(seq);
+    const future = this.futureOf(seq);
+    const result = new Set<number>();
+    for (const s of this.predecessors.keys()) if (s !== seq && !past.has(s) && !future.has(s)) result.add(s);
+    return result;
+  }
+}
 interface Message {
   msgId: number;
   send: TraceEvent;
@@ -111,24 +167,18 @@ function messagesOf(events: readonly TraceEvent[]): { messages: Message[]; orpha
  * cell's last expression.
  */
 export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOptions = {}): Figure {
-  rejectUnknownKeys('spaceTimeDiagram', options, OPTION_KEYS);
+  const o = SPACE_TIME_DIAGRAM_OPTIONS.parse(options);
+  const { axis, stamps, eventsMax, stampsMax, summaryBins, title, widthPx, laneHeightPx } = o;
   const all = traceEvents(trace);
-  const axis = checkOneOf('axis', options.axis ?? 'time', ['time', 'lamport', 'order'] as const);
-  const stamps = checkOneOf('stamps', options.stamps ?? 'lamport', ['lamport', 'vector', 'none'] as const);
-  const eventsMax = checkInteger('eventsMax', options.eventsMax ?? 300, 1, 100_000);
-  const stampsMax = checkInteger('stampsMax', options.stampsMax ?? 80, 0, 100_000);
-  const summaryBins = checkInteger('summaryBins', options.summaryBins ?? 60, 2, 1000);
-  const title = checkTitle(options.title, 'Space-time diagram');
-  const widthPx = checkWidthPx(options.widthPx, 640);
-  const laneHeightPx = checkNumber('laneHeightPx', options.laneHeightPx ?? 64, 16, 400, 'px');
-  const fromMs = options.fromMs === undefined ? -Infinity : checkNumber('fromMs', options.fromMs, -Infinity, Infinity, 'ms');
-  const toMs = options.toMs === undefined ? Infinity : checkNumber('toMs', options.toMs, fromMs, Infinity, 'ms');
-  if (options.causalPastOf !== undefined && options.concurrentWith !== undefined) {
-    invalid('concurrentWith', options.concurrentWith, 'not both causalPastOf and concurrentWith');
+  const fromMs = o.fromMs ?? -Infinity;
+  const toMs = o.toMs ?? Infinity;
+  if (toMs < fromMs) invalid('toMs', toMs, `a number >= ${fromMs} ms (fromMs)`);
+  if (o.causalPastOf !== undefined && o.concurrentWith !== undefined) {
+    invalid('concurrentWith', o.concurrentWith, 'not both causalPastOf and concurrentWith');
   }
-  const focusSeq = options.causalPastOf ?? options.concurrentWith;
+  const focusSeq = o.causalPastOf ?? o.concurrentWith;
   if (focusSeq !== undefined && !all.some((e) => e.seq === focusSeq)) {
-    invalid(options.causalPastOf !== undefined ? 'causalPastOf' : 'concurrentWith', focusSeq, `the seq of an event in the trace (0..${all.length > 0 ? all[all.length - 1].seq : 0})`);
+    invalid(o.causalPastOf !== undefined ? 'causalPastOf' : 'concurrentWith', focusSeq, `the seq of an event in the trace (0..${all.length > 0 ? all[all.length - 1].seq : 0})`);
   }
 
   const events = all.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs);
@@ -140,10 +190,9 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   for (const e of all) if (e.type !== 'partition' && e.type !== 'heal') addLane(e.node);
   for (const e of all) if (e.type === 'send') addLane(e.peer);
   let lanes = laneNodes;
-  if (options.nodes !== undefined) {
-    if (!Array.isArray(options.nodes) || options.nodes.length === 0) invalid('nodes', options.nodes, 'a non-empty array of node names');
-    for (const node of laneNodes) if (!options.nodes.includes(node)) invalid('nodes', options.nodes, `every node of the trace, missing ${node}`);
-    lanes = [...options.nodes];
+  if (o.nodes !== undefined) {
+    for (const node of laneNodes) if (!o.nodes.includes(node)) invalid('nodes', o.nodes, `every node of the trace, missing ${node}`);
+    lanes = [...o.nodes];
   }
   if (lanes.length === 0) invalid('trace', `${all.length} events`, 'at least one event on a node');
 
@@ -167,8 +216,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     inFlight: messages.filter((m) => m.outcome === 'in flight' && windowed(m.send)).length,
     crossing: messages.filter((m) => m.end !== null && windowed(m.send) !== windowed(m.end)).length + orphanEnds.filter(windowed).length
   };
-  const windowNote = options.fromMs !== undefined || options.toMs !== undefined
-    ? `window ${options.fromMs ?? '−∞'}..${options.toMs ?? '∞'} ms of ${all.length} events; `
+  const windowNote = o.fromMs !== undefined || o.toMs !== undefined
+    ? `window ${o.fromMs ?? '−∞'}..${o.toMs ?? '∞'} ms of ${all.length} events; `
     : '';
 
   if (events.length > eventsMax) {
@@ -204,7 +253,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   let highlightNote = '';
   if (order !== null && focusSeq !== undefined) {
     const focus = all.find((e) => e.seq === focusSeq) as TraceEvent;
-    if (options.causalPastOf !== undefined) {
+    if (o.causalPastOf !== undefined) {
       highlighted = order.pastOf(focusSeq);
       highlightNote = `ringed: the ${highlighted.size} events that happened before event #${focusSeq} (${focus.type} on ${focus.node})`;
     } else {

@@ -1,27 +1,30 @@
 // Tables that display as HTML and text.
 import { inspect } from 'util';
 import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
-import { checkString, invalid, rejectUnknownKeys } from '../core/options';
-import { textTable } from './common';
+import { customOption, declareOptions, integerOption, invalid, type OptionsOf, type ParsedOptions } from '../core/options';
+import { textListOption, textOption, textTable } from './common';
 import { trimNumber } from './units';
 
 /** A table cell: text, a number, a boolean, or empty. */
 export type TableCell = string | number | boolean | null | undefined;
 
-export interface TableOptions {
-  /** Columns to show, in order. Default: the keys of the first row, in its order. */
-  columns?: readonly string[];
-  /** Header text per column key. Default: the key itself. */
-  headers?: Record<string, string>;
-  /** Title shown above the table. Default: none. */
-  title?: string;
-  /** Small print under the table (source, units). Default: none. */
-  caption?: string;
-  /** Rows shown at most; the rest are counted in a visible note, never cut silently. Default: 200 rows. */
-  rowsMax?: number;
-}
-
-const OPTION_KEYS = ['columns', 'headers', 'title', 'caption', 'rowsMax'] as const;
+export const TABLE_OPTIONS = declareOptions('table', {
+  columns: textListOption({ doc: 'Columns to show, in order', defaultText: 'the keys of the first row, in its order', expected: 'a non-empty array of column keys' }),
+  headers: customOption<Record<string, string>>({
+    doc: 'Header text per column key',
+    defaultText: 'the key itself',
+    expected: 'an object of column key to header text',
+    parse: (name, value) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(name, value, 'an object of column key to header text');
+      for (const [key, text] of Object.entries(value)) if (typeof text !== 'string') invalid(`${name}.${key}`, text, 'a string');
+      return value as Record<string, string>;
+    }
+  }),
+  title: textOption({ doc: 'Title shown above the table', defaultText: 'none' }),
+  caption: textOption({ doc: 'Small print under the table (source, units)', defaultText: 'none' }),
+  rowsMax: integerOption({ doc: 'Rows shown at most; the rest are counted in a visible note, never cut silently', min: 1, max: 100_000, default: 200 })
+});
+export type TableOptions = OptionsOf<typeof TABLE_OPTIONS>;
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -40,24 +43,19 @@ function formatCell(value: TableCell): string {
 export class Table implements Displayable {
   readonly columns: readonly string[];
   readonly rows: readonly Record<string, TableCell>[];
-  private readonly options: TableOptions;
+  private readonly options: ParsedOptions<typeof TABLE_OPTIONS.specs>;
 
   constructor(rows: readonly Record<string, TableCell>[], options: TableOptions = {}) {
-    rejectUnknownKeys('table', options, OPTION_KEYS);
+    const parsed = TABLE_OPTIONS.parse(options);
     if (!Array.isArray(rows)) invalid('rows', rows, 'an array of objects');
     rows.forEach((row, i) => {
       if (typeof row !== 'object' || row === null || Array.isArray(row)) invalid(`rows[${i}]`, row, 'an object of column to value');
     });
-    const columns = options.columns ?? (rows.length > 0 ? Object.keys(rows[0]) : []);
-    if (!Array.isArray(columns) || columns.length === 0) invalid('columns', columns, 'a non-empty array of column keys');
-    columns.forEach((c, i) => checkString(`columns[${i}]`, c));
-    if (options.title !== undefined) checkString('title', options.title);
-    if (options.caption !== undefined) checkString('caption', options.caption);
-    const rowsMax = options.rowsMax ?? 200;
-    if (!Number.isInteger(rowsMax) || rowsMax < 1 || rowsMax > 100_000) invalid('rowsMax', rowsMax, 'an integer 1..100000');
+    const columns = parsed.columns ?? (rows.length > 0 ? Object.keys(rows[0]) : []);
+    if (columns.length === 0) invalid('columns', columns, 'a non-empty array of column keys');
     this.columns = columns;
     this.rows = rows;
-    this.options = { ...options, rowsMax };
+    this.options = parsed;
   }
 
   private header(column: string): string {
@@ -65,7 +63,7 @@ export class Table implements Displayable {
   }
 
   private hiddenNote(): string | null {
-    const hidden = this.rows.length - (this.options.rowsMax as number);
+    const hidden = this.rows.length - this.options.rowsMax;
     return hidden > 0 ? `… ${hidden.toLocaleString('en-US')} more rows not shown (rowsMax = ${this.options.rowsMax})` : null;
   }
 

@@ -1,11 +1,11 @@
 // Figures on a time axis: state lanes, the Kubernetes node-failure timeline.
-import { checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys, checkArray } from '../core/options';
-import { checkTitle, checkWidthPx, textTable } from './common';
+import { checkArray, checkNumber, checkOneOf, checkString, choiceOption, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
+import { textListOption, textOption, textTable, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
-import { KubeNodeFailureTimesOptions, KubeVersion, kubeNodeFailureTimes } from '../topics/kube/node-failure-times';
+import { KUBE_NODE_FAILURE_TIMES_OPTIONS, KUBE_VERSIONS, KubeVersion, kubeNodeFailureTimes } from '../topics/kube/node-failure-times';
 import { StateInterval } from '../trace/state-intervals';
 
 /** Fixed colours for the states a course figure shows, so "leader" looks the same everywhere. */
@@ -19,26 +19,31 @@ const KNOWN_STATE_COLOURS: Record<string, string> = {
   paused: PALETTE[1]
 };
 
-export interface StateLaneChartOptions {
-  /** Lane order, top to bottom. Default: order of first appearance. */
-  lanes?: readonly string[];
-  /** State order in the legend (and colour assignment). Default: order of first appearance. */
-  states?: readonly string[];
-  /** Fixed colours per state (CSS colours). Default: leader/follower/candidate/up/down have fixed Okabe–Ito colours, others follow the palette. */
-  colours?: Record<string, string>;
-  /** Unit of the time axis. Default: "ms". */
-  timeUnit?: 'ms' | 's' | 'min' | 'h';
-  /** Title of the time axis, for times counted from an event ("s after the node died"); the unit is appended in brackets. Default: "time". */
-  timeTitle?: string;
-  /** Chart title. Default: "State over time". */
-  title?: string;
-  /** Plot width in pixels. Default: 620. */
-  widthPx?: number;
-  /** Height of one lane in pixels. Default: 28 px. */
-  laneHeightPx?: number;
-}
-
 const UNIT_MS = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 } as const;
+
+export const STATE_LANE_CHART_OPTIONS = declareOptions('stateLaneChart', {
+  lanes: textListOption({ doc: 'Lane order, top to bottom; every lane of the intervals', defaultText: 'order of first appearance', expected: 'a non-empty array of lane names' }),
+  states: textListOption({ doc: 'State order in the legend (and colour assignment); every state of the intervals', defaultText: 'order of first appearance', expected: 'a non-empty array of state names' }),
+  colours: customOption<Record<string, string>>({
+    doc: 'Fixed colours per state (CSS colours)',
+    defaultText: 'leader/follower/candidate/up/down have fixed Okabe–Ito colours, others follow the palette',
+    expected: 'an object of state to CSS colour',
+    parse: (name, value) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(name, value, 'an object of state to CSS colour');
+      for (const [state, colour] of Object.entries(value)) checkString(`${name}.${state}`, colour);
+      return value as Record<string, string>;
+    }
+  }),
+  timeUnit: choiceOption(['ms', 's', 'min', 'h'] as const, { doc: 'Unit of the time axis', default: 'ms' }),
+  timeTitle: textOption({
+    doc: 'Title of the time axis, for times counted from an event ("s after the node died"); the unit is appended in brackets',
+    default: 'time'
+  }),
+  title: textOption({ doc: 'Chart title', default: 'State over time' }),
+  widthPx: widthPxOption(620),
+  laneHeightPx: numberOption({ doc: 'Height of one lane in pixels', min: 8, max: 200, unit: 'px', default: 28 })
+});
+export type StateLaneChartOptions = OptionsOf<typeof STATE_LANE_CHART_OPTIONS>;
 
 /**
  * A generic state-over-time lane chart: one lane per node (or component), a coloured bar per
@@ -46,8 +51,8 @@ const UNIT_MS = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 } as const;
  * `stateIntervalsFromChanges(changes, endMs)`.
  */
 export function stateLaneChart(intervals: readonly StateInterval[], options: StateLaneChartOptions = {}): Figure {
-  rejectUnknownKeys('stateLaneChart', options, ['lanes', 'states', 'colours', 'timeUnit', 'timeTitle', 'title', 'widthPx', 'laneHeightPx']);
-  const timeTitle = checkString('timeTitle', options.timeTitle ?? 'time');
+  const o = STATE_LANE_CHART_OPTIONS.parse(options);
+  const { timeTitle, timeUnit: unit, title, widthPx, laneHeightPx } = o;
   const rows = checkArray<StateInterval>('intervals', intervals, 'a non-empty array of {lane, state, startMs, endMs}');
   rows.forEach((r, i) => {
     checkString(`intervals[${i}].lane`, r.lane);
@@ -55,17 +60,13 @@ export function stateLaneChart(intervals: readonly StateInterval[], options: Sta
     checkNumber(`intervals[${i}].startMs`, r.startMs, -Infinity, Infinity, 'ms');
     checkNumber(`intervals[${i}].endMs`, r.endMs, r.startMs, Infinity, 'ms');
   });
-  const unit = checkOneOf('timeUnit', options.timeUnit ?? 'ms', ['ms', 's', 'min', 'h'] as const);
-  const title = checkTitle(options.title, 'State over time');
-  const widthPx = checkWidthPx(options.widthPx, 620);
-  const laneHeightPx = checkNumber('laneHeightPx', options.laneHeightPx ?? 28, 8, 200, 'px');
-  const lanes = options.lanes ? [...options.lanes] : [...new Set(rows.map((r) => r.lane))];
+  const lanes = o.lanes ? [...o.lanes] : [...new Set(rows.map((r) => r.lane))];
   for (const r of rows) if (!lanes.includes(r.lane)) invalid('lanes', lanes, `every lane of the intervals, missing ${r.lane}`);
-  const states = options.states ? [...options.states] : [...new Set(rows.map((r) => r.state))];
+  const states = o.states ? [...o.states] : [...new Set(rows.map((r) => r.state))];
   for (const r of rows) if (!states.includes(r.state)) invalid('states', states, `every state of the intervals, missing ${r.state}`);
   const spare = PALETTE.filter((c) => !Object.values(KNOWN_STATE_COLOURS).includes(c) || c === PALETTE[4] || c === PALETTE[7]);
   let spareIndex = 0;
-  const colours = states.map((s) => options.colours?.[s] ?? KNOWN_STATE_COLOURS[s] ?? spare[spareIndex++ % spare.length]);
+  const colours = states.map((s) => o.colours?.[s] ?? KNOWN_STATE_COLOURS[s] ?? spare[spareIndex++ % spare.length]);
   const per = UNIT_MS[unit];
   const values = rows.map((r) => ({ ...r, start: round(r.startMs / per), end: round(r.endMs / per), duration: formatDurationMs(r.endMs - r.startMs) }));
   const spec = {
@@ -86,14 +87,24 @@ export function stateLaneChart(intervals: readonly StateInterval[], options: Sta
   return new Figure(spec, summary);
 }
 
-export interface KubeNodeFailureOptions extends KubeNodeFailureTimesOptions {
-  /** Versions to compare, one panel each. Default: ["v1.31", "v1.32"]. */
-  versions?: readonly KubeVersion[];
-  /** Chart title. Default: "Kubernetes node failure: from last heartbeat to rescheduled pod". */
-  title?: string;
-  /** Plot width in pixels. Default: 640. */
-  widthPx?: number;
-}
+const VERSIONS_EXPECTED = `a non-empty array of ${KUBE_VERSIONS.map((v) => `"${v}"`).join(' or ')}`;
+
+export const KUBE_NODE_FAILURE_TIMELINE_OPTIONS = declareOptions('kubeNodeFailureTimeline', {
+  versions: customOption<readonly KubeVersion[]>({
+    doc: 'Versions to compare, one panel each',
+    default: KUBE_VERSIONS,
+    expected: VERSIONS_EXPECTED,
+    parse: (name, value) => {
+      checkArray(name, value, VERSIONS_EXPECTED);
+      (value as unknown[]).forEach((v, i) => checkOneOf(`${name}[${i}]`, v, KUBE_VERSIONS));
+      return value as readonly KubeVersion[];
+    }
+  }),
+  ...KUBE_NODE_FAILURE_TIMES_OPTIONS.specs,
+  title: textOption({ doc: 'Chart title', default: 'Kubernetes node failure: from last heartbeat to rescheduled pod' }),
+  widthPx: widthPxOption(640)
+});
+export type KubeNodeFailureOptions = OptionsOf<typeof KUBE_NODE_FAILURE_TIMELINE_OPTIONS>;
 
 /**
  * Timeline of a Kubernetes worker node failure, one panel per version: heartbeats until the
@@ -101,13 +112,8 @@ export interface KubeNodeFailureOptions extends KubeNodeFailureTimesOptions {
  * the replacement Pending → Running on another node.
  */
 export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): Figure {
-  rejectUnknownKeys('kubeNodeFailureTimeline', options, ['versions', 'failAtS', 'heartbeatIntervalS', 'gracePeriodS', 'tolerationS', 'rescheduleS', 'podStartS', 'title', 'widthPx']);
-  const { versions: versionsOption, title: titleOption, widthPx: widthOption, ...timing } = options;
-  const versions = checkArray<KubeVersion>('versions', versionsOption ?? ['v1.31', 'v1.32'], 'a non-empty array of "v1.31" or "v1.32"');
-  versions.forEach((v, i) => checkOneOf(`versions[${i}]`, v, ['v1.31', 'v1.32'] as const));
-  const title = checkTitle(titleOption, 'Kubernetes node failure: from last heartbeat to rescheduled pod');
-  const widthPx = checkWidthPx(widthOption, 640);
-  const heartbeatS = timing.heartbeatIntervalS ?? 10;
+  const { versions, title, widthPx, ...timing } = KUBE_NODE_FAILURE_TIMELINE_OPTIONS.parse(options);
+  const heartbeatS = timing.heartbeatIntervalS;
   const times = versions.map((v) => kubeNodeFailureTimes(v, timing));
   const endS = maxOf(times.map((t) => t.runningS)) + 20;
   const startS = minOf(times.map((t) => t.lastHeartbeatS)) - 3 * heartbeatS;
@@ -138,7 +144,7 @@ export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): F
   const x = { type: 'quantitative', title: 'seconds after the node dies', scale: { domain: [startS, endS], nice: false } };
   const y = { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold', labelLimit: 200 } };
   const panel = (version: KubeVersion) => ({
-    title: { text: `${version}: NotReady after ${times.find((t) => t.version === version)!.gracePeriodS} s, eviction after +${timing.tolerationS ?? 300} s toleration`, fontSize: 12 },
+    title: { text: `${version}: NotReady after ${times.find((t) => t.version === version)!.gracePeriodS} s, eviction after +${timing.tolerationS} s toleration`, fontSize: 12 },
     width: widthPx,
     height: { step: 30 },
     layer: [
