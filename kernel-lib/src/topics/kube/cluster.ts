@@ -26,7 +26,7 @@ export const KUBE_CLUSTER_OPTIONS = declareOptions('kubeCluster', {
 export type KubeClusterOptions = OptionsOf<typeof KUBE_CLUSTER_OPTIONS>;
 
 /** Cluster time, in s, of an action or a view: checked against the clock of the run when it is used. */
-const AT_S = numberOption({ doc: 'When, in seconds of cluster time', min: 0, max: 36_000, unit: 's', defaultText: "now (the cluster's current time)" });
+const AT_S = numberOption({ doc: 'When, in seconds of cluster time: now or later', min: 0, max: 36_000, unit: 's', defaultText: "now (the cluster's current time)" });
 /** The options of one KubeCluster method. */
 const methodOptions = <D extends Record<string, OptionSpec<any, boolean>>>(method: string, specs: D) => declareOptions(`KubeCluster.${method}`, specs);
 
