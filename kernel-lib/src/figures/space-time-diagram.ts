@@ -1,5 +1,6 @@
 // Figure: the space-time diagram of a trace (lanes, messages, drops, crashes, stamps).
 import { choiceOption, declareOptions, integerOption, invalid, numberOption, type OptionsOf } from '../core/options';
+import { CausalOrder } from '../trace/causality';
 import { TraceEvent } from '../trace/event';
 import { textListOption, textOption, TraceInput, traceEvents, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
@@ -69,66 +70,9 @@ const KIND_SHAPES: Record<string, string> = {
 };
 const HIGHLIGHT = PALETTE[4];
 
-/** The happened-before relation of a trace: program order on each node plus send → deliver. */
-export class CausalOrder {
-  private readonly predecessors = new Map<number, number[]>();
-  private readonly successors = new Map<number, number[]>();
+// The happened-before relation lives in trace/causality; re-exported for the figure's tests.
+export { CausalOrder };
 
-  constructor(events: readonly TraceEvent[]) {
-    const lastOnNode = new Map<string, number>();
-    const sendOf = new Map<number, number>();
-    for (const e of events) {
-      this.predecessors.set(e.seq, []);
-      this.successors.set(e.seq, []);
-    }
-    for (const e of events) {
-      const previous = lastOnNode.get(e.node);
-      if (previous !== undefined) this.link(previous, e.seq);
-      lastOnNode.set(e.node, e.seq);
-      if (e.type === 'send' && e.msgId !== undefined) sendOf.set(e.msgId, e.seq);
-      if ((e.type === 'deliver' || e.type === 'drop') && e.msgId !== undefined) {
-        const send = sendOf.get(e.msgId);
-        if (send !== undefined && e.type === 'deliver') this.link(send, e.seq);
-      }
-    }
-  }
-
-  private link(from: number, to: number): void {
-    this.successors.get(from)!.push(to);
-    this.predecessors.get(to)!.push(from);
-  }
-
-  private reach(start: number, edges: Map<number, number[]>): Set<number> {
-    const seen = new Set<number>();
-    const stack = [...(edges.get(start) ?? [])];
-    while (stack.length > 0) {
-      const s = stack.pop() as number;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      stack.push(...(edges.get(s) ?? []));
-    }
-    return seen;
-  }
-
-  /** seqs of the events that happened before `seq`. */
-  pastOf(seq: number): Set<number> {
-    return this.reach(seq, this.predecessors);
-  }
-
-  /** seqs of the events that `seq` happened before. */
-  futureOf(seq: number): Set<number> {
-    return this.reach(seq, this.successors);
-  }
-
-  /** seqs of the events concurrent with `seq` (neither before nor after it). */
-  concurrentWith(seq: number): Set<number> {
-    const past = this.pastOf(seq);
-    const future = this.futureOf(seq);
-    const result = new Set<number>();
-    for (const s of this.predecessors.keys()) if (s !== seq && !past.has(s) && !future.has(s)) result.add(s);
-    return result;
-  }
-}
 interface Message {
   msgId: number;
   send: TraceEvent;
