@@ -1,8 +1,9 @@
 // Figure: the space-time diagram of a trace (lanes, messages, drops, crashes, stamps).
-import { choiceOption, declareOptions, integerOption, invalid, numberOption, type OptionsOf } from '../core/options';
+import { choiceOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
 import { CausalOrder } from '../trace/causality';
 import { TraceEvent } from '../trace/event';
-import { textListOption, textOption, TraceInput, traceEvents, widthPxOption } from './common';
+import { textListOption, TraceInput, traceEvents } from './common';
+import { SPACE_TIME_SHARED_OPTIONS, timeWindow } from './space-time-options';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
@@ -10,10 +11,7 @@ import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
 
 export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
-  axis: choiceOption(['time', 'lamport', 'order'] as const, {
-    doc: 'Horizontal axis: "time" (virtual ms, proportional), "lamport" (Lamport stamp) or "order" (trace order)',
-    default: 'time'
-  }),
+  axis: SPACE_TIME_SHARED_OPTIONS.axis,
   stamps: choiceOption(['lamport', 'vector', 'none'] as const, {
     doc: 'Stamp printed beside each event: "lamport" (L3), "vector" ([1,0,2] in lane order) or "none"',
     default: 'lamport'
@@ -33,12 +31,12 @@ export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
   }),
   eventsMax: integerOption({ doc: 'Above this many events (after the window), draw a summary (counts per bin) instead of every event', min: 1, max: 100_000, default: 300 }),
   stampsMax: integerOption({ doc: 'Stamps are printed only up to this many events, so labels never pile up', min: 0, max: 100_000, default: 80 }),
-  fromMs: numberOption({ doc: 'Show only events at or after this virtual time', min: -Infinity, max: Infinity, unit: 'ms', defaultText: "the trace's start" }),
-  toMs: numberOption({ doc: 'Show only events at or before this virtual time, at least fromMs', min: -Infinity, max: Infinity, unit: 'ms', defaultText: "the trace's end" }),
+  fromMs: SPACE_TIME_SHARED_OPTIONS.fromMs,
+  toMs: SPACE_TIME_SHARED_OPTIONS.toMs,
   summaryBins: integerOption({ doc: 'Bins across the axis in summary mode', min: 2, max: 1000, default: 60 }),
-  title: textOption({ doc: 'Chart title', default: 'Space-time diagram' }),
-  widthPx: widthPxOption(640),
-  laneHeightPx: numberOption({ doc: "Height of one node's lane in pixels", min: 16, max: 400, unit: 'px', default: 64 })
+  title: SPACE_TIME_SHARED_OPTIONS.title,
+  widthPx: SPACE_TIME_SHARED_OPTIONS.widthPx,
+  laneHeightPx: SPACE_TIME_SHARED_OPTIONS.laneHeightPx
 });
 export type SpaceTimeDiagramOptions = OptionsOf<typeof SPACE_TIME_DIAGRAM_OPTIONS>;
 
@@ -114,9 +112,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   const o = SPACE_TIME_DIAGRAM_OPTIONS.parse(options);
   const { axis, stamps, eventsMax, stampsMax, summaryBins, title, widthPx, laneHeightPx } = o;
   const all = traceEvents(trace);
-  const fromMs = o.fromMs ?? -Infinity;
-  const toMs = o.toMs ?? Infinity;
-  if (toMs < fromMs) invalid('toMs', toMs, `a number >= ${fromMs} ms (fromMs)`);
+  const { fromMs, toMs } = timeWindow(o.fromMs, o.toMs);
   if (o.causalPastOf !== undefined && o.concurrentWith !== undefined) {
     invalid('concurrentWith', o.concurrentWith, 'not both causalPastOf and concurrentWith');
   }

@@ -1,10 +1,11 @@
 // Figure: a space-time diagram you can replay (plotly frames: messages travel, lanes show their state, a click shows causality).
-import { checkInteger, checkNumber, checkOneOf, checkString, invalid, rejectUnknownKeys } from '../core/options';
+import { checkNumber, checkString, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
 import { MimeBundle } from '../core/mime';
 import { maxOf, minOf, round } from '../core/numbers';
 import { TraceEvent } from '../trace/event';
 import { StateInterval } from '../trace/state-intervals';
-import { TraceInput, traceEvents } from './common';
+import { textListOption, TraceInput, traceEvents } from './common';
+import { SPACE_TIME_SHARED_OPTIONS, timeWindow } from './space-time-options';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry } from './lanes';
 import { INK, PALETTE } from './theme';
@@ -16,32 +17,33 @@ export const MIME_PLOTLY = 'application/vnd.plotly.v1+json';
 /** Version of the `layout.meta.distlabReplay` block the extension's renderer reads. */
 export const REPLAY_META_VERSION = 1;
 
-export interface SpaceTimeReplayOptions {
-  /** Horizontal axis, as in spaceTimeDiagram: "time" (virtual ms), "lamport" or "order". Default: "time". */
-  axis?: 'time' | 'lamport' | 'order';
-  /** Lane order, top to bottom. Default: the order the scenario declared its nodes (a Trace), else first appearance. */
-  nodes?: readonly string[];
-  /** States per lane over virtual time (lane = node name), e.g. the register value per replica. Default: none. */
-  laneStates?: readonly StateInterval[];
-  /** Replay only events at or after this virtual time, in ms. Default: the trace's start. */
-  fromMs?: number;
-  /** Replay only events at or before this virtual time, in ms. Default: the trace's end. */
-  toMs?: number;
-  /** Event (seq) whose causal past and future are lit when the figure opens. Default: none. */
-  focusSeq?: number;
-  /** At most this many frames, sampled evenly along the axis. Default: 240. */
-  framesMax?: number;
-  /** Above this many events the replay is off and says why (narrow fromMs/toMs). Default: 2000. */
-  eventsMax?: number;
-  /** Title. Default: "Space-time diagram". */
-  title?: string;
-  /** Plot width in pixels. Default: 640. */
-  widthPx?: number;
-  /** Height of one lane in pixels. Default: 64 px. */
-  laneHeightPx?: number;
-}
-
-const OPTION_KEYS = ['axis', 'nodes', 'laneStates', 'fromMs', 'toMs', 'focusSeq', 'framesMax', 'eventsMax', 'title', 'widthPx', 'laneHeightPx'] as const;
+export const SPACE_TIME_REPLAY_OPTIONS = declareOptions('spaceTimeReplay', {
+  axis: SPACE_TIME_SHARED_OPTIONS.axis,
+  nodes: textListOption({
+    doc: 'Lane order, top to bottom; every node of the trace',
+    defaultText: 'the order the scenario declared its nodes (a Trace), else first appearance',
+    expected: 'a non-empty array of node names'
+  }),
+  laneStates: customOption<readonly StateInterval[]>({
+    doc: 'States per lane over virtual time (lane = node name), e.g. the register value per replica; axis "time" only',
+    defaultText: 'none',
+    expected: 'an array of {lane, state, startMs, endMs}',
+    // Each interval is checked against the lanes once they are known.
+    parse: (name, value) => {
+      if (!Array.isArray(value)) invalid(name, value, 'an array of {lane, state, startMs, endMs}');
+      return value as readonly StateInterval[];
+    }
+  }),
+  fromMs: SPACE_TIME_SHARED_OPTIONS.fromMs,
+  toMs: SPACE_TIME_SHARED_OPTIONS.toMs,
+  focusSeq: integerOption({ doc: 'Event (seq) whose causal past and future are lit when the figure opens', min: 0, max: Number.MAX_SAFE_INTEGER, defaultText: 'none' }),
+  framesMax: integerOption({ doc: 'At most this many frames, sampled evenly along the axis', min: 2, max: 600, default: 240 }),
+  eventsMax: integerOption({ doc: 'Above this many events the replay is off and says why (narrow fromMs/toMs)', min: 1, max: 5000, default: 2000 }),
+  title: SPACE_TIME_SHARED_OPTIONS.title,
+  widthPx: SPACE_TIME_SHARED_OPTIONS.widthPx,
+  laneHeightPx: SPACE_TIME_SHARED_OPTIONS.laneHeightPx
+});
+export type SpaceTimeReplayOptions = OptionsOf<typeof SPACE_TIME_REPLAY_OPTIONS>;
 
 /** A plotly figure as plain JSON: what `application/vnd.plotly.v1+json` carries. */
 export interface PlotlyFigureJson {
@@ -241,26 +243,19 @@ function placeLabels(
  * `spaceTimeDiagram` puts this in the same bundle as its Vega-Lite and SVG forms.
  */
 export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptions = {}): PlotlyFigureJson {
-  rejectUnknownKeys('spaceTimeReplay', options, OPTION_KEYS);
+  const o = SPACE_TIME_REPLAY_OPTIONS.parse(options);
+  const { axis, framesMax, eventsMax, title, widthPx, laneHeightPx } = o;
   const all = traceEvents(trace);
-  const axis = checkOneOf('axis', options.axis ?? 'time', ['time', 'lamport', 'order'] as const);
-  const framesMax = checkInteger('framesMax', options.framesMax ?? 240, 2, 600);
-  const eventsMax = checkInteger('eventsMax', options.eventsMax ?? 2000, 1, 5000);
-  const title = checkString('title', options.title ?? 'Space-time diagram');
-  const widthPx = checkNumber('widthPx', options.widthPx ?? 640, 100, 4000, 'px');
-  const laneHeightPx = checkNumber('laneHeightPx', options.laneHeightPx ?? 64, 16, 400, 'px');
-  const fromMs = options.fromMs === undefined ? -Infinity : checkNumber('fromMs', options.fromMs, -Infinity, Infinity, 'ms');
-  const toMs = options.toMs === undefined ? Infinity : checkNumber('toMs', options.toMs, fromMs, Infinity, 'ms');
+  const { fromMs, toMs } = timeWindow(o.fromMs, o.toMs);
   const present = defaultLanes(all, declaredNodes(trace));
   let lanes = present;
-  if (options.nodes !== undefined) {
-    if (!Array.isArray(options.nodes) || options.nodes.length === 0) invalid('nodes', options.nodes, 'a non-empty array of node names');
-    for (const node of present) if (!options.nodes.includes(node)) invalid('nodes', options.nodes, `every node of the trace, missing ${node}`);
-    lanes = [...options.nodes];
+  if (o.nodes !== undefined) {
+    for (const node of present) if (!o.nodes.includes(node)) invalid('nodes', o.nodes, `every node of the trace, missing ${node}`);
+    lanes = [...o.nodes];
   }
   if (lanes.length === 0) invalid('trace', `${all.length} events`, 'at least one event on a node');
-  const laneStates = checkLaneStates(options.laneStates, lanes, axis);
-  const focusSeq = options.focusSeq === undefined ? null : checkInteger('focusSeq', options.focusSeq, 0, Number.MAX_SAFE_INTEGER);
+  const laneStates = checkLaneStates(o.laneStates, lanes, axis);
+  const focusSeq = o.focusSeq ?? null;
   if (focusSeq !== null && !all.some((e) => e.seq === focusSeq)) invalid('focusSeq', focusSeq, `the seq of an event in the trace (0..${all.length > 0 ? all[all.length - 1].seq : 0})`);
 
   const events = all.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs);
