@@ -10,6 +10,8 @@ export interface ControlledCell {
   updateSource(start: number, end: number, text: string): void;
   /** Execute the cell; resolves when the kernel has replied. */
   execute(): Promise<unknown>;
+  /** A cell marked not editable keeps its values. */
+  readOnly(): boolean;
 }
 
 let nextId = 0;
@@ -49,6 +51,7 @@ export class ParamControlsWidget extends Widget {
   private views: RowView[] = [];
   private readonly grid = el('div', { className: 'jp-distlab-params-grid' });
   private readonly autoRunBox = el('input', { type: 'checkbox', checked: true, className: 'jp-distlab-params-autorun' });
+  private readonly toggle: HTMLLabelElement;
   /** A slider moved while auto-run was off: its release runs the cell. */
   private movedSinceRun = false;
 
@@ -74,7 +77,7 @@ export class ParamControlsWidget extends Widget {
       this.node.dataset.autoRun = String(this.autoRun);
     });
     this.node.dataset.autoRun = 'true';
-    const toggle = el('label', { className: 'jp-distlab-params-toggle', htmlFor: toggleId, title: 'Re-run the cell while a slider moves. Off (for heavy cells): it runs when you release the slider, or on Shift-Enter.' }, this.autoRunBox, 'auto-run');
+    const toggle = (this.toggle = el('label', { className: 'jp-distlab-params-toggle', htmlFor: toggleId, title: 'Re-run the cell while a slider moves. Off (for heavy cells): it runs when you release the slider, or on Shift-Enter.' }, this.autoRunBox, 'auto-run'));
     this.node.append(this.grid, toggle);
     // Keys here move the controls, not the notebook (a/b/d/arrows are notebook shortcuts in
     // command mode); Shift/Ctrl-Enter still run the cell as anywhere else.
@@ -95,6 +98,8 @@ export class ParamControlsWidget extends Widget {
     const rows = parseParams(this.cell.getSource());
     this.node.hidden = rows.length === 0;
     this.node.dataset.controls = String(rows.filter((row) => row.ok).length);
+    // Auto-run is about sliders; other controls run on each change anyway.
+    this.toggle.hidden = !rows.some((row) => row.ok && row.spec.kind === 'number');
     const sameShape = rows.length === this.views.length && rows.every((row, i) => rowKey(row) === this.views[i].key);
     if (!sameShape) {
       this.grid.replaceChildren();
@@ -105,6 +110,10 @@ export class ParamControlsWidget extends Widget {
 
   /** Write `value` into the source; run now (auto-run, or a discrete control) or on release. */
   private set(name: string, value: Literal, when: 'input' | 'commit'): void {
+    if (this.cell.readOnly()) {
+      this.refresh();
+      return;
+    }
     const edit = editFor(this.cell.getSource(), name, value);
     if (edit !== null) this.cell.updateSource(edit.start, edit.end, edit.text);
     if (when === 'input') {
@@ -208,7 +217,7 @@ export class ParamControlsWidget extends Widget {
     field.min = '0';
     field.max = String(SEED_MAX);
     field.step = '1';
-    const button = el('button', { type: 'button', className: 'jp-distlab-param-newseed jp-mod-styled', textContent: 'new seed' });
+    const button = el('button', { type: 'button', className: 'jp-distlab-param-newseed', textContent: 'new seed' });
     button.setAttribute('aria-label', `new seed for ${row.name}`);
     const note = el('span', { className: 'jp-distlab-param-problem' });
     note.setAttribute('role', 'status');

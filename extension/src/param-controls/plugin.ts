@@ -16,7 +16,8 @@ function controlsFor(panel: NotebookPanel, cell: CodeCell): ParamControlsWidget 
     getSource: () => shared.getSource(),
     // The shared model's own edit: the cell editor sees it, and Ctrl-Z there undoes it.
     updateSource: (start, end, text) => shared.updateSource(start, end, text),
-    execute: () => CodeCell.execute(cell, panel.sessionContext)
+    execute: () => CodeCell.execute(cell, panel.sessionContext),
+    readOnly: () => cell.readOnly
   });
 }
 
