@@ -46,15 +46,9 @@ export class Rng {
     return t >>> 0;
   }
 
-  /** A uniform number in [0, 1). The step of `nextUint32` is repeated here on purpose: this is the engine's hottest call. */
+  /** A uniform number in [0, 1). */
   next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
+    return this.nextUint32() / 4294967296;
   }
 
   /** A uniform number in [min, max). */
