@@ -1,19 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dl from 'distlab';
+import { filesUnder as files, repoRoot, ts, typeCheckCell } from './helpers/tslab-typescript';
 
 // The public surface on purpose: src/index.ts names what it exports, test/public-names.txt is
 // the committed list, and the built declarations carry no internals and compile under tslab's
 // TypeScript 5.0. Adding or removing a public name means changing the list in the same commit.
 
-const repoRoot = resolve(__dirname, '..', '..');
 const kernelLib = join(repoRoot, 'kernel-lib');
 const require = createRequire(import.meta.url);
-// tslab type-checks cells with this TypeScript 5.0 fork.
-const ts = require(join(repoRoot, 'node_modules', '@tslab', 'typescript-for-tslab')) as typeof import('typescript');
 
 const RUNTIME_NAMES_MAX = 120;
 
@@ -26,13 +24,6 @@ const listedTypes = listed.filter((line) => line.startsWith('type ')).map((line)
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sorted = (names: Iterable<string>) => [...names].sort(byCodePoint);
-
-function files(dir: string, suffix: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path, suffix) : name.endsWith(suffix) ? [path] : [];
-  });
-}
 
 // A build of its own with the package's tsconfig (outDir aside), so it never races another
 // test that rebuilds kernel-lib/dist. It sits under node_modules so its require('vega') resolves.
@@ -120,36 +111,16 @@ describe('public surface', () => {
 
   it('every public name resolves in the declarations under TypeScript 5.0', () => {
     expect(ts.version).toMatch(/^5\.0\./);
-    const dir = mkdtempSync(join(out, 'cell-'));
-    const cell = join(dir, 'cell.ts');
-    writeFileSync(
-      cell,
-      [
-        "import * as dl from 'distlab';",
-        `const values = [${listedValues.map((name) => `dl.${name}`).join(', ')}];`,
-        ...listedTypes.map((name, i) => `type T${i} = dl.${name}${name === 'Exercise' ? '<unknown>' : ''};`),
-        // What a learner annotates in a cell.
-        "const mode: dl.FailureMode = dl.FAILURE_MODES[0];",
-        "const points: dl.AvailabilityPoint[] = [{ nodeCount: 3, nodeAvailability: 0.9, availability: 0.97, low: 0.95, high: 0.98 }];",
-        'console.log(values.length, mode, points.length);'
-      ].join('\n')
-    );
-    const program = ts.createProgram([cell, ...files(out, '.d.ts')], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2019,
-      module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.NodeJs,
-      esModuleInterop: true,
-      skipLibCheck: false,
-      baseUrl: dir,
-      paths: { distlab: [join(out, 'index.d.ts')] },
-      typeRoots: [join(repoRoot, 'node_modules', '@types')],
-      types: ['node']
-    });
-    // The cell and the declarations under test; not TypeScript's own lib files or @types/node.
-    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => !d.file || d.file.fileName.startsWith(out));
-    const text = diagnostics.map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const cell = [
+      "import * as dl from 'distlab';",
+      `const values = [${listedValues.map((name) => `dl.${name}`).join(', ')}];`,
+      ...listedTypes.map((name, i) => `type T${i} = dl.${name}${name === 'Exercise' ? '<unknown>' : ''};`),
+      // What a learner annotates in a cell.
+      "const mode: dl.FailureMode = dl.FAILURE_MODES[0];",
+      "const points: dl.AvailabilityPoint[] = [{ nodeCount: 3, nodeAvailability: 0.9, availability: 0.97, low: 0.95, high: 0.98 }];",
+      'console.log(values.length, mode, points.length);'
+    ].join('\n');
+    const text = typeCheckCell(cell, mkdtempSync(join(out, 'cell-')), out);
     expect(text).toEqual([]);
   });
 });

@@ -1,15 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, ts, typeCheckCell } from './helpers/tslab-typescript';
 
-const repoRoot = resolve(__dirname, '..', '..');
 const dist = join(repoRoot, 'kernel-lib', 'dist');
-const require = createRequire(import.meta.url);
-// tslab type-checks cells with this TypeScript 5.0 fork.
-const ts = require(join(repoRoot, 'node_modules', '@tslab', 'typescript-for-tslab')) as typeof import('typescript');
 
 /** What a learner types in a cell: inference through node state, messages, timers, Monte Carlo. */
 const USAGE = `
@@ -47,13 +43,6 @@ const h = hybridClock(() => physicalClock({ driftPpm: 10 }).readMs(5)).tick();
 console.log(ms, events.length, n, ok, rows.length, v.vector, h.wallMs);
 `;
 
-function declarationFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? declarationFiles(path) : name.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
 describe('public API under TypeScript 5.0 (tslab)', () => {
   beforeAll(() => {
     execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'kernel-lib', 'tsconfig.json')], { stdio: 'pipe' });
@@ -61,24 +50,7 @@ describe('public API under TypeScript 5.0 (tslab)', () => {
 
   it('compiles dist/*.d.ts and a learner-style cell without errors', () => {
     expect(ts.version).toMatch(/^5\.0\./);
-    const dir = mkdtempSync(join(tmpdir(), 'distlab-types-'));
-    const usage = join(dir, 'cell.ts');
-    writeFileSync(usage, USAGE);
-    const program = ts.createProgram([usage, ...declarationFiles(dist)], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2019,
-      module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.NodeJs,
-      esModuleInterop: true,
-      skipLibCheck: false,
-      baseUrl: dir,
-      paths: { distlab: [join(dist, 'index.d.ts')] },
-      typeRoots: [join(repoRoot, 'node_modules', '@types')],
-      types: ['node']
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => !d.file || !d.file.fileName.includes('node_modules'));
-    const text = diagnostics.map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const text = typeCheckCell(USAGE, mkdtempSync(join(tmpdir(), 'distlab-types-')), dist);
     expect(text).toEqual([]);
   });
 });
