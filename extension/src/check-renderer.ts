@@ -34,9 +34,11 @@ export class CheckRenderer extends Widget implements IRenderMime.IRenderer {
     }
     const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
     node.dataset.passed = String(result.passed === true);
+    const starter = result.passed !== true && result.starter === true;
+    node.dataset.starter = String(starter);
     const head = document.createElement('div');
     head.className = 'jp-distlab-check-head';
-    head.textContent = result.passed === true ? `✔ ${text(result.title)}: passed` : `✘ ${text(result.title)}: failed`;
+    head.textContent = result.passed === true ? `✔ ${text(result.title)}: passed` : starter ? `${text(result.title)}: starter code, not counted` : `✘ ${text(result.title)}: failed`;
     const facts = document.createElement('div');
     facts.className = 'jp-distlab-check-facts';
     facts.textContent = result.passed === true ? `${text(result.runs)} seeded runs, every invariant held.` : `seed ${text(result.seed)} · run ${text(result.runs)} of the check · ${text(result.failure)}`;
@@ -44,6 +46,12 @@ export class CheckRenderer extends Widget implements IRenderMime.IRenderer {
     message.className = 'jp-distlab-check-message';
     message.textContent = text(result.message);
     node.append(head, facts, message);
+    if (starter) {
+      const next = document.createElement('p');
+      next.className = 'jp-distlab-check-next';
+      next.textContent = 'This is the deliberately wrong first try, and it is not an attempt. Read the counterexample below, change the function, then run the cell again: that run is checked and recorded.';
+      node.append(next);
+    }
     if (result.passed !== true && result.replay) {
       const replay = document.createElement('p');
       replay.className = 'jp-distlab-check-replay';
@@ -92,6 +100,8 @@ export function liveCheckEvent(msg: KernelMessage.IMessage, sentHere: (msgId: st
   const result = data?.[MIME_CHECK] as Partial<CheckResultV1> | undefined;
   if (typeof result !== 'object' || result === null || result.version !== 1) return null;
   if (typeof result.exercise !== 'string' || !EXERCISE_ID.test(result.exercise) || typeof result.passed !== 'boolean') return null;
+  // The notebook's starter code, run as handed out: shown, not an attempt.
+  if (result.passed === false && result.starter === true) return null;
   const seed = typeof result.seed === 'number' && Number.isSafeInteger(result.seed) ? result.seed : null;
   return { id: `exercise:${result.exercise}`, type: 'exercise', correct: result.passed, seed, result: sha256Hex(JSON.stringify(result)).slice(0, 16) };
 }

@@ -25,6 +25,14 @@ describe('which kernel messages record an exercise check', () => {
     expect(liveCheckEvent(message({ header: { msg_id: 'o', msg_type: 'execute_result' } }), sentHere)).not.toBeNull();
   });
 
+  it("the notebook's starter code run as handed out records nothing; the same failure without the starter mark does", () => {
+    const withResult = (r: Record<string, unknown>) => liveCheckEvent(message({}, { [MIME_CHECK]: { ...result, ...r } }), sentHere);
+    expect(withResult({ starter: true })).toBeNull();
+    expect(withResult({ starter: false })).toMatchObject({ correct: false });
+    // A pass is always recorded, whatever a forged starter field says.
+    expect(withResult({ passed: true, starter: true })).toMatchObject({ correct: true });
+  });
+
   it('nothing for a reply to a request another page sent, another channel or message type, or another MIME type', () => {
     expect(liveCheckEvent(message({ parent_header: { msg_id: 'someone-else' } }), sentHere)).toBeNull();
     expect(liveCheckEvent(message({ parent_header: {} }), sentHere)).toBeNull();

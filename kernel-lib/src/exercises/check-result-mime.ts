@@ -24,6 +24,11 @@ export interface CheckResultV1 {
   /** Human title of the exercise. */
   title: string;
   passed: boolean;
+  /**
+   * The function failed exactly as the notebook's deliberately wrong starter code does: shown,
+   * but not an attempt (progress records nothing). Absent in results from before this field.
+   */
+  starter?: boolean;
   /** Seed of the first failing run (replays it), or null when every run passed. */
   seed: number | null;
   /** Runs checked (seeds tried, including the failing one). */

@@ -44,6 +44,11 @@ export interface ExerciseDefinition<F> {
   signature: string;
   /** One seeded run: returns null when every invariant held. */
   run(fn: F, context: RunContext): RunFailure | null;
+  /**
+   * The deliberately wrong first try the notebook hands out. A function that fails at the same
+   * seed with the same message behaves like it there, so its run is not counted as an attempt.
+   */
+  starter: F;
 }
 
 /** A check's result: displays as one output (JSON for the lab, SVG diagram, text). */
@@ -65,6 +70,7 @@ export class ExerciseResult implements Displayable {
   toText(): string {
     const r = this.result;
     if (r.passed) return `✔ ${r.title}: passed ${r.runs} seeded runs. ${r.message}`;
+    if (r.starter) return [`Starter code: ${r.title} (not counted as an attempt). ${r.message}`, 'This is the deliberately wrong first try: read the counterexample, change the function, and run the cell again.'].join('\n');
     return [`✘ ${r.title}: failed (seed ${r.seed}). ${r.message}`, r.counterexample ? `Counterexample: ${r.counterexample.description}` : '', r.replay ? `Replay: ${r.replay}` : '']
       .filter((line) => line !== '')
       .join('\n');
@@ -83,6 +89,25 @@ export class ExerciseResult implements Displayable {
   toString(): string {
     return this.toText();
   }
+}
+
+/** Seeds past the first failure on which a function must also fail as the starter does to count as it. */
+const STARTER_SEEDS_AFTER = 20;
+
+/**
+ * `fn`, which first failed at `seed`, behaves as the starter code: the same outcome (pass, or
+ * the same failure message) on every seed up to `seed` + STARTER_SEEDS_AFTER.
+ */
+function failsLikeStarter<F>(definition: ExerciseDefinition<F>, fn: F, seeds: readonly number[], seed: number, callTimeoutMs: number): boolean {
+  const outcome = (f: F, s: number): string | null => {
+    try {
+      return definition.run(f, { seed: s, callTimeoutMs })?.message ?? null;
+    } catch (error) {
+      return `threw ${String(error)}`;
+    }
+  };
+  const compared = seeds.length === 1 ? seeds : Array.from({ length: seed + STARTER_SEEDS_AFTER }, (_, i) => i + 1);
+  return compared.every((s) => outcome(definition.starter, s) === outcome(fn, s));
 }
 
 /** Run an exercise's invariants over many seeds; stop at the first failing seed. */
@@ -121,6 +146,7 @@ export function runCheck<F>(definition: ExerciseDefinition<F>, fn: F, options: C
       exercise: definition.id,
       title: definition.title,
       passed: false,
+      starter: kind === 'wrong' && failsLikeStarter(definition, fn, seeds, seed, callTimeoutMs),
       seed,
       runs,
       message: failure.message,
@@ -131,7 +157,7 @@ export function runCheck<F>(definition: ExerciseDefinition<F>, fn: F, options: C
     return new ExerciseResult(result, svg);
   }
   return new ExerciseResult(
-    { version: 1, exercise: definition.id, title: definition.title, passed: true, seed: null, runs, message: `Every invariant held on ${runs === 1 ? `seed ${seeds[0]}` : `seeds 1..${runs}`}.`, failure: null, counterexample: null, replay: null },
+    { version: 1, exercise: definition.id, title: definition.title, passed: true, starter: false, seed: null, runs, message: `Every invariant held on ${runs === 1 ? `seed ${seeds[0]}` : `seeds 1..${runs}`}.`, failure: null, counterexample: null, replay: null },
     null
   );
 }

@@ -24,6 +24,12 @@ export const gCounterMergeExercise: ExerciseDefinition<GCounterMerge> = {
   id: 'g-counter-merge',
   title: 'G-Counter merge',
   signature: '(a: Record<string, number>, b: Record<string, number>) => Record<string, number>',
+  // The notebook's first try adds the two states.
+  starter: (a, b) => {
+    const out: Record<string, number> = { ...a };
+    for (const [replica, count] of Object.entries(b)) out[replica] = (out[replica] ?? 0) + count;
+    return out;
+  },
   run(merge, { seed, callTimeoutMs }): RunFailure | null {
     const quiz = seed === 1;
     const sim: Simulation = simulation({

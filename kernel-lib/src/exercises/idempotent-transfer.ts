@@ -31,6 +31,11 @@ export const idempotentTransferExercise: ExerciseDefinition<TransferHandler> = {
   id: 'idempotent-transfer',
   title: 'Idempotent transfer with request IDs',
   signature: '(state: { balances, processed }, request: { requestId, from, to, amount }) => state',
+  // The notebook's first try applies every copy it receives.
+  starter: (state, req) => {
+    const balances = { ...state.balances, [req.from]: (state.balances[req.from] ?? 0) - req.amount, [req.to]: (state.balances[req.to] ?? 0) + req.amount };
+    return { balances, processed: { ...state.processed, [req.requestId]: true } };
+  },
   run(handle, { seed, callTimeoutMs }): RunFailure | null {
     const sim = simulation({ seed, network: { latency: 1, dropProbability: 0.25, duplicateProbability: 0.25 } });
     const transfers: TransferRequest[] = Array.from({ length: 1 + (seed % 3) }, (_, i) => ({ requestId: `t${i + 1}`, from: 'alice', to: 'bob', amount: 10 * (i + 1) }));

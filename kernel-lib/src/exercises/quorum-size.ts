@@ -17,6 +17,8 @@ export const quorumSizeExercise: ExerciseDefinition<QuorumSize> = {
   id: 'quorum-size',
   title: 'Quorum size',
   signature: '(replicas: number) => number',
+  // The notebook's first try waits for every replica.
+  starter: (replicas) => replicas,
   run(quorumSize, { seed, callTimeoutMs }): RunFailure | null {
     const random = new Rng(seed, 13);
     // Seed 1 is 3 replicas, the smallest case where both mistakes show.
