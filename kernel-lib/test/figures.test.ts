@@ -136,7 +136,7 @@ describe('pictures', () => {
   });
 
   it('CP/AP: CP never stale, AP always served', () => {
-    const rows = dl.partitionOutcomes();
+    const { rows } = dl.partitionOutcomes();
     for (const r of rows.filter((x) => x.mode.startsWith('CP'))) expect(r.staleFraction).toBe(0);
     for (const r of rows.filter((x) => x.mode.startsWith('AP'))) expect(r.servedFraction).toBe(1);
     const longest = rows.filter((x) => x.partitionMs === 600_000);
@@ -144,7 +144,7 @@ describe('pictures', () => {
   });
 
   it('every figure has a title, axis titles and an SVG', () => {
-    for (const f of [dl.fanoutTailChart(), dl.pacelcChart(dl.replicationTradeoff()), dl.kubeNodeFailureTimeline(), dl.cpApChart(dl.partitionOutcomes())]) {
+    for (const f of [dl.fanoutTailChart(), dl.pacelcChart(dl.replicationTradeoff().rows), dl.kubeNodeFailureTimeline(), dl.cpApChart(dl.partitionOutcomes().rows)]) {
       const svg = f.svg();
       // Booleans, not the SVG itself, so a failure does not print 50 kB of markup.
       expect(svg.startsWith('<svg'), f.summary).toBe(true);

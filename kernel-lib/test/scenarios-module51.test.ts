@@ -100,7 +100,7 @@ describe('Part 3: CAP and PACELC', () => {
   });
 
   it('PACELC: sync write latency = local + RTT with zero staleness; async is fast but stale', () => {
-    const rows = dl.replicationSweep({ replicaRttMsList: [30] });
+    const { rows } = dl.replicationSweep({ replicaRttMsList: [30] });
     const sync = rows.find((r) => r.mode.startsWith('synchronous'))!;
     const async = rows.find((r) => r.mode.startsWith('asynchronous'))!;
     expect(sync.writeLatencyMs).toBeGreaterThan(30);
@@ -137,7 +137,7 @@ describe('Part 4: patterns', () => {
 
   it('byzantine: OM(1) with n = 3 and one traitor fails; n = 4 holds for every traitor placement', () => {
     expect(dl.oralMessages({ n: 3, traitors: ['L2'], order: 'attack' }).ok).toBe(false);
-    const sweep = dl.byzantineSweep({ nList: [3, 4], seeds: 10 });
+    const sweep = dl.byzantineSweep({ nList: [3, 4], seeds: 10 }).rows;
     expect(sweep.filter((r) => r.n === 3).some((r) => r.failures > 0)).toBe(true);
     expect(sweep.filter((r) => r.n === 4).every((r) => r.failures === 0)).toBe(true);
     expect(dl.oralMessages({ n: 7, m: 2, traitors: ['C', 'L3'] }).ok).toBe(true);

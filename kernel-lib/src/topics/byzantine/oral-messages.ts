@@ -120,7 +120,7 @@ export const BYZANTINE_SWEEP_OPTIONS = declareOptions('byzantineSweep', {
 export type ByzantineSweepOptions = OptionsOf<typeof BYZANTINE_SWEEP_OPTIONS>;
 
 /** Every placement of one traitor, several random lying strategies each: how often OM(1) fails for n generals. */
-export function byzantineSweep(options: ByzantineSweepOptions = {}): ByzantineSweepRow[] {
+export function byzantineSweep(options: ByzantineSweepOptions = {}): { seeds: number; rows: ByzantineSweepRow[] } {
   const { nList, seeds } = BYZANTINE_SWEEP_OPTIONS.parse(options);
   const rows: ByzantineSweepRow[] = [];
   for (const n of nList) {
@@ -140,7 +140,7 @@ export function byzantineSweep(options: ByzantineSweepOptions = {}): ByzantineSw
       rows.push({ n, traitor, runs, failures });
     }
   }
-  return rows;
+  return { seeds, rows };
 }
 
 /** Generals needed to tolerate f traitors: 3f + 1 (Lamport, Shostak and Pease, 1982). */

@@ -26,13 +26,13 @@ export type PartitionOutcomesOptions = OptionsOf<typeof PARTITION_OUTCOMES_OPTIO
  * stale once the other side has written since the split: P = 1 − e^(−rate·t), averaged over
  * the partition. Pure and deterministic.
  */
-export function partitionOutcomes(options: PartitionOutcomesOptions = {}): PartitionOutcome[] {
+export function partitionOutcomes(options: PartitionOutcomesOptions = {}): { rows: PartitionOutcome[] } {
   const { windowMs, partitionMsList: list, minorityShare: m, writesPerSecond } = PARTITION_OUTCOMES_OPTIONS.parse(options);
   list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs, 'ms'));
   // Mean over t in [0, L] of 1 - e^(-r t): 1 - (1 - e^(-rL)) / (rL).
   const meanStale = (ratePerMs: number, lengthMs: number) => (ratePerMs * lengthMs < 1e-12 ? 0 : 1 - (1 - Math.exp(-ratePerMs * lengthMs)) / (ratePerMs * lengthMs));
   const rate = writesPerSecond / 1000;
-  return list.flatMap((L) => {
+  const rows = list.flatMap((L) => {
     const share = L / windowMs;
     const staleAp = share * (m * meanStale(rate * (1 - m), L) + (1 - m) * meanStale(rate * m, L));
     return [
@@ -40,4 +40,5 @@ export function partitionOutcomes(options: PartitionOutcomesOptions = {}): Parti
       { mode: 'AP (serve everywhere)', partitionMs: L, servedFraction: 1, staleFraction: round(staleAp) }
     ];
   });
+  return { rows };
 }

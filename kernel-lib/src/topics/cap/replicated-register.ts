@@ -221,7 +221,7 @@ export const CAP_SWEEP_OPTIONS = declareOptions('capSweep', {
 export type CapSweepOptions = OptionsOf<typeof CAP_SWEEP_OPTIONS>;
 
 /** CP and AP over several partition lengths inside one window: rows for `cpApChart`, simulated. */
-export function capSweep(options: CapSweepOptions = {}): PartitionOutcome[] {
+export function capSweep(options: CapSweepOptions = {}): { seed: number; rows: PartitionOutcome[] } {
   const { partitionMsList: list, windowMs, seed } = CAP_SWEEP_OPTIONS.parse(options);
   list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs - 100, 'ms'));
   const rows: PartitionOutcome[] = [];
@@ -236,5 +236,5 @@ export function capSweep(options: CapSweepOptions = {}): PartitionOutcome[] {
       });
     }
   }
-  return rows;
+  return { seed, rows };
 }

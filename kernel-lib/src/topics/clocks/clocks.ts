@@ -205,13 +205,14 @@ export const TRADING_SKEW_SWEEP_OPTIONS = declareOptions('tradingSkewSweep', {
 export type TradingSkewSweepOptions = OptionsOf<typeof TRADING_SKEW_SWEEP_OPTIONS>;
 
 /** Share of hedges stamped before their trade, against skew: simulated points. */
-export function tradingSkewSweep(options: TradingSkewSweepOptions = {}): XyPoint[] {
+export function tradingSkewSweep(options: TradingSkewSweepOptions = {}): { seed: number; points: XyPoint[] } {
   const { skewMsList: list, trades, seed } = TRADING_SKEW_SWEEP_OPTIONS.parse(options);
-  return list.flatMap((skewMs) => {
+  const points = list.flatMap((skewMs) => {
     const r = tradingClockSkewExperiment({ skewMs, trades, seed });
     return [
       { series: 'ordered by wall clock', x: skewMs, y: r.misorderedByWallClock / r.trades },
       { series: 'ordered by Lamport stamp', x: skewMs, y: r.misorderedByLamport / r.trades }
     ];
   });
+  return { seed, points };
 }

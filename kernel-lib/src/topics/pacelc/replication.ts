@@ -80,9 +80,9 @@ export const REPLICATION_SWEEP_OPTIONS = declareOptions('replicationSweep', {
 export type ReplicationSweepOptions = OptionsOf<typeof REPLICATION_SWEEP_OPTIONS>;
 
 /** Both modes over several replica distances: rows for `pacelcChart`, simulated. */
-export function replicationSweep(options: ReplicationSweepOptions = {}): ReplicationPoint[] {
+export function replicationSweep(options: ReplicationSweepOptions = {}): { seed: number; rows: ReplicationPoint[] } {
   const { replicaRttMsList: list, localWriteMs, shipIntervalMs, seed } = REPLICATION_SWEEP_OPTIONS.parse(options);
-  return list.flatMap((rtt) => {
+  const rows = list.flatMap((rtt) => {
     const common = { replicaRttMs: rtt, localWriteMs, shipIntervalMs, seed };
     const s = replicationRun({ mode: 'sync', ...common });
     const a = replicationRun({ mode: 'async', ...common });
@@ -91,6 +91,7 @@ export function replicationSweep(options: ReplicationSweepOptions = {}): Replica
       { mode: 'asynchronous (PA/EL)', replicaRttMs: rtt, writeLatencyMs: Number(a.meanWriteLatencyMs.toFixed(3)), stalenessMs: Number(a.meanStalenessMs.toFixed(3)) }
     ];
   });
+  return { seed, rows };
 }
 
 /** One replication setting's cost: write latency and how stale a replica read can be. */
@@ -116,10 +117,11 @@ export type ReplicationTradeoffOptions = OptionsOf<typeof REPLICATION_TRADEOFF_O
  * (latency = local + RTT) and reads are never stale. Asynchronous: a write returns after the
  * local apply, and a replica lags by ship delay + half an RTT.
  */
-export function replicationTradeoff(options: ReplicationTradeoffOptions = {}): ReplicationPoint[] {
+export function replicationTradeoff(options: ReplicationTradeoffOptions = {}): { rows: ReplicationPoint[] } {
   const { replicaRttMsList: rtts, localWriteMs: localMs, asyncShipDelayMs: shipMs } = REPLICATION_TRADEOFF_OPTIONS.parse(options);
-  return rtts.flatMap((rtt) => [
+  const rows = rtts.flatMap((rtt) => [
     { mode: 'synchronous (PC/EC)', replicaRttMs: rtt, writeLatencyMs: round(localMs + rtt), stalenessMs: 0 },
     { mode: 'asynchronous (PA/EL)', replicaRttMs: rtt, writeLatencyMs: round(localMs), stalenessMs: round(shipMs + rtt / 2) }
   ]);
+  return { rows };
 }
