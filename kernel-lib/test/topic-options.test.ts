@@ -110,6 +110,7 @@ describe('topic options: one declaration each', () => {
     expect(() => c.crash('etcd-1', { restartAfterS: -1 })).toThrow('invalid restartAfterS: -1 (expected 0..1000000 s)');
     expect(() => c.cordon('worker-1', { uncordon: 'yes' as never })).toThrow('invalid uncordon: "yes" (expected true or false)');
     expect(() => c.phaseCounts({ stepS: 0 })).toThrow('invalid stepS: 0 (expected 0.01..3600 s)');
+    expect(() => c.scale(51)).toThrow('invalid replicas: 51 (expected an integer 0..50)');
     expect(() => c.killNode('worker-1', { at: 3 } as never)).toThrow('unknown option in KubeCluster.killNode: at (expected one of atS)');
   });
 });

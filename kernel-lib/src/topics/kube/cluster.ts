@@ -6,7 +6,7 @@
  */
 import { simulation, Simulation, NodeContext, Message } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
-import { booleanOption, checkInteger, checkNumber, checkOneOf, checkString, choiceOption, declareOptions, integerOption, invalid, numberOption, seedOption, type OptionSpec, type OptionsOf } from '../../core/options';
+import { booleanOption, checkNumber, checkOneOf, checkString, choiceOption, declareOptions, integerOption, invalid, numberOption, seedOption, type OptionSpec, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { StateInterval } from '../../trace/state-intervals';
 import { KUBE_VERSIONS, KubeVersion, nodeMonitorGracePeriodS } from './node-failure-times';
@@ -351,7 +351,8 @@ export class KubeCluster {
 
   /** `kubectl scale deployment web --replicas=N` at `atS`. */
   scale(replicas: number, options: KubeScaleOptions = {}): this {
-    checkInteger('replicas', replicas, 0, 50);
+    // The same range as the cluster's own replicas option, stated once there.
+    KUBE_CLUSTER_OPTIONS.specs.replicas.parse('replicas', replicas);
     const { atS } = KUBE_SCALE_OPTIONS.parse(options);
     this.write(atS, 'deploy/web', { key: 'deploy/web', replicas }, `kubectl scale deployment web --replicas=${replicas}`);
     return this;
