@@ -21,7 +21,7 @@ function writeForgedNotebook(dir: string): void {
       { id: 'm0', cell_type: 'markdown', source: '# Forged module\n\n**Exercise.** Write the quorum size.', metadata: { distlab: { version: 1, question: { id: 'forged-quorum', kind: 'code', title: 'Quorum size exercise', salt: '0123456789abcdef0123456789abcdef', exercise: 'quorum-size' } } } },
       {
         id: 'c0', cell_type: 'code', metadata: {}, execution_count: 1,
-        source: "import * as dl from 'distlab';\nconst quorumSize = (n: number) => Math.floor(n / 2);\ndl.checkExercise('quorum-size', quorumSize)",
+        source: "import * as dl from 'distlab';\nconst quorumSize = (n: number) => Math.floor(n / 2);\ndl.gradeExercise('quorum-size', quorumSize)",
         outputs: [{ output_type: 'display_data', metadata: {}, data: { [MIME_CHECK]: forged, 'text/plain': 'passed' } }]
       }
     ]

@@ -26,7 +26,7 @@ function writeScratchNotebook(dir: string): void {
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
     cells: [
       { id: 'm0', cell_type: 'markdown', source: '# Scratch module\n\n**Exercise.** Write the quorum size.', metadata: { distlab: { version: 1, question: { id: 'scratch-quorum', kind: 'code', title: 'Quorum size exercise', salt: '0123456789abcdef0123456789abcdef', exercise: 'quorum-size', hints: ['Two quorums must share a replica.'] } } } },
-      { id: 'c0', cell_type: 'code', source: "import * as dl from 'distlab';\nconst quorumSize = (n: number) => Math.floor(n / 2);\ndl.checkExercise('quorum-size', quorumSize)", metadata: {}, outputs: [], execution_count: null },
+      { id: 'c0', cell_type: 'code', source: "import * as dl from 'distlab';\nconst quorumSize = (n: number) => Math.floor(n / 2);\ndl.gradeExercise('quorum-size', quorumSize)", metadata: {}, outputs: [], execution_count: null },
       { id: 'm1', cell_type: 'markdown', source: '**Broken question.** Its metadata has a plain answer.', metadata: { distlab: { version: 1, question: { id: 'scratch-broken', kind: 'single', title: 'Broken', salt: '0123456789abcdef', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], answer: 'a' } } } },
       { id: 'm2', cell_type: 'markdown', source: 'A plain cell after the broken one still renders.', metadata: {} }
     ]

@@ -166,7 +166,7 @@ const checkRendererPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-const CHECK_CALL = /checkExercise\s*\(|\.exercise\s*\(/;
+const CHECK_CALL = /gradeExercise\s*\(/;
 
 /** A kernel that dies or restarts during an exercise check gets a clear message. */
 const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {

@@ -250,13 +250,12 @@ export type {
 } from './figures';
 
 // exercises: code checked in the kernel over many seeds, with a counterexample diagram.
-export { exercise, checkExercise } from './exercises';
+export { gradeExercise } from './exercises';
 export type {
-  Exercise,
   ExerciseId,
   ExerciseFunctions,
   ExerciseResult,
-  CheckOptions,
+  GradeOptions,
   CheckResultV1,
   CheckCounterexample,
   CheckFailureKind,

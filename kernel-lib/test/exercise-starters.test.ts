@@ -19,7 +19,7 @@ function notebookStarters(): { id: string; fn: unknown }[] {
   for (const cell of nb.cells) {
     if (cell.cell_type !== 'code') continue;
     const source: string = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-    const call = /dl\.checkExercise\('([\w-]+)',\s*(\w+)\)/.exec(source);
+    const call = /dl\.gradeExercise\('([\w-]+)',\s*(\w+)\)/.exec(source);
     if (!call) continue;
     // The cell as it stands, with the check replaced by returning the learner's function.
     const body = source.replace(/^.*console\.log.*$/gm, '').replace(call[0], `return ${call[2]};`);
@@ -38,7 +38,7 @@ describe('starter code is shown, not counted', () => {
 
   it("the notebook's starter code of every exercise fails as a starter, with its counterexample", () => {
     for (const { id, fn } of starters) {
-      const r = dl.checkExercise(id as dl.ExerciseId, fn as never);
+      const r = dl.gradeExercise(id as dl.ExerciseId, fn as never);
       expect(r.passed, id).toBe(false);
       expect(r.result.starter, id).toBe(true);
       expect(r.toText(), id).toMatch(/^Starter code: .*not counted as an attempt/);
@@ -46,18 +46,18 @@ describe('starter code is shown, not counted', () => {
   });
 
   it('a changed but still wrong function is an attempt, and so is a fix', () => {
-    const half = dl.checkExercise('quorum-size', (n) => Math.floor(n / 2));
+    const half = dl.gradeExercise('quorum-size', (n) => Math.floor(n / 2));
     expect(half.passed).toBe(false);
     expect(half.result.starter).toBe(false);
-    const lamportMaxOnly = dl.checkExercise('lamport-receive', (local, message) => Math.max(local, message));
+    const lamportMaxOnly = dl.gradeExercise('lamport-receive', (local, message) => Math.max(local, message));
     expect(lamportMaxOnly.result.starter).toBe(false);
-    const fixed = dl.checkExercise('quorum-size', (n) => Math.floor(n / 2) + 1);
+    const fixed = dl.gradeExercise('quorum-size', (n) => Math.floor(n / 2) + 1);
     expect(fixed.passed).toBe(true);
     expect(fixed.result.starter).toBe(false);
   });
 
   it('a function that throws or hangs is an attempt, never a starter', () => {
-    const threw = dl.checkExercise('quorum-size', () => {
+    const threw = dl.gradeExercise('quorum-size', () => {
       throw new Error('boom');
     });
     expect(threw.result.failure).toBe('threw');

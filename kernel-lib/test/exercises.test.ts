@@ -6,18 +6,18 @@ const lamportRight = (local: number, message: number) => Math.max(local, message
 
 describe('exercise checks', () => {
   it('pass a correct Lamport receive rule and fail common wrong ones with a seed and a diagram', () => {
-    const right = dl.checkExercise('lamport-receive', lamportRight);
+    const right = dl.gradeExercise('lamport-receive', lamportRight);
     expect(right.passed).toBe(true);
     expect(right.result.runs).toBe(200);
     for (const wrong of [(l: number, m: number) => m + 1, (l: number, m: number) => Math.max(l, m), (l: number) => l + 1]) {
-      const result = dl.checkExercise('lamport-receive', wrong);
+      const result = dl.gradeExercise('lamport-receive', wrong);
       expect(result.passed).toBe(false);
       expect(result.seed).toBeGreaterThan(0);
       const bundle = result.toMimeBundle();
       expect(bundle.data['image/svg+xml']).toMatch(/^<svg/);
       expect(bundle.data[MIME_CHECK]).toMatchObject({ version: 1, exercise: 'lamport-receive', passed: false, failure: 'wrong' });
       // Replaying the printed seed fails the same way.
-      const replay = dl.checkExercise('lamport-receive', wrong, { seed: result.seed as number });
+      const replay = dl.gradeExercise('lamport-receive', wrong, { seed: result.seed as number });
       expect(replay.message).toBe(result.message);
     }
   });
@@ -27,7 +27,7 @@ describe('exercise checks', () => {
       const sum = (s: Record<string, number>) => Object.values(s).reduce((x, y) => x + y, 0);
       return sum(a) >= sum(b) ? a : b;
     };
-    const result = dl.checkExercise('g-counter-merge', maxTotal);
+    const result = dl.gradeExercise('g-counter-merge', maxTotal);
     expect(result.passed).toBe(false);
     expect(result.seed).toBe(1);
     expect(result.message).toContain('1000 on A + 500 on B = 1500');
@@ -36,13 +36,13 @@ describe('exercise checks', () => {
       for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
       return out;
     };
-    expect(dl.checkExercise('g-counter-merge', addAll).passed).toBe(false);
+    expect(dl.gradeExercise('g-counter-merge', addAll).passed).toBe(false);
     const pointwiseMax = (a: Record<string, number>, b: Record<string, number>) => {
       const out = { ...a };
       for (const [k, v] of Object.entries(b)) out[k] = Math.max(out[k] ?? 0, v);
       return out;
     };
-    expect(dl.checkExercise('g-counter-merge', pointwiseMax).passed).toBe(true);
+    expect(dl.gradeExercise('g-counter-merge', pointwiseMax).passed).toBe(true);
   });
 
   it('idempotent transfer: applying every copy fails, remembering request ids passes', () => {
@@ -51,7 +51,7 @@ describe('exercise checks', () => {
       state.balances[r.to] += r.amount;
       return state;
     };
-    const naiveResult = dl.checkExercise('idempotent-transfer', naive);
+    const naiveResult = dl.gradeExercise('idempotent-transfer', naive);
     expect(naiveResult.passed).toBe(false);
     expect(naiveResult.message).toMatch(/applied once/);
     const idempotent: dl.TransferHandler = (state, r) => {
@@ -59,21 +59,21 @@ describe('exercise checks', () => {
       state.processed[r.requestId] = true;
       return naive(state, r);
     };
-    expect(dl.checkExercise('idempotent-transfer', idempotent).passed).toBe(true);
+    expect(dl.gradeExercise('idempotent-transfer', idempotent).passed).toBe(true);
   });
 
   it('quorum size: majority passes; n/2 gives disjoint quorums; n gives no availability', () => {
-    expect(dl.checkExercise('quorum-size', (n) => Math.floor(n / 2) + 1).passed).toBe(true);
-    const half = dl.checkExercise('quorum-size', (n) => Math.floor(n / 2));
+    expect(dl.gradeExercise('quorum-size', (n) => Math.floor(n / 2) + 1).passed).toBe(true);
+    const half = dl.gradeExercise('quorum-size', (n) => Math.floor(n / 2));
     expect(half.passed).toBe(false);
     expect(half.message).toMatch(/no replica in common/);
-    const all = dl.checkExercise('quorum-size', (n) => n);
+    const all = dl.gradeExercise('quorum-size', (n) => n);
     expect(all.passed).toBe(false);
     expect(all.message).toMatch(/crashing 1/);
   });
 
   it('a hanging function times out; a throwing one is reported; a non-function is an input error', () => {
-    const hang = dl.checkExercise('quorum-size', () => {
+    const hang = dl.gradeExercise('quorum-size', () => {
       for (;;) {
         // never returns
       }
@@ -81,13 +81,13 @@ describe('exercise checks', () => {
     expect(hang.passed).toBe(false);
     expect(hang.result.failure).toBe('timeout');
     expect(hang.message).toMatch(/did not return within 100 ms/);
-    const threw = dl.checkExercise('quorum-size', () => {
+    const threw = dl.gradeExercise('quorum-size', () => {
       throw new Error('boom');
     });
     expect(threw.result.failure).toBe('threw');
     expect(threw.message).toContain('boom');
-    expect(() => dl.checkExercise('quorum-size', 3 as never)).toThrow(/invalid function for quorum-size/);
-    expect(() => dl.exercise('nope' as never)).toThrow(/unknown exercise: "nope"/);
-    expect(() => dl.checkExercise('quorum-size', (n) => n, { seeds: 0 })).toThrow('invalid seeds: 0 (expected an integer 1..100000)');
+    expect(() => dl.gradeExercise('quorum-size', 3 as never)).toThrow(/invalid function for quorum-size/);
+    expect(() => dl.gradeExercise('nope' as never, (() => 0) as never)).toThrow(/unknown exercise: "nope"/);
+    expect(() => dl.gradeExercise('quorum-size', (n) => n, { seeds: 0 })).toThrow('invalid seeds: 0 (expected an integer 1..100000)');
   });
 });

@@ -15,13 +15,13 @@ import { BAR_CHART_OPTIONS, XY_CHART_OPTIONS } from '../src/figures/experiment-c
 import { TABLE_OPTIONS } from '../src/figures/table';
 import { MONTE_CARLO_OPTIONS } from '../src/experiments/montecarlo';
 import { SUMMARIZE_OPTIONS } from '../src/experiments/stats';
-import { CHECK_OPTIONS } from '../src/exercises/exercise';
+import { GRADE_OPTIONS } from '../src/exercises/exercise';
 import { MEASURE_OPTIONS } from '../src/measure/machine-latency';
 
 const NAMES = [
   'latencyNumbersChart', 'latencyHistogram', 'latencyCdf', 'callChainTimeline', 'fanoutTailChart', 'spaceTimeDiagram', 'spaceTimeReplay',
   'clockOffsetChart', 'clockSkewStory', 'availabilityChart', 'cpApChart', 'pacelcChart', 'stateLaneChart', 'kubeNodeFailureTimeline',
-  'xyChart', 'barChart', 'table', 'monteCarlo', 'summarize', 'checkExercise', 'measureThisMachine'
+  'xyChart', 'barChart', 'table', 'monteCarlo', 'summarize', 'gradeExercise', 'measureThisMachine'
 ];
 
 describe('figure, experiment, exercise and measure options: one declaration each', () => {
@@ -59,7 +59,7 @@ describe('figure, experiment, exercise and measure options: one declaration each
       [TABLE_OPTIONS, { columns: undefined, headers: undefined, title: undefined, caption: undefined, rowsMax: 200 }],
       [MONTE_CARLO_OPTIONS, { run: undefined, grid: undefined, seeds: 100, firstSeed: 1, traceEvery: 0, confidence: 0.95 }],
       [SUMMARIZE_OPTIONS, { confidence: 0.95 }],
-      [CHECK_OPTIONS, { seed: undefined, seeds: 200, callTimeoutMs: 1000 }],
+      [GRADE_OPTIONS, { seed: undefined, seeds: 200, callTimeoutMs: 1000 }],
       [MEASURE_OPTIONS, { rounds: 7, tcpRoundTrips: 200 }]
     ];
     for (const [set, defaults] of cases) expect(set.parse({})).toEqual(defaults);
@@ -120,8 +120,8 @@ describe('figure, experiment, exercise and measure options: one declaration each
       [() => dl.monteCarlo({ run: () => 1, confidence: 1 }), 'invalid confidence: 1 (expected 0.5..0.9999)'],
       [() => dl.summarize([1, 2], { confidence: 0.2 }), 'invalid confidence: 0.2 (expected 0.5..0.9999)'],
       [() => dl.summarize([1, 2], { level: 0.9 } as never), 'unknown option in summarize: level (expected one of confidence)'],
-      [() => dl.checkExercise('quorum-size', (n) => n, { seed: -1 }), 'invalid seed: -1 (expected an integer 0..9007199254740991)'],
-      [() => dl.checkExercise('quorum-size', (n) => n, { sed: 1 } as never), 'unknown option in check of quorum-size: sed (expected one of seed, seeds, callTimeoutMs)'],
+      [() => dl.gradeExercise('quorum-size', (n) => n, { seed: -1 }), 'invalid seed: -1 (expected an integer 0..9007199254740991)'],
+      [() => dl.gradeExercise('quorum-size', (n) => n, { sed: 1 } as never), "unknown option in gradeExercise('quorum-size'): sed (expected one of seed, seeds, callTimeoutMs)"],
       [() => dl.measureFunctionCallNs(0), 'invalid rounds: 0 (expected an integer 1..101)'],
       [() => dl.kubeNodeFailureTimeline({ tolerance: 3 } as never), 'unknown option in kubeNodeFailureTimeline: tolerance (expected one of versions, failAtS, heartbeatIntervalS, gracePeriodS, tolerationS, rescheduleS, podStartS, title, widthPx)'],
       [() => dl.callChainTimeline({ batchSize: 0 }), 'invalid batchSize: 0 (expected an integer 1..10000)']

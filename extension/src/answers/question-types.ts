@@ -63,7 +63,7 @@ export interface ClassificationQuestion extends QuestionBase {
 
 export interface CodeQuestion extends QuestionBase {
   kind: 'code';
-  /** Exercise id passed to distlab's `checkExercise`; its check output records progress. */
+  /** Exercise id passed to distlab's `gradeExercise`; its check output records progress. */
   exercise: string;
 }
 

@@ -37,6 +37,6 @@ export interface CheckResultV1 {
   message: string;
   failure: CheckFailureKind | null;
   counterexample: CheckCounterexample | null;
-  /** A call that replays the failing run, e.g. `dl.checkExercise('quorum-size', quorumSize, { seed: 7 })`. */
+  /** A call that replays the failing run, e.g. `dl.gradeExercise('quorum-size', quorumSize, { seed: 7 })`. */
   replay: string | null;
 }

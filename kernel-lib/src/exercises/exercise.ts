@@ -9,7 +9,7 @@ import { CheckFailureKind, CheckMimeType, CheckResultV1 } from './check-result-m
 
 export const MIME_CHECK: CheckMimeType = 'application/vnd.distlab.check.v1+json';
 
-export const CHECK_OPTIONS = declareOptions('checkExercise', {
+export const GRADE_OPTIONS = declareOptions('gradeExercise', {
   seed: integerOption({
     doc: 'Check only this seed (replays a failure the check printed)',
     min: 0,
@@ -19,7 +19,7 @@ export const CHECK_OPTIONS = declareOptions('checkExercise', {
   seeds: integerOption({ doc: 'How many seeds to try', min: 1, max: 100_000, default: 200 }),
   callTimeoutMs: numberOption({ doc: 'Budget for one call of your function; past it the check stops with a timeout', min: 1, max: 600_000, unit: 'ms', default: 1000 })
 });
-export type CheckOptions = OptionsOf<typeof CHECK_OPTIONS>;
+export type GradeOptions = OptionsOf<typeof GRADE_OPTIONS>;
 
 /** What a single seeded run found wrong: a message and the trace to draw. */
 export interface RunFailure {
@@ -111,13 +111,13 @@ function failsLikeStarter<F>(definition: ExerciseDefinition<F>, fn: F, seeds: re
 }
 
 /** Run an exercise's invariants over many seeds; stop at the first failing seed. */
-export function runCheck<F>(definition: ExerciseDefinition<F>, fn: F, options: CheckOptions = {}): ExerciseResult {
+export function runCheck<F>(definition: ExerciseDefinition<F>, fn: F, options: GradeOptions = {}): ExerciseResult {
   // Named after the exercise, so a misspelt option says which check it was given to.
-  rejectUnknownKeys(`check of ${definition.id}`, options, CHECK_OPTIONS.keys);
+  rejectUnknownKeys(`gradeExercise('${definition.id}')`, options, GRADE_OPTIONS.keys);
   if (typeof fn !== 'function') throw new DistlabInputError(`invalid function for ${definition.id}: ${typeof fn} (expected a function ${definition.signature})`);
-  const { seed: onlySeed, seeds: seedsCount, callTimeoutMs } = CHECK_OPTIONS.parse(options);
+  const { seed: onlySeed, seeds: seedsCount, callTimeoutMs } = GRADE_OPTIONS.parse(options);
   const seeds = onlySeed !== undefined ? [onlySeed] : Array.from({ length: seedsCount }, (_, i) => i + 1);
-  const replayCall = (seed: number) => `dl.checkExercise('${definition.id}', yourFunction, { seed: ${seed} })`;
+  const replayCall = (seed: number) => `dl.gradeExercise('${definition.id}', yourFunction, { seed: ${seed} })`;
   let runs = 0;
   for (const seed of seeds) {
     runs++;

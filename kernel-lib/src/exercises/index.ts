@@ -1,10 +1,9 @@
 /**
- * Code exercises: `dl.checkExercise(id, yourFunction)` (or `dl.exercise(id).check(fn)`)
- * runs your function inside the simulator over many seeds and adversarial schedules and
+ * Code exercises: `dl.gradeExercise(id, yourFunction)` runs your function inside the simulator over many seeds and adversarial schedules and
  * shows pass/fail, the failing seed and a space-time diagram of the counterexample.
  */
 import { DistlabInputError } from '../core/options';
-import { CheckOptions, ExerciseResult, ExerciseDefinition, runCheck } from './exercise';
+import { GradeOptions, ExerciseResult, ExerciseDefinition, runCheck } from './exercise';
 import { GCounterMerge, gCounterMergeExercise } from './g-counter-merge';
 import { idempotentTransferExercise, TransferHandler } from './idempotent-transfer';
 import { LamportReceive, lamportReceiveExercise } from './lamport-receive';
@@ -12,7 +11,7 @@ import { QuorumSize, quorumSizeExercise } from './quorum-size';
 
 export type { CheckMimeType, CheckResultV1, CheckCounterexample, CheckFailureKind } from './check-result-mime';
 export { MIME_CHECK, ExerciseResult } from './exercise';
-export type { CheckOptions } from './exercise';
+export type { GradeOptions } from './exercise';
 export type { LamportReceive } from './lamport-receive';
 export type { GCounterMerge, GCounterState } from './g-counter-merge';
 export type { TransferHandler, TransferRequest, BankState } from './idempotent-transfer';
@@ -37,28 +36,12 @@ const EXERCISES: { [K in ExerciseId]: ExerciseDefinition<ExerciseFunctions[K]> }
 /** Ids of every exercise the course uses. */
 export const EXERCISE_IDS = Object.keys(EXERCISES) as ExerciseId[];
 
-export interface Exercise<F> {
-  readonly id: string;
-  readonly title: string;
-  /** The function's signature. */
-  readonly signature: string;
-  /** Run the checks; the result displays as a pass/fail panel (with a diagram on failure). */
-  check(fn: F, options?: CheckOptions): ExerciseResult;
-}
-
-/** An exercise by id, e.g. `dl.exercise('g-counter-merge').check(merge)`. */
-export function exercise<K extends ExerciseId>(id: K): Exercise<ExerciseFunctions[K]> {
+/**
+ * Grade your function for an exercise: `dl.gradeExercise('lamport-receive', receive)` runs it
+ * over seeds 1..200 (by default) and shows pass, or the first failing seed with its diagram.
+ */
+export function gradeExercise<K extends ExerciseId>(id: K, fn: ExerciseFunctions[K], options?: GradeOptions): ExerciseResult {
   const definition = EXERCISES[id] as ExerciseDefinition<ExerciseFunctions[K]> | undefined;
   if (definition === undefined) throw new DistlabInputError(`unknown exercise: ${JSON.stringify(id)} (expected one of ${EXERCISE_IDS.join(', ')})`);
-  return {
-    id: definition.id,
-    title: definition.title,
-    signature: definition.signature,
-    check: (fn, options) => runCheck(definition, fn, options)
-  };
-}
-
-/** Check your function for an exercise: `dl.checkExercise('lamport-receive', receive)`. Seeds 1..200 by default. */
-export function checkExercise<K extends ExerciseId>(id: K, fn: ExerciseFunctions[K], options?: CheckOptions): ExerciseResult {
-  return exercise(id).check(fn, options);
+  return runCheck(definition, fn, options);
 }
