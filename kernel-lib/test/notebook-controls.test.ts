@@ -49,7 +49,8 @@ function optionsFed(source: string, name: string): { fn: string; key: string }[]
   const fed: { fn: string; key: string }[] = [];
   for (const call of optionCalls(source)) {
     if (!declaredOptionSets().has(call.fn)) continue;
-    const shorthand = new RegExp(String.raw`(^|[{,\s])${name}\s*(,|$)`);
+    // Shorthand `{ a, name }`, not the value of `key: name` (that is the keyed case below).
+    const shorthand = new RegExp(String.raw`(^|[{,])\s*${name}\s*(,|$)`);
     if (shorthand.test(call.args)) fed.push({ fn: call.fn, key: name });
     const keyed = new RegExp(String.raw`(\w+)\s*:\s*${name}\b(?!\s*[.(\[])`, 'g');
     for (let m = keyed.exec(call.args); m !== null; m = keyed.exec(call.args)) fed.push({ fn: call.fn, key: m[1] });
