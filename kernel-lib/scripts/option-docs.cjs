@@ -34,7 +34,8 @@ for (const file of declarationFiles(DIST)) {
     const lines = [`export interface ${typeName} {`];
     for (const key of set.keys) {
       lines.push(comment(optionDoc(set.specs[key]), '    '));
-      lines.push(`    ${key}?: OptionsOf<typeof ${constName}>['${key}'];`);
+      const optional = set.specs[key].required ? '' : '?';
+      lines.push(`    ${key}${optional}: OptionsOf<typeof ${constName}>['${key}'];`);
     }
     lines.push('}');
     rewritten++;

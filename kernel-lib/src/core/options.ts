@@ -139,10 +139,15 @@ export interface OptionSpec<T, HasDefault extends boolean = boolean> {
 }
 
 type SpecValue<S> = S extends { parse(name: string, value: unknown): infer T } ? T : never;
-type SpecHasDefault<S> = S extends { hasDefault: true } ? true : false;
+type SpecHasDefault<S> = S extends { hasDefault: true } ? true : S extends { required: true } ? true : false;
 
-/** The options object a caller passes: every declared option, each optional. */
-export type OptionsOf<O> = O extends OptionSet<infer D> ? { [K in keyof D]?: SpecValue<D[K]> } : never;
+type RequiredKeys<D> = { [K in keyof D]: D[K] extends { required: true } ? K : never }[keyof D];
+type OptionalKeys<D> = Exclude<keyof D, RequiredKeys<D>>;
+
+/** The options object a caller passes: every declared option, optional unless declared required. */
+export type OptionsOf<O> = O extends OptionSet<infer D>
+  ? { [K in OptionalKeys<D>]?: SpecValue<D[K]> } & { [K in RequiredKeys<D>]: SpecValue<D[K]> }
+  : never;
 
 /** What `parse` returns: options with a default are always there. */
 export type ParsedOptions<D> = { [K in keyof D]: SpecHasDefault<D[K]> extends true ? SpecValue<D[K]> : SpecValue<D[K]> | undefined };
@@ -181,6 +186,7 @@ export function declareOptions<D extends Declarations>(where: string, specs: D):
       const out: Record<string, unknown> = {};
       for (const key of keys) {
         const value = given[key];
+        if (value === undefined && (specs[key] as { required?: boolean }).required) invalid(key, value, `${specs[key].expected} (required)`);
         out[key] = value === undefined ? specs[key].default : specs[key].parse(key, value);
       }
       return out as ParsedOptions<D>;
@@ -197,7 +203,7 @@ export function declareOptions<D extends Declarations>(where: string, specs: D):
 export function optionDoc(spec: OptionSpec<unknown>): string {
   const sentence = spec.doc.trim().replace(/\.?$/, '.');
   const range = spec.expected ? ` Allowed: ${spec.expected}.` : '';
-  const fallback = spec.defaultText === undefined ? '' : ` Default ${spec.defaultText}.`;
+  const fallback = (spec as { required?: boolean }).required ? ' Required.' : spec.defaultText === undefined ? '' : ` Default ${spec.defaultText}.`;
   return `${sentence}${range}${fallback}`;
 }
 
@@ -333,4 +339,9 @@ export function customOption<T>(o: CustomOptions<T> & { default: T }): OptionSpe
 export function customOption<T>(o: CustomOptions<T>): OptionSpec<T, false>;
 export function customOption<T>(o: CustomOptions<T>): OptionSpec<T> {
   return spec(o, o.expected, { kind: 'none' }, o.parse, (value) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value)));
+}
+
+/** The same option, which every call must give: no default, and leaving it out is an error. */
+export function required<T>(spec: OptionSpec<T, boolean>): OptionSpec<T, true> & { readonly required: true } {
+  return { ...spec, required: true, defaultText: undefined } as OptionSpec<T, true> & { readonly required: true };
 }

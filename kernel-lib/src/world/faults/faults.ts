@@ -1,35 +1,31 @@
 // Faults of the simulated world: crash, restart, pause, slow, byzantine; their checked options.
-import { checkNumber, invalid, rejectUnknownKeys } from '../../core/options';
+import { booleanOption, checkNumber, declareOptions, invalid, numberOption, required, type OptionsOf } from '../../core/options';
 
-/** When a fault happens. */
-export interface FaultTimeOptions {
-  /** Virtual time at which it happens, in ms. Default: now (0 before the run starts). */
-  atMs?: number;
-}
+const AT_MS = numberOption({ doc: 'Virtual time at which it happens (not before now)', min: 0, max: Infinity, unit: 'ms', defaultText: 'now (0 before the run starts)' });
+const KEEP_DURABLE = booleanOption({ doc: 'Keep the node\'s durable state (its "disk"); false starts from a blank disk. Volatile state is always reset', default: true });
 
-export interface CrashOptions extends FaultTimeOptions {
-  /** Restart the node this many ms after the crash. Default: stays down. */
-  restartAfterMs?: number;
-  /** On that restart, keep the node's durable state (its "disk"); false also wipes it. Default true. */
-  keepDurable?: boolean;
-}
+export const CRASH_OPTIONS = declareOptions('crash', {
+  atMs: AT_MS,
+  restartAfterMs: numberOption({ doc: 'Restart the node this many ms after the crash', min: 0, max: Infinity, unit: 'ms', defaultText: 'stays down' }),
+  keepDurable: KEEP_DURABLE
+});
+export type CrashOptions = OptionsOf<typeof CRASH_OPTIONS>;
 
-export interface RestartOptions extends FaultTimeOptions {
-  /** Keep the node's durable state (its "disk"); false starts from a blank disk. Default true. Volatile state is always reset. */
-  keepDurable?: boolean;
-}
+export const RESTART_OPTIONS = declareOptions('restart', { atMs: AT_MS, keepDurable: KEEP_DURABLE });
+export type RestartOptions = OptionsOf<typeof RESTART_OPTIONS>;
 
-export interface PauseOptions extends FaultTimeOptions {
-  /** How long the node stalls (a GC pause, a VM migration), in ms. Messages and timers wait until it resumes. Required. */
-  durationMs: number;
-}
+export const PAUSE_OPTIONS = declareOptions('pause', {
+  atMs: AT_MS,
+  durationMs: required(numberOption({ doc: 'How long the node stalls (a GC pause, a VM migration). Messages and timers wait until it resumes', min: 0, max: Infinity, unit: 'ms' }))
+});
+export type PauseOptions = OptionsOf<typeof PAUSE_OPTIONS>;
 
-export interface SlowOptions extends FaultTimeOptions {
-  /** Extra delay on every message the node sends or receives, in ms. Required. */
-  extraDelayMs: number;
-  /** When the node recovers its speed, in ms of virtual time. Default: never. */
-  untilMs?: number;
-}
+export const SLOW_OPTIONS = declareOptions('slow', {
+  atMs: AT_MS,
+  extraDelayMs: required(numberOption({ doc: 'Extra delay on every message the node sends or receives', min: 0, max: Infinity, unit: 'ms' })),
+  untilMs: numberOption({ doc: 'When the node recovers its speed, in virtual time', min: 0, max: Infinity, unit: 'ms', defaultText: 'never' })
+});
+export type SlowOptions = OptionsOf<typeof SLOW_OPTIONS>;
 
 /** A message a node is about to send, as a byzantine hook sees it. */
 export interface OutgoingMessage {
@@ -56,32 +52,21 @@ export function faultTimeMs(where: string, atMs: number | undefined, nowMs: numb
 }
 
 export function checkCrash(options: CrashOptions | undefined): CrashOptions {
-  rejectUnknownKeys('crash', options, ['atMs', 'restartAfterMs', 'keepDurable']);
-  const o = options ?? {};
-  if (o.restartAfterMs !== undefined) checkNumber('restartAfterMs', o.restartAfterMs, 0, Infinity, 'ms');
-  if (o.keepDurable !== undefined && typeof o.keepDurable !== 'boolean') invalid('keepDurable', o.keepDurable, 'true or false');
-  return o;
+  return CRASH_OPTIONS.parse(options);
 }
 
 export function checkRestart(options: RestartOptions | undefined): RestartOptions {
-  rejectUnknownKeys('restart', options, ['atMs', 'keepDurable']);
-  const o = options ?? {};
-  if (o.keepDurable !== undefined && typeof o.keepDurable !== 'boolean') invalid('keepDurable', o.keepDurable, 'true or false');
-  return o;
+  return RESTART_OPTIONS.parse(options);
 }
 
 export function checkPause(options: PauseOptions): PauseOptions {
-  rejectUnknownKeys('pause', options, ['atMs', 'durationMs']);
   if (options === undefined) invalid('pause options', options, '{ durationMs }');
-  checkNumber('durationMs', options.durationMs, 0, Infinity, 'ms');
-  return options;
+  return PAUSE_OPTIONS.parse(options);
 }
 
 export function checkSlow(options: SlowOptions): SlowOptions {
-  rejectUnknownKeys('slow', options, ['atMs', 'untilMs', 'extraDelayMs']);
   if (options === undefined) invalid('slow options', options, '{ extraDelayMs }');
-  checkNumber('extraDelayMs', options.extraDelayMs, 0, Infinity, 'ms');
-  return options;
+  return SLOW_OPTIONS.parse(options);
 }
 
 export function checkByzantineHook(hook: unknown): ByzantineHook {
