@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as dl from 'distlab';
 import type { TraceEvent } from 'distlab';
-import { laneStateAt, PlotlyFigureJson, ReplayMeta, spaceTimeReplay } from '../src/figures/space-time-replay';
+import { laneStateAt, MIME_PLOTLY, PlotlyFigureJson, ReplayMeta, spaceTimeReplay } from '../src/figures/space-time-replay';
 import { longTrace, smallTrace } from './fixtures/traces';
 
 const metaOf = (fig: PlotlyFigureJson) => (fig.layout.meta as { distlabReplay: ReplayMeta }).distlabReplay;
@@ -94,16 +94,20 @@ describe('space-time replay (plotly frames)', () => {
     fig.frames.forEach((frame, k) => {
       const t = meta.frameTimes[k];
       const moving = frame.data[2] as { x: number[]; y: number[] };
-      const inFlight = events.filter((s) => s.type === 'send' && s.timeMs <= t && !events.some((e) => (e.type === 'deliver' || e.type === 'drop') && e.msgId === s.msgId && e.timeMs <= t));
+      // Times as the figure carries them (4 decimals): a message sent exactly at a frame's time travels in it.
+      const at = (e: TraceEvent) => Number(e.timeMs.toFixed(4));
+      const inFlight = events.filter((s) => s.type === 'send' && at(s) <= t && !events.some((e) => (e.type === 'deliver' || e.type === 'drop') && e.msgId === s.msgId && at(e) <= t));
       // Every end of a message is one marker: a broadcast's copies and a duplicate each travel.
-      const ends = events.filter((e) => (e.type === 'deliver' || e.type === 'drop') && inFlight.some((s) => s.msgId === e.msgId) && e.timeMs > t);
+      const ends = events.filter((e) => (e.type === 'deliver' || e.type === 'drop') && inFlight.some((s) => s.msgId === e.msgId) && at(e) > t);
       const neverEnding = inFlight.filter((s) => !events.some((e) => (e.type === 'deliver' || e.type === 'drop') && e.msgId === s.msgId));
       expect(moving.x.length).toBe(ends.length + neverEnding.length);
       for (const { d, s } of delivered) {
-        if (!(s.timeMs <= t && t < d.timeMs) || d.timeMs === s.timeMs) continue;
+        const x1 = Number(s.timeMs.toFixed(4));
+        const x2 = Number(d.timeMs.toFixed(4));
+        if (!(x1 <= t && t < x2)) continue;
         const lane1 = lanes.indexOf(s.node);
         const lane2 = lanes.indexOf(d.node);
-        const expected = lane1 + ((lane2 - lane1) * (t - s.timeMs)) / (d.timeMs - s.timeMs);
+        const expected = lane1 + ((lane2 - lane1) * (t - x1)) / (x2 - x1);
         const found = moving.x.some((x, i) => Math.abs(x - t) < 1e-3 && Math.abs(moving.y[i] - expected) < 1e-3);
         expect(found, `message #${s.msgId} at t=${t}`).toBe(true);
         checked++;
@@ -148,8 +152,14 @@ describe('space-time replay (plotly frames)', () => {
     });
     expect([...seen].sort()).toEqual(['', 'candidate', 'crashed', 'down', 'follower', 'leader']);
     // A band per state under the lanes, named in the legend.
-    const bands = fig.data.filter((d) => d.legendgroup === 'state').map((d) => d.name);
+    const bands = fig.data.filter((d) => d.legendrank === 1).map((d) => d.name);
     expect(bands).toEqual([...new Set(intervals.map((i) => i.state))]);
+    // A counter has many values: its bands alternate two tones, one legend entry, the text says the value.
+    const counter = Array.from({ length: 12 }, (_, i) => ({ lane: 'a', state: `count ${i}`, timeMs: i * 4 }));
+    const counted = spaceTimeReplay(gossip(3).trace, { laneStates: dl.stateIntervalsFromChanges(counter, 50) });
+    const tones = counted.data.filter((d) => d.legendrank === 1);
+    expect(tones.map((d) => [d.name, d.showlegend])).toEqual([['lane state', true], ['lane state', false]]);
+    expect((tones[0].x as (number | null)[]).filter((x) => x === null)).toHaveLength(6);
     expect(laneStateAt(intervals, ['a'], 31)).toEqual(['leader']);
   });
 
@@ -241,5 +251,24 @@ describe('space-time replay (plotly frames)', () => {
   it('snapshot of the small trace\'s replay', async () => {
     const fig = spaceTimeReplay(smallTrace(), { focusSeq: 13, framesMax: 12 });
     await expect(JSON.stringify(fig, null, 1)).toMatchFileSnapshot('__snapshots__/space-time-replay.json');
+  });
+
+  it('a space-time diagram\'s bundle carries the replay beside Vega-Lite, SVG and text', () => {
+    const bundle = dl.spaceTimeDiagram(gossip(7).trace).toMimeBundle();
+    expect(Object.keys(bundle.data).sort()).toEqual([MIME_PLOTLY, 'application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain'].sort());
+    const replay = bundle.data[MIME_PLOTLY] as PlotlyFigureJson;
+    expect(metaOf(replay).lanes).toEqual(['c', 'a', 'b']);
+    // The static diagram (what reports show) has the same lanes in the same order.
+    const spec = JSON.stringify(dl.spaceTimeDiagram(gossip(7).trace).spec);
+    expect(spec).toContain(JSON.stringify(JSON.stringify(['c', 'a', 'b'])).slice(1, -1));
+    // Lane states and the highlighted event reach the replay through the diagram's options.
+    const states = [{ lane: 'a', state: 'leader', startMs: 0, endMs: 60 }];
+    const focused = dl.spaceTimeDiagram(gossip(7).trace, { laneStates: states, causalPastOf: 20 }).toMimeBundle().data[MIME_PLOTLY] as PlotlyFigureJson;
+    expect(metaOf(focused).focusSeq).toBe(20);
+    expect(focused.data.map((d) => d.name)).toContain('leader');
+    expect(() => dl.spaceTimeDiagram(gossip(7).trace, { laneStates: [{ lane: 'z', state: 'up', startMs: 0, endMs: 1 }] })).toThrow('invalid laneStates[0].lane: "z" (expected a lane of the diagram (c, a, b))');
+    // The summary view (too many events to draw one by one) has no replay.
+    const summary = dl.spaceTimeDiagram(longTrace(400)).toMimeBundle();
+    expect(Object.keys(summary.data)).not.toContain(MIME_PLOTLY);
   });
 });

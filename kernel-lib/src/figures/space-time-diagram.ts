@@ -9,6 +9,7 @@ import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
 import { INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
+import { declaredNodes, defaultLanes, SPACE_TIME_REPLAY_OPTIONS, withReplay } from './space-time-replay';
 
 export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
   axis: SPACE_TIME_SHARED_OPTIONS.axis,
@@ -16,7 +17,7 @@ export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
     doc: 'Stamp printed beside each event: "lamport" (L3), "vector" ([1,0,2] in lane order) or "none"',
     default: 'lamport'
   }),
-  nodes: textListOption({ doc: 'Lane order, top to bottom; every node of the trace', defaultText: 'nodes in order of first appearance', expected: 'a non-empty array of node names' }),
+  nodes: textListOption({ doc: 'Lane order, top to bottom; every node of the trace', defaultText: 'the order the scenario declared its nodes (a Trace), else first appearance', expected: 'a non-empty array of node names' }),
   causalPastOf: integerOption({
     doc: 'Highlight the causal past of the event with this seq (everything that happened before it)',
     min: 0,
@@ -36,7 +37,8 @@ export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
   summaryBins: integerOption({ doc: 'Bins across the axis in summary mode', min: 2, max: 1000, default: 60 }),
   title: SPACE_TIME_SHARED_OPTIONS.title,
   widthPx: SPACE_TIME_SHARED_OPTIONS.widthPx,
-  laneHeightPx: SPACE_TIME_SHARED_OPTIONS.laneHeightPx
+  laneHeightPx: SPACE_TIME_SHARED_OPTIONS.laneHeightPx,
+  laneStates: SPACE_TIME_REPLAY_OPTIONS.specs.laneStates
 });
 export type SpaceTimeDiagramOptions = OptionsOf<typeof SPACE_TIME_DIAGRAM_OPTIONS>;
 
@@ -122,13 +124,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   }
 
   const events = all.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs);
-  // Nodes that only carry partition/heal events (a "network" pseudo-node) are not lanes.
-  const laneNodes: string[] = [];
-  const addLane = (node: string | undefined) => {
-    if (node !== undefined && !laneNodes.includes(node)) laneNodes.push(node);
-  };
-  for (const e of all) if (e.type !== 'partition' && e.type !== 'heal') addLane(e.node);
-  for (const e of all) if (e.type === 'send') addLane(e.peer);
+  // Lanes in the order the scenario declared its nodes, whatever the seed; partition-only pseudo-nodes are not lanes.
+  const laneNodes = defaultLanes(all, declaredNodes(trace));
   let lanes = laneNodes;
   if (o.nodes !== undefined) {
     for (const node of laneNodes) if (!o.nodes.includes(node)) invalid('nodes', o.nodes, `every node of the trace, missing ${node}`);
@@ -374,7 +371,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     `shaded: ${partitions} partitioned, ${intervals.filter((i) => i.kind === 'crashed').length} crashed, ${intervals.filter((i) => i.kind === 'paused').length} paused lane intervals`,
     ...(highlightNote ? [highlightNote.replace('ringed', 'highlighted')] : [])
   ].join('\n');
-  return new Figure(spec, summary);
+  // The same diagram as a replay (plotly), beside the Vega-Lite spec and the SVG that reports show.
+  return withReplay(new Figure(spec, summary), trace, { axis, nodes: lanes, laneStates: o.laneStates, fromMs: o.fromMs, toMs: o.toMs, focusSeq, title, widthPx, laneHeightPx });
 }
 
 interface SummaryContext {

@@ -139,7 +139,11 @@ const CURTAIN = 'rgb(255,255,255)';
 const PAST = PALETTE[4];
 const FUTURE = PALETTE[5];
 const FOCUS = PALETTE[1];
-const MARGIN = { l: 72, r: 24, t: 64, b: 118 };
+const MARGIN = { l: 72, r: 24, t: 64, b: 0 };
+/** More states than this alternate two tones instead of a colour each. */
+const STATES_COLOURED_MAX = 6;
+const STATE_TONES = [PALETTE[5], PALETTE[2]];
+const LEGEND_RANK = { state: 1, shaded: 2, message: 3, event: 4 };
 
 /** Escape text for plotly's pseudo-HTML labels: names and labels come from the learner's code. */
 function escapeText(text: string): string {
@@ -166,7 +170,7 @@ function messagesOf(events: readonly TraceEvent[]): Message[] {
 }
 
 /** Lanes: the nodes that have events (partition-only pseudo-nodes aside), in declared order when the trace knows it. */
-function defaultLanes(all: readonly TraceEvent[], declared: readonly string[]): string[] {
+export function defaultLanes(all: readonly TraceEvent[], declared: readonly string[]): string[] {
   const present: string[] = [];
   const add = (node: string | undefined) => {
     if (node !== undefined && !present.includes(node)) present.push(node);
@@ -177,7 +181,7 @@ function defaultLanes(all: readonly TraceEvent[], declared: readonly string[]): 
 }
 
 /** The nodes a Trace declares (the engine's `Trace.nodes`), or none for plain event arrays. */
-function declaredNodes(trace: TraceInput): readonly string[] {
+export function declaredNodes(trace: TraceInput): readonly string[] {
   const nodes = Array.isArray(trace) ? undefined : (trace as { nodes?: unknown }).nodes;
   return Array.isArray(nodes) && nodes.every((n) => typeof n === 'string') ? (nodes as string[]) : [];
 }
@@ -275,17 +279,26 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   const inWindow = (e: TraceEvent | null) => e !== null && position.has(e.seq);
   const traces: Record<string, unknown>[] = [];
   const push = (trace: Record<string, unknown>) => traces.push(trace) - 1;
-  const legendRank = { state: 1, shaded: 2, message: 3, event: 4 };
 
-  // Lane states: a translucent band under each lane, one trace per state (its colour, its legend entry).
+  // Lane states: a translucent band under each lane. A few states get a colour and a legend entry
+  // each (leader, follower); many (a counter's values) alternate two tones, and the text at the
+  // cursor reads the value.
   const stateNames = [...new Set(laneStates.map((s) => s.state))];
+  const fewStates = stateNames.length <= STATES_COLOURED_MAX;
   let spare = 0;
-  const stateColour = new Map(stateNames.map((s) => [s, STATE_COLOURS[s] ?? STATE_SPARE[spare++ % STATE_SPARE.length]]));
-  for (const state of stateNames) {
+  const stateColour = new Map(stateNames.map((s) => [s, fewStates ? STATE_COLOURS[s] ?? STATE_SPARE[spare++ % STATE_SPARE.length] : STATE_TONES[0]]));
+  const bandWidth = Math.max(6, Math.min(18, laneHeightPx * 0.28));
+  const bandGroups: { name: string; colour: string; of: StateInterval[] }[] = fewStates
+    ? stateNames.map((state) => ({ name: state, colour: stateColour.get(state) as string, of: laneStates.filter((s) => s.state === state) }))
+    : STATE_TONES.map((colour, tone) => ({
+        name: 'lane state',
+        colour,
+        of: lanes.flatMap((lane) => laneStates.filter((s) => s.lane === lane).sort((a, b) => a.startMs - b.startMs).filter((_, i) => i % 2 === tone))
+      }));
+  bandGroups.forEach((group, g) => {
     const x: (number | null)[] = [];
     const y: (number | null)[] = [];
-    for (const s of laneStates) {
-      if (s.state !== state) continue;
+    for (const s of group.of) {
       const a = Math.max(s.startMs, geometry.xMin);
       const b = Math.min(s.endMs, geometry.xMax);
       if (b <= a) continue;
@@ -293,11 +306,10 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
       y.push(laneOf(s.lane), laneOf(s.lane), null);
     }
     push({
-      type: 'scatter', mode: 'lines', name: escapeText(state), x, y, hoverinfo: 'skip',
-      line: { color: stateColour.get(state), width: Math.max(6, Math.min(18, laneHeightPx * 0.28)) }, opacity: 0.45,
-      legendgroup: 'state', legendgrouptitle: { text: 'lane state' }, legendrank: legendRank.state
+      type: 'scatter', mode: 'lines', name: escapeText(group.name), x, y, hoverinfo: 'skip', line: { color: group.colour, width: bandWidth }, opacity: 0.45,
+      showlegend: fewStates || g === 0, legendrank: LEGEND_RANK.state
     });
-  }
+  });
 
   // Shaded intervals: partitions, crashes, pauses (drawn as boxes around the lane).
   const open = new Map<string, number>();
@@ -328,7 +340,7 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     if (!shade) continue;
     push({
       type: 'scatter', mode: 'lines', name: kind, x: shade.x, y: shade.y, fill: 'toself', fillcolor: hexAlpha(SHADE_COLOURS[kind], 0.2),
-      line: { width: 0, color: SHADE_COLOURS[kind] }, hoverinfo: 'skip', legendgroup: 'shaded', legendgrouptitle: { text: 'shaded' }, legendrank: legendRank.shaded
+      line: { width: 0, color: SHADE_COLOURS[kind] }, hoverinfo: 'skip', legendrank: LEGEND_RANK.shaded
     });
   }
 
@@ -340,7 +352,8 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     const peerLane = m.end !== null ? laneOf(m.end.node) : laneOf(m.send.peer ?? m.send.node);
     const x2 = m.end !== null ? xOf(m.end) : geometry.xMax;
     const lane2 = m.end !== null ? peerLane : lane1 + (peerLane - lane1) * 0.5;
-    return { m, x1, lane1, x2, lane2 };
+    // Rounded once here, so arrows, travelling markers and the click's chains agree to the digit.
+    return { m, x1: round(x1, 4), lane1, x2: round(x2, 4), lane2: round(lane2, 4) };
   });
   const labelsUsed = [...new Set(messages.map((m) => m.send.label ?? '').filter((l) => l !== ''))];
   const oneLabel = labelsUsed.length === 1 ? labelsUsed[0] : null;
@@ -356,7 +369,7 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     const style = OUTCOME_STYLE[outcome];
     arrowTraces.push(push({
       type: 'scatter', mode: 'lines', name: oneLabel !== null ? `${escapeText(oneLabel)}: ${outcome}` : outcome, x, y, hoverinfo: 'skip',
-      line: { color: style.color, dash: style.dash, width: 1.5 }, legendgroup: 'message', legendgrouptitle: { text: 'message' }, legendrank: legendRank.message
+      line: { color: style.color, dash: style.dash, width: 1.5 }, legendrank: LEGEND_RANK.message
     }));
   }
   const heads = drawn.filter((d) => d.m.outcome === 'delivered').map((d) => ({ tip: arrowTip(geometry, d.x1, d.lane1, d.x2, d.lane2, 4), angle: arrowAngleDeg(geometry, d.x1, d.lane1, d.x2, d.lane2) }));
@@ -400,7 +413,7 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
       type: 'scatter', mode: 'markers', name: kind, x: of.map((e) => round(xOf(e), 4)), y: of.map((e) => laneOf(e.node)),
       customdata: of.map((e) => e.seq), text: of.map(describe), hovertemplate: '%{text}<extra></extra>',
       marker: { symbol: KIND_SYMBOLS[kind], color: KIND_COLOURS[kind], size: kind === 'drop' || kind === 'crash' ? 12 : 9, line: { width: 1.5, color: KIND_COLOURS[kind] }, opacity: of.map(() => 1) },
-      legendgroup: 'event', legendgrouptitle: { text: 'event' }, legendrank: legendRank.event
+      legendrank: LEGEND_RANK.event
     });
   });
 
@@ -492,19 +505,30 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   };
   const counts = { delivered: 0, dropped: 0, 'in flight': 0 };
   for (const m of messages) counts[m.outcome]++;
+  // The legend flows in rows under the axis title: room for as many rows as its entries need.
+  const legendNames = traces.filter((t) => t.showlegend !== false).map((t) => String(t.name));
+  let rows = legendNames.length ? 1 : 0;
+  let rowPx = 0;
+  for (const name of legendNames) {
+    const itemPx = 46 + name.length * 6.4;
+    if (rowPx + itemPx > widthPx + MARGIN.r && rowPx > 0) rows++, rowPx = 0;
+    rowPx += itemPx;
+  }
+  const marginBottom = 56 + rows * 21;
   const subtitle = `${lanes.length} nodes, ${events.length} events; messages: ${counts.delivered} delivered, ${counts.dropped} dropped${counts['in flight'] ? `, ${counts['in flight']} in flight` : ''} · ▶ replays, click an event for its causal past and future`;
   const layout = {
-    title: { text: escapeText(title), x: 0, xref: 'paper', xanchor: 'left', font: { size: 14 }, subtitle: { text: escapeText(subtitle), font: { size: 11 } } },
+    // The subtitle as a second line of the title: one text, laid out once whatever the theme.
+    title: { text: `${escapeText(title)}<br><span style="font-size:11px">${escapeText(subtitle)}</span>`, x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 8 }, font: { size: 14 } },
     width: widthPx + MARGIN.l + MARGIN.r,
-    height: lanes.length * laneHeightPx + MARGIN.t + MARGIN.b,
-    margin: { ...MARGIN, autoexpand: false },
+    height: lanes.length * laneHeightPx + MARGIN.t + marginBottom,
+    margin: { ...MARGIN, b: marginBottom, autoexpand: false },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { family: 'sans-serif', size: 12, color: INK },
     hovermode: 'closest',
     dragmode: false,
     showlegend: true,
-    legend: { orientation: 'h', x: 0, xanchor: 'left', y: -56 / (lanes.length * laneHeightPx), yanchor: 'top', font: { size: 11 }, groupclick: 'toggleitem' },
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: -52 / (lanes.length * laneHeightPx), yanchor: 'top', font: { size: 11 }, traceorder: 'normal' },
     xaxis: { range: [geometry.xMin, geometry.xMax], title: { text: axisTitle }, fixedrange: true, zeroline: false, showgrid: true, gridcolor: 'rgba(138,138,138,0.25)', automargin: false },
     yaxis: { range: [yBottom, yTop], tickvals: lanes.map((_, i) => i), ticktext: lanes.map((l) => `<b>${escapeText(l)}</b>`), fixedrange: true, zeroline: false, showgrid: false, automargin: false },
     // Plain plotly players (no distlab extension) still get a slider and play/pause; ours replaces them.
