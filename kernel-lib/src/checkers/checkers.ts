@@ -1,6 +1,6 @@
 // Invariant checkers over traces and runs: happened-before, one leader per term, convergence, many seeds.
 import type { Simulation } from '../simulation/simulation';
-import { checkInteger, checkString, invalid, rejectUnknownKeys } from '../core/options';
+import { checkArray, checkInteger, checkString, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
 import { causalLinks, compareVectorStamps } from '../trace/causality';
 import { TraceEvent } from '../trace/event';
 import { Trace } from '../trace/recorder';
@@ -44,10 +44,10 @@ function eventsOf(trace: Trace | TraceEvent[], seed: number | undefined): { even
   return { events: trace, seed: seed ?? 0 };
 }
 
-export interface HappenedBeforeOptions {
-  /** Seed to report for a plain event array. Default: the trace's seed (0 for arrays). */
-  seed?: number;
-}
+const REPORTED_SEED = integerOption({ doc: "Seed to report for a plain event array", min: 0, max: Number.MAX_SAFE_INTEGER, defaultText: "the trace's seed (0 for plain values)" });
+
+export const HAPPENED_BEFORE_OPTIONS = declareOptions('checkHappenedBefore', { seed: REPORTED_SEED });
+export type HappenedBeforeOptions = OptionsOf<typeof HAPPENED_BEFORE_OPTIONS>;
 
 /**
  * The stamps of a trace respect happened-before: every deliver or drop follows its send
@@ -56,8 +56,7 @@ export interface HappenedBeforeOptions {
  * Works on hand-made event arrays too (e.g. stamps a learner computed).
  */
 export function checkHappenedBefore(trace: Trace | TraceEvent[], options?: HappenedBeforeOptions): CheckResult {
-  rejectUnknownKeys('checkHappenedBefore', options, ['seed']);
-  const { events, seed } = eventsOf(trace, options?.seed);
+  const { events, seed } = eventsOf(trace, HAPPENED_BEFORE_OPTIONS.parse(options).seed);
   const name = 'happened-before';
   // Program order and message pairs come from the trace's nodes and ids; the stamps are what is checked.
   const links = causalLinks(events);
@@ -104,21 +103,24 @@ export function checkHappenedBefore(trace: Trace | TraceEvent[], options?: Happe
   return result(name, seed);
 }
 
-export interface LeaderCheckOptions {
-  /** Label of the local event a node logs when it becomes leader (`ctx.log('leader', { term })`). Default 'leader'. */
-  label?: string;
-  /** Reads the term from such an event. Default: `event.data.term`. */
-  termOf?: (event: TraceEvent) => number;
-  /** Seed to report for a plain event array. Default: the trace's seed. */
-  seed?: number;
-}
+export const LEADER_CHECK_OPTIONS = declareOptions('checkOneLeaderPerTerm', {
+  label: customOption<string>({ doc: "Label of the local event a node logs when it becomes leader (`ctx.log('leader', { term })`)", expected: 'a non-empty string', default: 'leader', parse: checkString }),
+  termOf: customOption<(event: TraceEvent) => number>({
+    doc: 'Reads the term from such an event',
+    expected: 'a function (event) => number',
+    defaultText: '`event.data.term`',
+    parse: (name, value) => (typeof value === 'function' ? (value as (event: TraceEvent) => number) : invalid(name, value, 'a function (event) => number'))
+  }),
+  seed: REPORTED_SEED
+});
+export type LeaderCheckOptions = OptionsOf<typeof LEADER_CHECK_OPTIONS>;
 
 /** At most one leader per term: no two different nodes log `leader` with the same term. */
 export function checkOneLeaderPerTerm(trace: Trace | TraceEvent[], options?: LeaderCheckOptions): CheckResult {
-  rejectUnknownKeys('checkOneLeaderPerTerm', options, ['label', 'termOf', 'seed']);
-  const label = checkString('label', options?.label ?? 'leader');
-  const termOf = options?.termOf ?? ((e: TraceEvent) => (e.data as { term: number } | undefined)?.term as number);
-  const { events, seed } = eventsOf(trace, options?.seed);
+  const parsed = LEADER_CHECK_OPTIONS.parse(options);
+  const label = parsed.label;
+  const termOf = parsed.termOf ?? ((e: TraceEvent) => (e.data as { term: number } | undefined)?.term as number);
+  const { events, seed } = eventsOf(trace, parsed.seed);
   const leaders = new Map<number, TraceEvent>();
   for (const e of events) {
     if (e.type !== 'local' || e.label !== label) continue;
@@ -147,33 +149,41 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export interface ConvergenceOptions {
-  /** Which part of a node's state must agree. Default: the whole volatile state. */
-  valueOf?: (state: any, node: string) => unknown;
-  /** Nodes to compare. Default: every node that is up. */
-  nodes?: string[];
-  /** Seed to report when given plain values. Default: the simulation's seed (0 for plain values). */
-  seed?: number;
-}
+export const CONVERGENCE_OPTIONS = declareOptions('checkConvergence', {
+  valueOf: customOption<(state: any, node: string) => unknown>({
+    doc: "Which part of a node's state must agree",
+    expected: 'a function (state, node) => value',
+    defaultText: 'the whole volatile state',
+    parse: (name, value) => (typeof value === 'function' ? (value as (state: any, node: string) => unknown) : invalid(name, value, 'a function (state, node) => value'))
+  }),
+  nodes: customOption<readonly string[]>({
+    doc: 'Nodes to compare',
+    expected: 'a non-empty array of node names',
+    defaultText: 'every node that is up',
+    parse: (name, value) => checkArray<string>(name, value, 'a non-empty array of node names')
+  }),
+  seed: integerOption({ doc: 'Seed to report when given plain values', min: 0, max: Number.MAX_SAFE_INTEGER, defaultText: "the simulation's seed (0 for plain values)" })
+});
+export type ConvergenceOptions = OptionsOf<typeof CONVERGENCE_OPTIONS>;
 
 /**
  * Replica convergence: every replica holds the same value (compared as JSON with sorted keys).
  * Pass the simulation after its run, or a record of values by node.
  */
 export function checkConvergence(replicas: Simulation | Record<string, unknown>, options?: ConvergenceOptions): CheckResult {
-  rejectUnknownKeys('checkConvergence', options, ['valueOf', 'nodes', 'seed']);
-  const valueOf = options?.valueOf ?? ((state: unknown) => state);
+  const parsed = CONVERGENCE_OPTIONS.parse(options);
+  const valueOf = parsed.valueOf ?? ((state: unknown) => state);
   const values: Record<string, unknown> = {};
-  let seed = options?.seed ?? 0;
+  let seed = parsed.seed ?? 0;
   let sim: Simulation | undefined;
   if (replicas !== null && typeof replicas === 'object' && 'nodeNames' in replicas && 'stateOf' in replicas) {
     sim = replicas as Simulation;
-    seed = options?.seed ?? sim.seed;
-    const nodes = options?.nodes ?? sim.nodeNames.filter((n) => sim!.isUp(n));
+    seed = parsed.seed ?? sim.seed;
+    const nodes = parsed.nodes ?? sim.nodeNames.filter((n) => sim!.isUp(n));
     for (const node of nodes) values[node] = valueOf(sim.stateOf(node), node);
   } else {
     if (replicas === null || typeof replicas !== 'object') invalid('replicas', replicas, 'a simulation or a record of values by node');
-    for (const node of options?.nodes ?? Object.keys(replicas)) values[node] = valueOf((replicas as Record<string, unknown>)[node], node);
+    for (const node of parsed.nodes ?? Object.keys(replicas)) values[node] = valueOf((replicas as Record<string, unknown>)[node], node);
   }
   const nodes = Object.keys(values);
   for (let i = 1; i < nodes.length; i++) {
@@ -191,21 +201,18 @@ export function checkConvergence(replicas: Simulation | Record<string, unknown>,
   return result('replica convergence', seed);
 }
 
-export interface CheckSeedsOptions {
-  /** How many seeds to try. Default 100. */
-  seeds?: number;
-  /** First seed; the others follow. Default 1. */
-  firstSeed?: number;
-}
+export const CHECK_SEEDS_OPTIONS = declareOptions('checkSeeds', {
+  seeds: integerOption({ doc: 'How many seeds to try', min: 1, max: 10_000_000, default: 100 }),
+  firstSeed: integerOption({ doc: 'First seed; the others follow', min: 0, max: Number.MAX_SAFE_INTEGER, default: 1 })
+});
+export type CheckSeedsOptions = OptionsOf<typeof CHECK_SEEDS_OPTIONS>;
 
 /**
  * Run `check(seed)` over many seeds and return the first failure (its seed replays it), or an
  * ok result naming how many seeds passed.
  */
 export function checkSeeds(options: CheckSeedsOptions, check: (seed: number) => CheckResult): CheckResult {
-  rejectUnknownKeys('checkSeeds', options, ['seeds', 'firstSeed']);
-  const seeds = checkInteger('seeds', options?.seeds ?? 100, 1, 10_000_000);
-  const firstSeed = checkInteger('firstSeed', options?.firstSeed ?? 1, 0, Number.MAX_SAFE_INTEGER);
+  const { seeds, firstSeed } = CHECK_SEEDS_OPTIONS.parse(options);
   if (typeof check !== 'function') invalid('check', check, 'a function (seed) => CheckResult');
   let last: CheckResult | undefined;
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {

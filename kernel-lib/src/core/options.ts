@@ -185,7 +185,8 @@ export function declareOptions<D extends Declarations>(where: string, specs: D):
       const given = (options ?? {}) as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const key of keys) {
-        const value = given[key];
+        // Own keys only: an option named like an Object.prototype member (valueOf) is not inherited.
+        const value = Object.prototype.hasOwnProperty.call(given, key) ? given[key] : undefined;
         if (value === undefined && (specs[key] as { required?: boolean }).required) invalid(key, value, `${specs[key].expected} (required)`);
         out[key] = value === undefined ? specs[key].default : specs[key].parse(key, value);
       }
