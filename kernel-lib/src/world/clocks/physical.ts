@@ -1,22 +1,18 @@
 // Physical clocks: offset, drift in ppm, NTP-like syncs with an error bound.
 import { Rng } from '../../core/rng';
-import { checkNumber, checkSeed, rejectUnknownKeys } from '../../core/options';
+import { declareOptions, numberOption, seedOption, type OptionsOf } from '../../core/options';
 
 /** A node's hardware clock. */
-export interface PhysicalClockOptions {
-  /** Skew at the start: clock reading minus true time at time 0, in ms. Default 0. */
-  offsetMs?: number;
-  /** Rate error in parts per million of true time: +100 gains 0.1 ms per second. Default 0. Typical quartz: ±10..100. */
-  driftPpm?: number;
-  /** Synchronise (NTP-like) every this many ms of true time. Default: never. */
-  syncIntervalMs?: number;
-  /** Error bound of a sync: right after it the clock is off by a uniform draw in ±syncErrorMs, in ms. Default 1. */
-  syncErrorMs?: number;
-  /** Seed for the sync errors when the clock is used on its own (the simulator sets it). Default 0. */
-  seed?: number;
-}
+export const PHYSICAL_CLOCK_OPTIONS = declareOptions('clock', {
+  offsetMs: numberOption({ doc: 'Skew at the start: clock reading minus true time at time 0', min: -1e12, max: 1e12, unit: 'ms', default: 0 }),
+  driftPpm: numberOption({ doc: 'Rate error in parts per million of true time: +100 gains 0.1 ms per second. Typical quartz: ±10..100', min: -1e6 + 1, max: 1e6, unit: 'ppm', default: 0 }),
+  syncIntervalMs: numberOption({ doc: 'Synchronise (NTP-like) every this many ms of true time', min: 0.001, max: Infinity, unit: 'ms', defaultText: 'never' }),
+  syncErrorMs: numberOption({ doc: 'Error bound of a sync: right after it the clock is off by a uniform draw in ±syncErrorMs', min: 0, max: Infinity, unit: 'ms', default: 1 }),
+  seed: seedOption({ doc: 'Seed for the sync errors when the clock is used on its own (the simulator sets it)', default: 0 })
+});
+export type PhysicalClockOptions = OptionsOf<typeof PHYSICAL_CLOCK_OPTIONS>;
 
-export const PHYSICAL_CLOCK_KEYS = ['offsetMs', 'driftPpm', 'syncIntervalMs', 'syncErrorMs', 'seed'];
+export const PHYSICAL_CLOCK_KEYS = PHYSICAL_CLOCK_OPTIONS.keys;
 
 /**
  * reading(t) = reading right after the last sync + (t − last sync) × (1 + driftPpm·10⁻⁶).
@@ -40,13 +36,12 @@ export class PhysicalClock {
   private syncErrorCachedMs = 0;
 
   constructor(options: PhysicalClockOptions = {}, random?: Rng) {
-    rejectUnknownKeys('clock', options, PHYSICAL_CLOCK_KEYS);
-    this.offsetMs = checkNumber('offsetMs', options.offsetMs ?? 0, -1e12, 1e12, 'ms');
-    this.driftPpm = checkNumber('driftPpm', options.driftPpm ?? 0, -1e6 + 1, 1e6, 'ppm');
-    this.syncIntervalMs =
-      options.syncIntervalMs === undefined ? Infinity : checkNumber('syncIntervalMs', options.syncIntervalMs, 0.001, Infinity, 'ms');
-    this.syncErrorMs = checkNumber('syncErrorMs', options.syncErrorMs ?? 1, 0, Infinity, 'ms');
-    this.syncStream = (random ?? new Rng(checkSeed(options.seed, 0), 7)).nextUint32() >>> 1;
+    const o = PHYSICAL_CLOCK_OPTIONS.parse(options);
+    this.offsetMs = o.offsetMs;
+    this.driftPpm = o.driftPpm;
+    this.syncIntervalMs = o.syncIntervalMs ?? Infinity;
+    this.syncErrorMs = o.syncErrorMs;
+    this.syncStream = (random ?? new Rng(o.seed, 7)).nextUint32() >>> 1;
     this.rate = 1 + this.driftPpm * 1e-6;
   }
 

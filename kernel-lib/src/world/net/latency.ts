@@ -1,7 +1,7 @@
 // Link latency distributions (constant, uniform, lognormal, named profiles) drawn from the seeded RNG.
 import { exp } from '../../core/exp';
 import type { Rng } from '../../core/rng';
-import { checkNumber, checkOneOf, invalid, rejectUnknownKeys } from '../../core/options';
+import { checkNumber, checkOneOf, declareOptions, invalid, numberOption, required, type OptionsOf } from '../../core/options';
 
 /** A one-way network delay distribution. Create one with a factory such as `lognormalLatency`. */
 export interface LatencyDistribution {
@@ -109,70 +109,61 @@ export function constantLatency(latencyMs: number): LatencyDistribution {
   return new ConstantLatency(checkNumber('latencyMs', latencyMs, 0, Infinity, 'ms'));
 }
 
-export interface UniformLatencyOptions {
-  /** Smallest delay, in ms. Required. */
-  minMs: number;
-  /** Largest delay, in ms (>= minMs). Required. */
-  maxMs: number;
-}
+export const UNIFORM_LATENCY_OPTIONS = declareOptions('uniformLatency', {
+  minMs: required(numberOption({ doc: 'Smallest delay', min: 0, max: Infinity, unit: 'ms' })),
+  maxMs: required(numberOption({ doc: 'Largest delay (at least minMs)', min: 0, max: Infinity, unit: 'ms' }))
+});
+export type UniformLatencyOptions = OptionsOf<typeof UNIFORM_LATENCY_OPTIONS>;
 /** Delay uniform between `minMs` and `maxMs`. */
 export function uniformLatency(options: UniformLatencyOptions): LatencyDistribution {
-  rejectUnknownKeys('uniformLatency', options, ['minMs', 'maxMs']);
-  const minMs = checkNumber('minMs', options?.minMs, 0, Infinity, 'ms');
-  const maxMs = checkNumber('maxMs', options.maxMs, minMs, Infinity, 'ms');
+  const { minMs, maxMs } = UNIFORM_LATENCY_OPTIONS.parse(options);
+  checkNumber('maxMs', maxMs, minMs, Infinity, 'ms');
   return new UniformLatency(minMs, maxMs);
 }
 
-export interface NormalLatencyOptions {
-  /** Mean delay, in ms. Required. */
-  meanMs: number;
-  /** Standard deviation, in ms. Default: meanMs / 10. Draws below 0 are cut to 0. */
-  stdMs?: number;
-}
+export const NORMAL_LATENCY_OPTIONS = declareOptions('normalLatency', {
+  meanMs: required(numberOption({ doc: 'Mean delay', min: 0, max: Infinity, unit: 'ms' })),
+  stdMs: numberOption({ doc: 'Standard deviation; draws below 0 are cut to 0', min: 0, max: Infinity, unit: 'ms', defaultText: 'meanMs / 10' })
+});
+export type NormalLatencyOptions = OptionsOf<typeof NORMAL_LATENCY_OPTIONS>;
 /** Normal (Gaussian) delay, cut at 0. */
 export function normalLatency(options: NormalLatencyOptions): LatencyDistribution {
-  rejectUnknownKeys('normalLatency', options, ['meanMs', 'stdMs']);
-  const meanMs = checkNumber('meanMs', options?.meanMs, 0, Infinity, 'ms');
-  const stdMs = checkNumber('stdMs', options.stdMs ?? meanMs / 10, 0, Infinity, 'ms');
+  const parsed = NORMAL_LATENCY_OPTIONS.parse(options);
+  const meanMs = parsed.meanMs;
+  const stdMs = parsed.stdMs ?? meanMs / 10;
   return new NormalLatency(meanMs, stdMs);
 }
 
-export interface LognormalLatencyOptions {
-  /** Median delay, in ms (> 0). Required. */
-  medianMs: number;
-  /** Spread: standard deviation of ln(delay). Default 0.5. Give this or `p99Ms`, not both. */
-  sigma?: number;
-  /** 99th-percentile delay, in ms (> medianMs); sets sigma = ln(p99Ms / medianMs) / 2.326. */
-  p99Ms?: number;
-}
+export const LOGNORMAL_LATENCY_OPTIONS = declareOptions('lognormalLatency', {
+  medianMs: required(numberOption({ doc: 'Median delay (above 0)', min: Number.MIN_VALUE, max: Infinity, unit: 'ms' })),
+  sigma: numberOption({ doc: 'Spread: standard deviation of ln(delay). Give this or p99Ms, not both', min: 0, max: 10, defaultText: '0.5' }),
+  p99Ms: numberOption({ doc: '99th-percentile delay (at least medianMs); sets sigma = ln(p99Ms / medianMs) / 2.326', min: Number.MIN_VALUE, max: Infinity, unit: 'ms' })
+});
+export type LognormalLatencyOptions = OptionsOf<typeof LOGNORMAL_LATENCY_OPTIONS>;
 /** Lognormal delay: a long right tail, the usual shape of real network latency. */
 export function lognormalLatency(options: LognormalLatencyOptions): LatencyDistribution {
-  rejectUnknownKeys('lognormalLatency', options, ['medianMs', 'sigma', 'p99Ms']);
-  const medianMs = checkNumber('medianMs', options?.medianMs, Number.MIN_VALUE, Infinity, 'ms');
-  if (options.sigma !== undefined && options.p99Ms !== undefined) {
-    invalid('p99Ms', options.p99Ms, 'either sigma or p99Ms, not both');
-  }
+  const o = LOGNORMAL_LATENCY_OPTIONS.parse(options);
+  const medianMs = o.medianMs;
+  if (o.sigma !== undefined && o.p99Ms !== undefined) invalid('p99Ms', o.p99Ms, 'either sigma or p99Ms, not both');
   let sigma: number;
-  if (options.p99Ms !== undefined) {
-    const p99Ms = checkNumber('p99Ms', options.p99Ms, medianMs, Infinity, 'ms');
+  if (o.p99Ms !== undefined) {
+    const p99Ms = checkNumber('p99Ms', o.p99Ms, medianMs, Infinity, 'ms');
     sigma = Math.log(p99Ms / medianMs) / 2.3263478740408408;
   } else {
-    sigma = checkNumber('sigma', options.sigma ?? 0.5, 0, 10);
+    sigma = o.sigma ?? 0.5;
   }
   return new LognormalLatency(medianMs, sigma);
 }
 
-export interface ExponentialLatencyOptions {
-  /** Mean delay, in ms (>= minMs). Required. */
-  meanMs: number;
-  /** Fixed floor added to every draw (propagation delay), in ms. Default 0. */
-  minMs?: number;
-}
+export const EXPONENTIAL_LATENCY_OPTIONS = declareOptions('exponentialLatency', {
+  meanMs: required(numberOption({ doc: 'Mean delay (at least minMs)', min: 0, max: Infinity, unit: 'ms' })),
+  minMs: numberOption({ doc: 'Fixed floor added to every draw (propagation delay)', min: 0, max: Infinity, unit: 'ms', default: 0 })
+});
+export type ExponentialLatencyOptions = OptionsOf<typeof EXPONENTIAL_LATENCY_OPTIONS>;
 /** Exponential delay above a floor `minMs`: memoryless queueing. */
 export function exponentialLatency(options: ExponentialLatencyOptions): LatencyDistribution {
-  rejectUnknownKeys('exponentialLatency', options, ['meanMs', 'minMs']);
-  const minMs = checkNumber('minMs', options?.minMs ?? 0, 0, Infinity, 'ms');
-  const meanMs = checkNumber('meanMs', options.meanMs, minMs, Infinity, 'ms');
+  const { meanMs, minMs } = EXPONENTIAL_LATENCY_OPTIONS.parse(options);
+  checkNumber('meanMs', meanMs, minMs, Infinity, 'ms');
   return new ExponentialLatency(meanMs, minMs);
 }
 

@@ -1,35 +1,38 @@
 // Partitions: splitting the network into sides, and healing it.
-import { checkNumber, invalid, rejectUnknownKeys } from '../../core/options';
+import { booleanOption, checkArray, checkNumber, customOption, declareOptions, numberOption, rejectUnknownKeys, type OptionsOf } from '../../core/options';
+
+const START_MS = numberOption({ doc: 'Start, in virtual time (not before now)', min: 0, max: Infinity, unit: 'ms', defaultText: 'now (0 before the run starts)' });
+const END_MS = numberOption({ doc: 'End: heal this partition only (not before its start)', min: 0, max: Infinity, unit: 'ms', defaultText: 'lasts until heal()' });
 
 /** When a partition starts and ends. */
-export interface PartitionOptions {
-  /** Start, in ms of virtual time. Default: now (0 before the run starts). */
-  atMs?: number;
-  /** End (heal this partition only), in ms. Default: lasts until `heal()`. */
-  untilMs?: number;
-  /** Block only messages from the first side to the second; the other direction still works. Default false (both directions). */
-  oneWay?: boolean;
-}
+export const PARTITION_OPTIONS = declareOptions('partition', {
+  atMs: START_MS,
+  untilMs: END_MS,
+  oneWay: booleanOption({ doc: 'Block only messages from the first side to the second; the other direction still works', default: false })
+});
+export type PartitionOptions = OptionsOf<typeof PARTITION_OPTIONS>;
 
-export interface SplitOptions {
-  /** Nodes cut off as the minority. Default: the last ⌊(n−1)/2⌋ declared nodes. */
-  minority?: string[];
-  /** Start, in ms. Default: now. */
-  atMs?: number;
-  /** End, in ms. Default: lasts until `heal()`. */
-  untilMs?: number;
-}
+export const SPLIT_OPTIONS = declareOptions('split', {
+  minority: customOption<string[]>({
+    doc: 'Nodes cut off as the minority',
+    expected: 'a non-empty array of node names',
+    defaultText: 'the last ⌊(n−1)/2⌋ declared nodes',
+    parse: (name, value) => [...checkArray<string>(name, value, 'a non-empty array of node names')]
+  }),
+  atMs: START_MS,
+  untilMs: END_MS
+});
+export type SplitOptions = OptionsOf<typeof SPLIT_OPTIONS>;
 
-export interface HealOptions {
-  /** When every partition heals, in ms. Default: now. */
-  atMs?: number;
-}
+export const HEAL_OPTIONS = declareOptions('heal', {
+  atMs: numberOption({ doc: 'When every partition heals (not before now)', min: 0, max: Infinity, unit: 'ms', defaultText: 'now' })
+});
+export type HealOptions = OptionsOf<typeof HEAL_OPTIONS>;
 
 export function checkPartitionOptions(where: string, options: PartitionOptions | undefined, nowMs: number): { atMs: number; untilMs: number; oneWay: boolean } {
-  rejectUnknownKeys(where, options, ['atMs', 'untilMs', 'oneWay']);
-  const o = options ?? {};
+  rejectUnknownKeys(where, options, PARTITION_OPTIONS.keys);
+  const o = PARTITION_OPTIONS.parse(options);
   const atMs = o.atMs === undefined ? nowMs : checkNumber('atMs', o.atMs, nowMs, Infinity, 'ms');
   const untilMs = o.untilMs === undefined ? Infinity : checkNumber('untilMs', o.untilMs, atMs, Infinity, 'ms');
-  if (o.oneWay !== undefined && typeof o.oneWay !== 'boolean') invalid('oneWay', o.oneWay, 'true or false');
-  return { atMs, untilMs, oneWay: o.oneWay ?? false };
+  return { atMs, untilMs, oneWay: o.oneWay };
 }
