@@ -5,12 +5,6 @@ import type { TraceEvent, TraceEventType } from './event';
 /** How two stamps relate: `before` means the first happened before the second. */
 export type StampRelation = 'before' | 'after' | 'equal' | 'concurrent';
 
-interface SendStamp {
-  index: number;
-  lamport: number;
-  vector: readonly number[];
-}
-
 /**
  * The one place where stamps are derived. Events are fed in trace order; each ticks its node's
  * Lamport and vector clocks, and a deliver first merges the stamps of its message's send (the
@@ -19,9 +13,16 @@ interface SendStamp {
  */
 export class CausalStamper {
   private readonly lamports: number[] = [];
-  private readonly vectors: number[][] = [];
+  private vectors: Int32Array[] = [];
   private readonly lastIndex: number[] = [];
-  private readonly sends = new Map<number, SendStamp>();
+  // A send's stamps wait in flat columns (no object per message) until its delivers read them.
+  private readonly sendSlot = new Map<number, number>();
+  private readonly sendIndexes: number[] = [];
+  private readonly sendLamports: number[] = [];
+  private readonly sendOffsets: number[] = [];
+  private readonly sendWidths: number[] = [];
+  private sendVectors = new Int32Array(1024);
+  private sendVectorsUsed = 0;
   private fed = 0;
   /** For the event just stamped: the index of the previous event on its node, or -1. */
   previousOnNode = -1;
@@ -35,8 +36,13 @@ export class CausalStamper {
 
   /** Add a node; returns its index. */
   addNode(): number {
-    for (const vector of this.vectors) vector.push(0);
-    this.vectors.push(new Array<number>(this.vectors.length + 1).fill(0));
+    const width = this.vectors.length + 1;
+    this.vectors = this.vectors.map((vector) => {
+      const wider = new Int32Array(width);
+      wider.set(vector);
+      return wider;
+    });
+    this.vectors.push(new Int32Array(width));
     this.lamports.push(0);
     this.lastIndex.push(-1);
     return this.vectors.length - 1;
@@ -51,13 +57,15 @@ export class CausalStamper {
     let next = this.lamports[node];
     this.sendIndex = -1;
     if (msgId !== undefined && (type === 'deliver' || type === 'drop')) {
-      const send = this.sends.get(msgId);
-      if (send !== undefined) {
-        this.sendIndex = send.index;
+      const slot = this.sendSlot.get(msgId);
+      if (slot !== undefined) {
+        this.sendIndex = this.sendIndexes[slot];
         if (type === 'deliver') {
-          if (send.lamport > next) next = send.lamport;
-          const sent = send.vector;
-          for (let k = 0; k < sent.length; k++) if (sent[k] > vector[k]) vector[k] = sent[k];
+          if (this.sendLamports[slot] > next) next = this.sendLamports[slot];
+          const sent = this.sendVectors;
+          const offset = this.sendOffsets[slot];
+          const width = this.sendWidths[slot];
+          for (let k = 0; k < width; k++) if (sent[offset + k] > vector[k]) vector[k] = sent[offset + k];
         }
       }
     }
@@ -65,8 +73,26 @@ export class CausalStamper {
     this.lamports[node] = lamport ?? next + 1;
     this.previousOnNode = this.lastIndex[node];
     this.lastIndex[node] = this.fed;
-    if (type === 'send' && msgId !== undefined) this.sends.set(msgId, { index: this.fed, lamport: this.lamports[node], vector: vector.slice() });
+    if (type === 'send' && msgId !== undefined) this.keepSend(msgId, node);
     this.fed++;
+  }
+
+  private keepSend(msgId: number, node: number): void {
+    const vector = this.vectors[node];
+    const offset = this.sendVectorsUsed;
+    if (offset + vector.length > this.sendVectors.length) {
+      const grown = new Int32Array(Math.max(this.sendVectors.length * 2, offset + vector.length));
+      grown.set(this.sendVectors);
+      this.sendVectors = grown;
+    }
+    this.sendSlot.set(msgId, this.sendIndexes.length);
+    this.sendIndexes.push(this.fed);
+    this.sendLamports.push(this.lamports[node]);
+    this.sendOffsets.push(offset);
+    this.sendWidths.push(vector.length);
+    // A loop, not TypedArray.set: a few entries copy faster by hand.
+    for (let k = 0; k < vector.length; k++) this.sendVectors[offset + k] = vector[k];
+    this.sendVectorsUsed = offset + vector.length;
   }
 
   /** Lamport stamp of `node` after its last event. */
@@ -75,7 +101,7 @@ export class CausalStamper {
   }
 
   /** Vector of `node` after its last event, by node index (live: copy what you keep). */
-  vectorOf(node: number): readonly number[] {
+  vectorOf(node: number): Readonly<Int32Array> {
     return this.vectors[node];
   }
 }
