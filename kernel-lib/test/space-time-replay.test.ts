@@ -76,7 +76,8 @@ describe('space-time replay (plotly frames)', () => {
     for (let k = 1; k < meta.frameTimes.length; k++) expect(meta.frameTimes[k]).toBeGreaterThan(meta.frameTimes[k - 1]);
     fig.frames.forEach((frame, k) => {
       expect(frame.name).toBe(String(k));
-      expect(frame.traces).toEqual([meta.traces.curtain, meta.traces.cursor, meta.traces.moving, meta.traces.stateText]);
+      // No lane states: a frame moves only the curtain, the cursor and the messages in flight.
+      expect(frame.traces).toEqual([meta.traces.curtain, meta.traces.cursor, meta.traces.moving]);
       expect((frame.data[0].x as number[])[0]).toBe(meta.frameTimes[k]);
       expect(frame.data[1].x).toEqual([meta.frameTimes[k], meta.frameTimes[k]]);
     });
@@ -184,8 +185,9 @@ describe('space-time replay (plotly frames)', () => {
     sim.run({ untilMs: 20 });
     const deliver = sim.trace.events().find((e) => e.type === 'deliver' && e.node === 'b') as TraceEvent;
     const fig = spaceTimeReplay(sim.trace);
-    const trace = fig.data.find((d) => d.name === 'deliver') as { text: string[]; customdata: number[] };
-    const text = trace.text[trace.customdata.indexOf(deliver.seq)];
+    const trace = fig.data.find((d) => d.name === 'deliver') as { hovertemplate: string; customdata: unknown[][] };
+    const fields = trace.customdata.find((c) => c[0] === deliver.seq) as unknown[];
+    const text = trace.hovertemplate.replace(/%\{customdata\[(\d)\]\}/g, (_, i) => String(fields[Number(i)])).replace('<extra></extra>', '');
     expect(text).toContain('node b');
     expect(text).toContain(`virtual time ${Number(deliver.timeMs.toFixed(3))} ms`);
     expect(text).toContain(`physical clock ${Number(deliver.clockMs.toFixed(3))} ms`);

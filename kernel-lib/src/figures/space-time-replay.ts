@@ -144,6 +144,7 @@ const MARGIN = { l: 72, r: 24, t: 64, b: 0 };
 const STATES_COLOURED_MAX = 6;
 const STATE_TONES = [PALETTE[5], PALETTE[2]];
 const LEGEND_RANK = { state: 1, shaded: 2, message: 3, event: 4 };
+const NATIVE_SLIDER_STEPS = 40;
 
 /** Escape text for plotly's pseudo-HTML labels: names and labels come from the learner's code. */
 function escapeText(text: string): string {
@@ -273,7 +274,7 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   const rawMin = xs.length ? minOf(xs) : 0;
   const rawMax = xs.length ? maxOf(xs) : 1;
   const pad = (rawMax - rawMin || 1) * 0.04;
-  const geometry: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin: round(rawMin - pad), xMax: round(rawMax + pad) };
+  const geometry: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin: round(rawMin - pad, 4), xMax: round(rawMax + pad, 4) };
   const laneOf = (node: string) => lanes.indexOf(node);
   const xOf = (e: TraceEvent) => position.get(e.seq) as number;
   const inWindow = (e: TraceEvent | null) => e !== null && position.has(e.seq);
@@ -397,21 +398,22 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   const vectorNodes = [...lanes];
   for (const e of pointEvents) for (const k of Object.keys(e.vector ?? {})) if (!vectorNodes.includes(k)) vectorNodes.push(k);
   const stampText = (e: TraceEvent) => `vector [${vectorNodes.map((n) => `${escapeText(n)}:${(e.vector ?? {})[n] ?? 0}`).join(' ')}]`;
-  const describe = (e: TraceEvent) => {
+  const what = (e: TraceEvent) => {
     const label = e.label ? ` ${escapeText(e.label)}` : '';
-    const what =
-      e.type === 'send' ? `send${label} → ${escapeText(e.peer ?? '?')}` :
+    return e.type === 'send' ? `send${label} → ${escapeText(e.peer ?? '?')}` :
       e.type === 'deliver' ? `deliver${label} from ${escapeText(e.peer ?? '?')}${e.duplicate ? ' (duplicate)' : ''}` :
       e.type === 'drop' ? `drop${label} from ${escapeText(e.peer ?? '?')} (${escapeText(e.reason ?? 'lost')})` : `${e.type}${label}`;
-    const clock = typeof e.clockMs === 'number' && Number.isFinite(e.clockMs) ? `<br>physical clock ${round(e.clockMs, 3)} ms` : '';
-    return `<b>#${e.seq} ${what}</b><br>node ${escapeText(e.node)} · virtual time ${round(e.timeMs, 3)} ms${clock}<br>Lamport ${e.lamport} · ${stampText(e)}`;
   };
+  // Hover fields ride in customdata ([seq, what, node, time, clock, Lamport, vector]); the words are in the template once per trace.
+  const hasClock = pointEvents.every((e) => typeof e.clockMs === 'number' && Number.isFinite(e.clockMs));
+  const hoverFields = (e: TraceEvent) => [e.seq, what(e), escapeText(e.node), round(e.timeMs, 3), hasClock ? round(e.clockMs, 3) : '', e.lamport, stampText(e)];
+  const hovertemplate = `<b>#%{customdata[0]} %{customdata[1]}</b><br>node %{customdata[2]} · virtual time %{customdata[3]} ms${hasClock ? '<br>physical clock %{customdata[4]} ms' : ''}<br>Lamport %{customdata[5]} · %{customdata[6]}<extra></extra>`;
   const kinds = KIND_ORDER.filter((k) => pointEvents.some((e) => e.type === k));
   const eventTraces = kinds.map((kind) => {
     const of = pointEvents.filter((e) => e.type === kind);
     return push({
       type: 'scatter', mode: 'markers', name: kind, x: of.map((e) => round(xOf(e), 4)), y: of.map((e) => laneOf(e.node)),
-      customdata: of.map((e) => e.seq), text: of.map(describe), hovertemplate: '%{text}<extra></extra>',
+      customdata: of.map(hoverFields), hovertemplate,
       marker: { symbol: KIND_SYMBOLS[kind], color: KIND_COLOURS[kind], size: kind === 'drop' || kind === 'crash' ? 12 : 9, line: { width: 1.5, color: KIND_COLOURS[kind] }, opacity: of.map(() => 1) },
       legendrank: LEGEND_RANK.event
     });
@@ -446,20 +448,17 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   const movingAt = (t: number) => {
     const x: number[] = [];
     const y: number[] = [];
-    const text: string[] = [];
     for (const d of drawn) {
       const p = messagePositionAt(d.x1, d.lane1, d.x2, d.lane2, t);
       if (p === null) continue;
       x.push(round(p.x, 4));
       y.push(round(p.lane, 4));
-      text.push(`${escapeText(d.m.send.label ?? 'message')} ${escapeText(d.m.send.node)} → ${escapeText(d.m.end?.node ?? d.m.send.peer ?? '?')}`);
     }
-    return { x, y, text };
+    return { x, y };
   };
   const atEnd = movingAt(last);
   const moving = push({
-    type: 'scatter', mode: 'markers', name: 'in flight now', showlegend: false, x: atEnd.x, y: atEnd.y, text: atEnd.text,
-    hovertemplate: 'in flight: %{text}<extra></extra>', marker: { symbol: 'circle', size: 10, color: OUTCOME_STYLE.delivered.color, line: { width: 1.5, color: CURTAIN } }
+    type: 'scatter', mode: 'markers', name: 'in flight now', showlegend: false, hoverinfo: 'skip', x: atEnd.x, y: atEnd.y, marker: { symbol: 'circle', size: 10, color: OUTCOME_STYLE.delivered.color, line: { width: 1.5, color: CURTAIN } }
   });
   const stateLanes = lanes.map((_, i) => i);
   const stateTextAt = (t: number) => {
@@ -472,14 +471,15 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     textposition: 'middle right', textfont: { size: 11, color: stateEnd.color }
   });
 
+  // A frame carries only what moves; lane states only when there are some, their colours only when they differ.
   const frames: PlotlyFrameJson[] = frameTimes.map((t, k) => {
     const m = movingAt(t);
-    const s = stateTextAt(t);
-    return {
-      name: String(k),
-      data: [{ x: curtainX(t) }, { x: [t, t] }, { x: m.x, y: m.y, text: m.text }, { x: s.x, text: s.text, textfont: { size: 11, color: s.color } }],
-      traces: [curtain, cursor, moving, stateText]
-    };
+    const data: Record<string, unknown>[] = [{ x: curtainX(t) }, { x: [t, t] }, { x: m.x, y: m.y }];
+    if (laneStates.length > 0) {
+      const st = stateTextAt(t);
+      data.push(fewStates ? { x: st.x, text: st.text, textfont: { size: 11, color: st.color } } : { x: st.x, text: st.text });
+    }
+    return { name: String(k), data, traces: laneStates.length > 0 ? [curtain, cursor, moving, stateText] : [curtain, cursor, moving] };
   });
 
   const causalEvents = pointEvents;
@@ -505,6 +505,11 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   };
   const counts = { delivered: 0, dropped: 0, 'in flight': 0 };
   for (const m of messages) counts[m.outcome]++;
+  // A slider step per few frames is enough for a plain plotly viewer and keeps the output small.
+  const stride = Math.ceil(frames.length / NATIVE_SLIDER_STEPS);
+  const sliderSteps = frames
+    .filter((_, k) => k % stride === 0 || k === frames.length - 1)
+    .map((f) => ({ label: '', method: 'animate', args: [[f.name], { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: 'immediate' }], value: f.name }));
   // The legend flows in rows under the axis title: room for as many rows as its entries need.
   const legendNames = traces.filter((t) => t.showlegend !== false).map((t) => String(t.name));
   let rows = legendNames.length ? 1 : 0;
@@ -540,8 +545,8 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
       ]
     }],
     sliders: [{
-      active: frames.length - 1, x: 0, len: 1, y: 0, yanchor: 'top', pad: { t: 50 }, currentvalue: { visible: false }, ticklen: 0,
-      steps: frames.map((f, k) => ({ label: '', method: 'animate', args: [[f.name], { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: 'immediate' }], value: String(k) }))
+      active: sliderSteps.length - 1, x: 0, len: 1, y: 0, yanchor: 'top', pad: { t: 50 }, currentvalue: { visible: false }, ticklen: 0,
+      steps: sliderSteps
     }],
     meta: { distlabReplay: meta }
   };
