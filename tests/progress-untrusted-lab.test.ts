@@ -1,9 +1,8 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { copyNotebooksToScratch, Lab, launchChromium, openNotebook, runAllCells, screenshot, startLab } from './helpers/lab';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Lab, openNotebook, runAllCells, screenshot, showProgressPanel, useLabPage } from './helpers/lab';
 
 const MIME_CHECK = 'application/vnd.distlab.check.v1+json';
 
@@ -29,32 +28,13 @@ function writeForgedNotebook(dir: string): void {
   writeFileSync(join(dir, 'forged-output.ipynb'), JSON.stringify(nb));
 }
 
-async function showProgressPanel(page: Page): Promise<void> {
-  const tab = page.locator('.jp-SideBar.jp-mod-left li[data-id="distlab-progress"]');
-  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
-  await page.locator('#distlab-progress .jp-distlab-module').first().waitFor({ timeout: 30_000 });
-}
-
 describe('saved outputs only display; a damaged progress file is recovered and reported (real JupyterLab, Debian chromium)', () => {
+  const labPage = useLabPage({ prepare: writeForgedNotebook });
   let lab: Lab;
-  let browser: Browser;
   let page: Page;
-  let rootDir: string;
+  beforeAll(() => ({ lab, page } = labPage));
   const api = (path: string, init: RequestInit = {}) => fetch(`${lab.url}/distlab/${path}?token=${lab.token}`, init);
   const progress = async () => (await (await api('progress')).json()) as { questions: Record<string, { state: string; attempts: number; lastSeed?: unknown }>; notices: { message: string; damagedFile: string }[] };
-
-  beforeAll(async () => {
-    rootDir = copyNotebooksToScratch();
-    writeForgedNotebook(rootDir);
-    lab = await startLab({ rootDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
-  });
 
   it('opening a notebook whose saved output claims a passed check leaves progress unchanged', async () => {
     const before = await progress();

@@ -1,18 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { copyNotebooksToScratch, Lab, launchChromium, openNotebook, runAllCells, screenshot, startLab } from './helpers/lab';
-import { rmSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Lab, openNotebook, runAllCells, screenshot, showProgressPanel, useLabPage } from './helpers/lab';
 
 const NUMERIC = '.jp-distlab-question[data-question-id="start-rtt-vs-memory"]';
 const SINGLE = '.jp-distlab-question[data-question-id="start-slowest-operation"]';
-
-async function showProgressPanel(page: Page): Promise<void> {
-  const tab = page.locator('.jp-SideBar.jp-mod-left li[data-id="distlab-progress"]');
-  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
-  await page.locator('#distlab-progress .jp-distlab-module').first().waitFor({ timeout: 30_000 });
-}
 
 function panelState(page: Page, id: string) {
   return page.locator(`#distlab-progress li[data-question-id="${id}"]`).getAttribute('data-state');
@@ -35,26 +28,10 @@ function writeScratchNotebook(dir: string): void {
 }
 
 describe('questions, hints and lasting progress in a real JupyterLab (Debian chromium)', () => {
+  const labPage = useLabPage({ prepare: writeScratchNotebook });
   let lab: Lab;
-  let browser: Browser;
   let page: Page;
-  let homeDir: string;
-  let rootDir: string;
-
-  beforeAll(async () => {
-    rootDir = copyNotebooksToScratch();
-    lab = await startLab({ rootDir });
-    homeDir = lab.homeDir;
-    writeScratchNotebook(rootDir);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
-  });
+  beforeAll(() => ({ lab, page } = labPage));
 
   it('shows a Check control on every question cell; the answer is not in the page', async () => {
     await openNotebook(page, lab, '00-start-here.ipynb');
@@ -145,8 +122,7 @@ describe('questions, hints and lasting progress in a real JupyterLab (Debian chr
   });
 
   it('progress survives a JupyterLab restart (same user directories)', async () => {
-    await lab.stop();
-    lab = await startLab({ homeDir, rootDir });
+    lab = await labPage.restart();
     await openNotebook(page, lab, '00-start-here.ipynb');
     await showProgressPanel(page);
     await expect.poll(() => panelState(page, 'start-rtt-vs-memory')).toBe('correct');

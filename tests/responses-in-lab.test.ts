@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { copyNotebooksToScratch, Lab, launchChromium, openNotebook, screenshot, startLab } from './helpers/lab';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Lab, openNotebook, screenshot, showProgressPanel, useLabPage } from './helpers/lab';
 
 const NOTEBOOK = '5.1-what-makes-systems-distributed.ipynb';
 const RESPONSE = '.jp-distlab-question[data-question-id="q-own-system"]';
@@ -15,34 +14,15 @@ const ROWS = [
 const item = (page: Page, id: string) => page.locator(`${TAKEAWAYS} li[data-item="${id}"]`);
 const panelRow = (page: Page, id: string) => page.locator(`#distlab-progress li[data-question-id="${id}"]`);
 
-async function showProgressPanel(page: Page): Promise<void> {
-  const tab = page.locator('.jp-SideBar.jp-mod-left li[data-id="distlab-progress"]');
-  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
-  await page.locator('#distlab-progress .jp-distlab-module').first().waitFor({ timeout: 30_000 });
-}
-
 async function tableValues(page: Page): Promise<string[][]> {
   return page.locator(`${RESPONSE} tbody tr`).evaluateAll((rows) => rows.map((tr) => Array.from(tr.querySelectorAll('input')).map((i) => (i as HTMLInputElement).value)));
 }
 
 describe('free responses and the key-takeaways checklist in a real JupyterLab (Debian chromium)', () => {
+  const labPage = useLabPage();
   let lab: Lab;
-  let browser: Browser;
   let page: Page;
-  let rootDir: string;
-
-  beforeAll(async () => {
-    rootDir = copyNotebooksToScratch();
-    lab = await startLab({ rootDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
-  });
+  beforeAll(() => ({ lab, page } = labPage));
 
   it('types the own-system table with the keyboard; it saves itself and counts as answered, not scored', async () => {
     await openNotebook(page, lab, NOTEBOOK);
@@ -136,9 +116,7 @@ describe('free responses and the key-takeaways checklist in a real JupyterLab (D
   });
 
   it('after a JupyterLab restart the response is still there', async () => {
-    const homeDir = lab.homeDir;
-    await lab.stop();
-    lab = await startLab({ homeDir, rootDir });
+    lab = await labPage.restart();
     await openNotebook(page, lab, NOTEBOOK);
     await page.locator(RESPONSE).waitFor({ timeout: 60_000 });
     await expect.poll(() => tableValues(page)).toEqual([...ROWS, ['', '', '']]);

@@ -152,24 +152,53 @@ export interface LabPage {
   lab: Lab;
   browser: Browser;
   page: Page;
+  /** The folder the lab serves. */
+  rootDir: string;
+  /** Stop the lab and start it again on the same folder and user directories; returns the new lab. */
+  restart: () => Promise<Lab>;
+}
+
+export interface LabPageOptions extends StartLabOptions {
+  /** Runs on the served folder before the lab starts, e.g. to write a scratch notebook into it. */
+  prepare?: (rootDir: string) => void;
 }
 
 /**
  * A JupyterLab and a Chromium page for one describe block: started in beforeAll, stopped in
- * afterAll. Read the fields inside tests (they are set once beforeAll has run).
+ * afterAll. Read the fields inside tests (they are set once beforeAll has run). Without a
+ * `rootDir` the lab serves a scratch copy of the notebooks, removed afterwards.
  */
-export function useLabPage(options: StartLabOptions = {}): LabPage {
+export function useLabPage(options: LabPageOptions = {}): LabPage {
+  const { prepare, ...labOptions } = options;
   const context = {} as LabPage;
+  let scratch: string | undefined;
+  context.restart = async () => {
+    const homeDir = context.lab.homeDir;
+    await context.lab.stop();
+    context.lab = await startLab({ ...labOptions, homeDir, rootDir: context.rootDir });
+    return context.lab;
+  };
   beforeAll(async () => {
-    context.lab = await startLab(options);
+    if (labOptions.rootDir === undefined) scratch = copyNotebooksToScratch();
+    context.rootDir = labOptions.rootDir ?? (scratch as string);
+    prepare?.(context.rootDir);
+    context.lab = await startLab({ ...labOptions, rootDir: context.rootDir });
     context.browser = await launchChromium();
     context.page = await context.browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
   afterAll(async () => {
     await context.browser?.close();
     await context.lab?.stop();
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   });
   return context;
+}
+
+/** Open the Course progress panel in the left sidebar (if it is not open) and wait for its modules. */
+export async function showProgressPanel(page: Page): Promise<void> {
+  const tab = page.locator('.jp-SideBar.jp-mod-left li[data-id="distlab-progress"]');
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  await page.locator('#distlab-progress .jp-distlab-module').first().waitFor({ timeout: 30_000 });
 }
 
 /**
