@@ -278,3 +278,14 @@ describe('clock syncs: O(1) readings, and each sync in the trace', () => {
     for (const node of ['a', 'b']) expect(off.sim.clockOf(node).readMs(777)).toBe(on.sim.clockOf(node).readMs(777));
   });
 });
+
+describe('a sync period is bounded once, where it is received', () => {
+  it('simulation() refuses a sync period the clocks would refuse, naming the same range', () => {
+    for (const bad of [0, 1e-9, -5]) {
+      expect(() => simulation({ clocks: { syncIntervalMs: bad } })).toThrow(`invalid syncIntervalMs: ${bad} (expected a number >= 0.001 ms)`);
+      expect(() => physicalClock({ syncIntervalMs: bad })).toThrow(`invalid syncIntervalMs: ${bad} (expected a number >= 0.001 ms)`);
+    }
+    const sim = simulation({ clocks: { syncIntervalMs: 0.001 } });
+    expect(() => sim.node('a', {})).not.toThrow();
+  });
+});

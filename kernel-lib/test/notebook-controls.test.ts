@@ -53,9 +53,26 @@ function optionsFed(source: string, name: string): { fn: string; key: string }[]
     const shorthand = new RegExp(String.raw`(^|[{,])\s*${name}\s*(,|$)`);
     if (shorthand.test(call.args)) fed.push({ fn: call.fn, key: name });
     const keyed = new RegExp(String.raw`(\w+)\s*:\s*${name}\b(?!\s*[.(\[])`, 'g');
-    for (let m = keyed.exec(call.args); m !== null; m = keyed.exec(call.args)) fed.push({ fn: call.fn, key: m[1] });
+    for (let m = keyed.exec(call.args); m !== null; m = keyed.exec(call.args)) {
+      // Inside a nested object (`clocks: { offsetMsMax: x }`) the option belongs to that object's declaration.
+      const parent = enclosingKey(call.args, m.index);
+      fed.push(parent === null ? { fn: call.fn, key: m[1] } : { fn: parent, key: m[1] });
+    }
   }
   return fed;
+}
+
+/** The key whose object literal holds position `at` of `args` (null at the top level). */
+function enclosingKey(args: string, at: number): string | null {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    if (args[i] === '}') depth++;
+    else if (args[i] === '{') {
+      if (depth === 0) return /(\w+)\s*:\s*$/.exec(args.slice(0, i))?.[1] ?? null;
+      depth--;
+    }
+  }
+  return null;
 }
 
 function problemsOf(control: ParamControl, declared: OptionControl, where: string): string[] {

@@ -1,5 +1,6 @@
 // What a node's code sees and declares: messages, its context, its spec; the options of a simulation.
-import type { PhysicalClockOptions } from '../world/clocks/physical';
+import { PHYSICAL_CLOCK_OPTIONS, type PhysicalClockOptions } from '../world/clocks/physical';
+import { booleanOption, customOption, declareOptions, numberOption, seedOption, type OptionsOf } from '../core/options';
 import type { LinkOptions } from '../world/net/network';
 
 /** A message as a node receives it. */
@@ -73,27 +74,33 @@ export interface NodeSpec<S = any, D = any> {
 }
 
 /** Random physical clocks for every node. */
-export interface ClockSpreadOptions {
-  /** Each node's initial offset is uniform in ±offsetMsMax, in ms. Default 0. */
-  offsetMsMax?: number;
-  /** Each node's drift is uniform in ±driftPpmMax, in ppm. Default 0. */
-  driftPpmMax?: number;
-  /** NTP-like sync period for every node, in ms. Default: never. */
-  syncIntervalMs?: number;
-  /** Error bound of each sync, in ms. Default 1. */
-  syncErrorMs?: number;
-}
+export const CLOCK_SPREAD_OPTIONS = declareOptions('clocks', {
+  offsetMsMax: numberOption({ doc: "Each node's initial offset is uniform in ±offsetMsMax", min: 0, max: 1e12, unit: 'ms', default: 0 }),
+  driftPpmMax: numberOption({ doc: "Each node's drift is uniform in ±driftPpmMax", min: 0, max: 1e5, unit: 'ppm', default: 0 }),
+  // One bound for a sync period, wherever it is given: the physical clock's own declaration.
+  syncIntervalMs: PHYSICAL_CLOCK_OPTIONS.specs.syncIntervalMs,
+  syncErrorMs: PHYSICAL_CLOCK_OPTIONS.specs.syncErrorMs
+});
+export type ClockSpreadOptions = OptionsOf<typeof CLOCK_SPREAD_OPTIONS>;
 
-export interface SimulationOptions {
-  /** Seed of every random choice: the same seed replays the same run, byte for byte. Default 1. */
-  seed?: number;
-  /** Default for every link: latency, dropProbability, duplicateProbability, reorderProbability, fifo. Default: 'same-datacenter' latency, no loss. */
-  network?: LinkOptions;
-  /** Record a trace. Default true. Turn off for Monte Carlo speed. */
-  trace?: boolean;
-  /** Random skew and drift for every node's physical clock. Default: perfect clocks. */
-  clocks?: ClockSpreadOptions;
-}
+export const SIMULATION_OPTIONS = declareOptions('simulation', {
+  seed: seedOption({ doc: 'Seed of every random choice: the same seed replays the same run, byte for byte' }),
+  network: customOption<LinkOptions>({
+    doc: 'Default for every link: latency, dropProbability, duplicateProbability, reorderProbability, fifo',
+    expected: 'link options { latency, dropProbability, … }',
+    defaultText: "'same-datacenter' latency, no loss",
+    // The link's own declaration checks it when the default link is built.
+    parse: (_name, value) => value as LinkOptions
+  }),
+  trace: booleanOption({ doc: 'Record a trace. Turn off for Monte Carlo speed', default: true }),
+  clocks: customOption<ClockSpreadOptions>({
+    doc: "Random skew and drift for every node's physical clock",
+    expected: '{ offsetMsMax, driftPpmMax, syncIntervalMs, syncErrorMs }',
+    defaultText: 'perfect clocks',
+    parse: (_name, value) => CLOCK_SPREAD_OPTIONS.parse(value)
+  })
+});
+export type SimulationOptions = OptionsOf<typeof SIMULATION_OPTIONS>;
 
 /** A client request sent with `sim.request`, filled in when a node responds. */
 export interface RequestHandle {

@@ -9,7 +9,7 @@ import { DistlabInputError, checkInteger, checkNumber, checkSeed, checkString, i
 import { Trace } from '../trace/recorder';
 import { Engine } from '../engine/run-loop';
 import { Rng } from '../core/rng';
-import type { ClockSpreadOptions, NodeSpec, RequestHandle, SimulationOptions } from './node-api';
+import { CLOCK_SPREAD_OPTIONS, SIMULATION_OPTIONS, type ClockSpreadOptions, type NodeSpec, type RequestHandle, type SimulationOptions } from './node-api';
 import { Request, SimNode, SimWorld } from './world';
 
 export type { ClockSpreadOptions, Message, NodeContext, NodeSpec, RequestHandle, SimulationOptions } from './node-api';
@@ -71,20 +71,13 @@ export class Simulation {
   private readonly clockSpread: Required<Omit<ClockSpreadOptions, 'syncIntervalMs'>> & { syncIntervalMs?: number };
 
   constructor(options: SimulationOptions = {}) {
-    rejectUnknownKeys('simulation', options, ['seed', 'network', 'trace', 'clocks']);
-    this.seed = checkSeed(options.seed);
-    if (options.trace !== undefined && typeof options.trace !== 'boolean') invalid('trace', options.trace, 'true or false');
-    this.tracing = options.trace ?? true;
+    const o = SIMULATION_OPTIONS.parse(options);
+    this.seed = o.seed;
+    this.tracing = o.trace;
     this.trace = new Trace(this.seed);
-    const defaultLink = Link.fromOptions(options.network, 'network');
-    rejectUnknownKeys('clocks', options.clocks, ['offsetMsMax', 'driftPpmMax', 'syncIntervalMs', 'syncErrorMs']);
-    const clocks = options.clocks ?? {};
-    this.clockSpread = {
-      offsetMsMax: checkNumber('offsetMsMax', clocks.offsetMsMax ?? 0, 0, 1e12, 'ms'),
-      driftPpmMax: checkNumber('driftPpmMax', clocks.driftPpmMax ?? 0, 0, 1e5, 'ppm'),
-      syncErrorMs: checkNumber('syncErrorMs', clocks.syncErrorMs ?? 1, 0, Infinity, 'ms'),
-      syncIntervalMs: clocks.syncIntervalMs === undefined ? undefined : checkNumber('syncIntervalMs', clocks.syncIntervalMs, Number.MIN_VALUE, Infinity, 'ms')
-    };
+    const defaultLink = Link.fromOptions(o.network, 'network');
+    const clocks = CLOCK_SPREAD_OPTIONS.parse(o.clocks);
+    this.clockSpread = { offsetMsMax: clocks.offsetMsMax, driftPpmMax: clocks.driftPpmMax, syncErrorMs: clocks.syncErrorMs, syncIntervalMs: clocks.syncIntervalMs };
     this.engine = new Engine(this.seed);
     this.world = new SimWorld(this.engine, this.seed, this.tracing, this.trace, defaultLink, new Rng(this.seed, STREAM_NETWORK));
     this.random = new Rng(this.seed, STREAM_SCENARIO);
