@@ -176,6 +176,7 @@ describe('space-time replay in a real JupyterLab, tslab kernel and Debian chromi
       // Drawn in the page: one marker per message in flight.
       await expect.poll(() => pointsDrawn(replay, meta.traces.moving)).toHaveLength(moving.x.length);
     }
+    await shoot(replay, 'replay-scrubbed-light');
     expect(markers[1].x).toBeGreaterThan(markers[0].x);
     expect(markers[1].y).not.toBe(markers[0].y);
     expect(await replay.locator('.jp-distlab-replay-time').textContent()).toBe(`t = ${Number(frames[frames.length - 1].t.toFixed(frames[frames.length - 1].t < 10 ? 2 : 1))} ms`);

@@ -461,6 +461,8 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     type: 'scatter', mode: 'markers', name: 'in flight now', showlegend: false, hoverinfo: 'skip', x: atEnd.x, y: atEnd.y, marker: { symbol: 'circle', size: 10, color: OUTCOME_STYLE.delivered.color, line: { width: 1.5, color: CURTAIN } }
   });
   const stateLanes = lanes.map((_, i) => i);
+  // The state reads beside the cursor, on its left near the right edge so it stays in the figure.
+  const stateSide = (t: number) => (t > geometry.xMin + 0.72 * (geometry.xMax - geometry.xMin) ? 'middle left' : 'middle right');
   const stateTextAt = (t: number) => {
     const states = laneStateAt(laneStates, lanes, t);
     return { x: stateLanes.map(() => t), text: states.map(escapeText), color: states.map((s) => stateColour.get(s) ?? INK) };
@@ -468,7 +470,7 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
   const stateEnd = stateTextAt(last);
   const stateText = push({
     type: 'scatter', mode: 'text', name: 'state now', showlegend: false, hoverinfo: 'skip', x: stateEnd.x, y: stateLanes.map((i) => i - 0.3), text: stateEnd.text,
-    textposition: 'middle right', textfont: { size: 11, color: stateEnd.color }
+    textposition: stateSide(last), textfont: { size: 11, color: stateEnd.color }, cliponaxis: false
   });
 
   // A frame carries only what moves; lane states only when there are some, their colours only when they differ.
@@ -477,7 +479,8 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     const data: Record<string, unknown>[] = [{ x: curtainX(t) }, { x: [t, t] }, { x: m.x, y: m.y }];
     if (laneStates.length > 0) {
       const st = stateTextAt(t);
-      data.push(fewStates ? { x: st.x, text: st.text, textfont: { size: 11, color: st.color } } : { x: st.x, text: st.text });
+      const side = stateSide(t);
+      data.push(fewStates ? { x: st.x, text: st.text, textposition: side, textfont: { size: 11, color: st.color } } : { x: st.x, text: st.text, textposition: side });
     }
     return { name: String(k), data, traces: laneStates.length > 0 ? [curtain, cursor, moving, stateText] : [curtain, cursor, moving] };
   });
@@ -520,10 +523,11 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     rowPx += itemPx;
   }
   const marginBottom = 56 + rows * 21;
-  const subtitle = `${lanes.length} nodes, ${events.length} events; messages: ${counts.delivered} delivered, ${counts.dropped} dropped${counts['in flight'] ? `, ${counts['in flight']} in flight` : ''} · ▶ replays, click an event for its causal past and future`;
+  const subtitle = `${lanes.length} nodes, ${events.length} events; messages: ${counts.delivered} delivered, ${counts.dropped} dropped${counts['in flight'] ? `, ${counts['in flight']} in flight` : ''} · click an event: its causal past and future`;
   const layout = {
-    // The subtitle as a second line of the title: one text, laid out once whatever the theme.
-    title: { text: `${escapeText(title)}<br><span style="font-size:11px">${escapeText(subtitle)}</span>`, x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 8 }, font: { size: 14 } },
+    title: { text: escapeText(title), x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 10 }, font: { size: 14 } },
+    // The subtitle is a note just above the plot: plotly's own title.subtitle moves on a theme's relayout.
+    annotations: [{ text: escapeText(subtitle), xref: 'paper', x: 0, xanchor: 'left', yref: 'paper', y: 1, yanchor: 'bottom', yshift: 8, showarrow: false, font: { size: 11 } }],
     width: widthPx + MARGIN.l + MARGIN.r,
     height: lanes.length * laneHeightPx + MARGIN.t + marginBottom,
     margin: { ...MARGIN, b: marginBottom, autoexpand: false },
