@@ -30,10 +30,94 @@ interface VegaRuntime {
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const vega: VegaRuntime = require('vega');
 
+/** A few recent entries, the oldest dropped first, bounded in count and in characters held. */
+class RecentCache<V> {
+  private readonly entries = new Map<string, { value: V; chars: number }>();
+  private chars = 0;
+  constructor(private readonly countMax: number, private readonly charsMax: number) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: V, valueChars: number): void {
+    const chars = key.length + valueChars;
+    if (chars > this.charsMax) return;
+    const old = this.entries.get(key);
+    if (old !== undefined) {
+      this.entries.delete(key);
+      this.chars -= old.chars;
+    }
+    this.entries.set(key, { value, chars });
+    this.chars += chars;
+    for (const [oldest, entry] of this.entries) {
+      if (this.entries.size <= this.countMax && this.chars <= this.charsMax) break;
+      this.entries.delete(oldest);
+      this.chars -= entry.chars;
+    }
+  }
+}
+
+const SLOT = '__distlabDataSlot';
+
+/**
+ * The spec with every inline `data.values` replaced by a one-row marker naming its slot, and the
+ * values by slot. Equal datasets share a slot, so Vega-Lite merges them as it would the originals.
+ */
+function cutOutData(spec: VegaLiteSpec): { shape: VegaLiteSpec; slots: unknown[][] } {
+  const slots: unknown[][] = [];
+  const slotOf = new Map<string, number>();
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      const values = key === 'data' && value !== null && typeof value === 'object' ? (value as { values?: unknown }).values : undefined;
+      if (Array.isArray(values)) {
+        const text = JSON.stringify(values);
+        let slot = slotOf.get(text);
+        if (slot === undefined) {
+          slot = slots.length;
+          slotOf.set(text, slot);
+          slots.push(values);
+        }
+        out[key] = { ...(value as object), values: [{ [SLOT]: slot }] };
+      } else {
+        out[key] = walk(value);
+      }
+    }
+    return out;
+  };
+  return { shape: walk(spec) as VegaLiteSpec, slots };
+}
+
+/** Vega specs compiled from spec shapes (data cut out): a re-run whose figure only has new data skips the compile. */
+const compiledShapes = new RecentCache<{ data?: { values?: unknown }[] }>(64, 4_000_000);
+
 /** Compile a Vega-Lite spec to a Vega spec. */
 export function compileVegaLite(spec: VegaLiteSpec): unknown {
-  return vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
+  const { shape, slots } = cutOutData(spec);
+  const key = JSON.stringify(shape);
+  let compiled = compiledShapes.get(key);
+  if (compiled === undefined) {
+    compiled = vegaLite.compile(shape as unknown as vegaLite.TopLevelSpec).spec as { data?: { values?: unknown }[] };
+    compiledShapes.set(key, compiled, key.length);
+  }
+  // A fresh copy each time: vega may annotate the spec it parses.
+  const vegaSpec = structuredClone(compiled);
+  for (const data of vegaSpec.data ?? []) {
+    const marker = Array.isArray(data.values) && data.values.length === 1 ? (data.values[0] as Record<string, unknown> | null) : null;
+    if (marker !== null && typeof marker === 'object' && typeof marker[SLOT] === 'number') data.values = slots[marker[SLOT] as number];
+  }
+  return vegaSpec;
 }
+
+/** SVGs by their whole spec: re-running a cell whose figure did not change renders nothing. */
+const svgBySpec = new RecentCache<string>(32, 16_000_000);
 
 /**
  * Render a Vega-Lite spec to an SVG string in the kernel, synchronously.
@@ -41,6 +125,15 @@ export function compileVegaLite(spec: VegaLiteSpec): unknown {
  * run the dataflow and the string renderer directly (no data loading, no images).
  */
 export function renderVegaLiteSvg(spec: VegaLiteSpec): string {
+  const key = JSON.stringify(spec);
+  const cached = svgBySpec.get(key);
+  if (cached !== undefined) return cached;
+  const svg = renderUncached(spec);
+  svgBySpec.set(key, svg, svg.length);
+  return svg;
+}
+
+function renderUncached(spec: VegaLiteSpec): string {
   const view = new vega.View(vega.parse(compileVegaLite(spec)), { renderer: 'none' });
   view.run();
   const padding = view.padding();
