@@ -1,6 +1,8 @@
 // distlab engine benchmark. Runs against the built package (kernel-lib/dist), compares with
 // SimPy on the same workloads in the same run, and prints progress lines then, as its LAST
-// line, one JSON object with the figures. Usage: node kernel-lib/bench/run.mjs [--quick]
+// line, one JSON object with the figures. Usage: node kernel-lib/bench/run.mjs [--quick] [--against <commit>]
+// --against (or DISTLAB_BENCH_AGAINST=<commit>, which `npm run bench` passes through) also compares the
+// engine with its own build at that commit, in alternated pairs (against.mjs): `vsBeforeLayout` in the JSON.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +18,8 @@ const distlab = require(resolve(here, '..', 'dist', 'index.js'));
 const { simulation, lognormalLatency, monteCarlo } = distlab;
 
 const quick = process.argv.includes('--quick');
+const againstAt = process.argv.indexOf('--against');
+const against = againstAt >= 0 ? process.argv[againstAt + 1] : process.env.DISTLAB_BENCH_AGAINST || undefined;
 const scale = quick ? 0.1 : 1;
 const log = (line) => console.log(`[bench] ${line}`);
 v8.setFlagsFromString('--expose-gc');
@@ -396,6 +400,17 @@ const gossip = benchGossip();
 const mm1 = benchMm1();
 const traceMemory = benchTraceMemory();
 const montecarloResult = benchMonteCarlo();
+// Optional: the engine against its build at a commit (off unless asked: it compiles that commit).
+let vsBeforeLayout;
+if (against !== undefined) {
+  const { compare } = await import('./against.mjs');
+  try {
+    vsBeforeLayout = await compare({ commit: against, quick, log });
+  } catch (error) {
+    vsBeforeLayout = { against, error: String(error.message ?? error) };
+    log(`against ${against}: ${vsBeforeLayout.error}`);
+  }
+}
 const targets = {
   eventsPerSecMin: 2_000_000,
   ratioVsSimpyMin: 20,
@@ -415,6 +430,7 @@ console.log(
     mm1,
     traceMemory,
     monteCarlo: montecarloResult,
+    ...(vsBeforeLayout === undefined ? {} : { vsBeforeLayout }),
     targets
   })
 );

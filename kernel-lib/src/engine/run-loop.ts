@@ -94,7 +94,7 @@ export class Engine {
     try {
       for (;;) {
         if (events >= eventsMax && ((agenda.size > 0 && agenda.peekTime() <= untilMs) || (syncNextMs <= untilMs && untilMs < Infinity))) {
-          this.eventsExceeded(eventsMax, syncNextMs <= untilMs);
+          this.eventsExceeded(eventsMax, syncNextMs <= untilMs && syncNextMs !== Infinity);
         }
         // A sync comes before the agenda's next event (or, on the way to a horizon, after the
         // last one). Past the last event of a run without a horizon nothing can observe a sync.
