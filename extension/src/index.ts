@@ -13,6 +13,7 @@ import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
 import { paramControlsPlugin } from './param-controls/plugin';
 import { reportExportPlugin } from './report-export-menu';
+import { setupHintPlugin } from './setup-hint';
 
 /** Plugin and command ids are constants so settings and tests can name them. */
 export const PLUGIN_ID_CORE = '@distlab/jupyterlab:core';
@@ -197,4 +198,4 @@ const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin, paramControlsPlugin];
+export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin, paramControlsPlugin, setupHintPlugin];
