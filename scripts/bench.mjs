@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick]`: the engine against SimPy, and the report export of the module
-// 5.1 notebook against plain nbconvert. Progress goes to stderr; the LAST line of stdout is one
-// JSON object with every figure.
+// `npm run bench [-- --quick]`: the engine against SimPy, the report export of the module 5.1
+// notebook against plain nbconvert, and the experiment loop (a control change to the figure drawn,
+// in a real lab in Chromium). Progress goes to stderr; the LAST line of stdout is one JSON object
+// with every figure.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,9 @@ runMain(() => {
   const report = existsSync(MODULE_NOTEBOOK)
     ? runPart('report', VENV_PYTHON, [join(ROOT, 'scripts', 'bench_report.py'), MODULE_NOTEBOOK])
     : { error: `missing ${MODULE_NOTEBOOK}` };
-  process.stdout.write(`${JSON.stringify({ engine, report })}\n`);
-  return engine.error || report.error ? 1 : 0;
+  const experimentLoop = existsSync(MODULE_NOTEBOOK)
+    ? runPart('experimentLoop', process.execPath, [join(ROOT, 'scripts', 'bench_experiment_loop.mjs'), ...(quick ? ['--quick'] : [])])
+    : { error: `missing ${MODULE_NOTEBOOK}` };
+  process.stdout.write(`${JSON.stringify({ engine, report, experimentLoop })}\n`);
+  return engine.error || report.error || experimentLoop.error ? 1 : 0;
 });

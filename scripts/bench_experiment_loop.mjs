@@ -94,7 +94,8 @@ function prepareNotebook(dir, grammar) {
     if (rows.length > 0) cells.push({ index, rows, source: text(cell) });
   });
   const floorControl = cells.pop();
-  return { cells, floorControl, floorIndex: nb.cells.length - 3, replayIndex: nb.cells.length - 1, controls: ownControls > 0 ? 'notebook' : `added by the bench (a seed control on ${added} cells)` };
+  const importIndex = nb.cells.findIndex((cell) => cell.cell_type === 'code' && /from 'distlab'/.test(text(cell)));
+  return { cells, floorControl, importIndex, floorIndex: nb.cells.length - 3, replayIndex: nb.cells.length - 1, controls: ownControls > 0 ? 'notebook' : `added by the bench (a seed control on ${added} cells)` };
 }
 
 /** A cell's name for the report: its first comment or its first dl.* call. */
@@ -355,7 +356,7 @@ async function main() {
   mkdirSync(base, { recursive: true });
   const rootDir = mkdtempSync(join(base, 'bench-loop-'));
   cpSync(join(ROOT, 'notebooks'), rootDir, { recursive: true, filter: (src) => !src.includes('.ipynb_checkpoints') });
-  const { cells: allCells, floorControl, floorIndex, replayIndex, controls } = prepareNotebook(rootDir, grammar);
+  const { cells: allCells, floorControl, floorIndex, importIndex, replayIndex, controls } = prepareNotebook(rootDir, grammar);
   const cells = allCells.slice(0, CELLS_MAX);
   const probeFile = join(rootDir, 'probe.jsonl');
   writeFileSync(probeFile, '');
@@ -374,13 +375,22 @@ async function main() {
     await page.locator('.jp-Notebook').first().waitFor({ timeout: 60_000 });
     const idle = () => page.waitForFunction(() => /TypeScript \| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent ?? ''), undefined, { timeout: 300_000, polling: 250 });
     await idle();
-    log('running every cell once…');
-    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
-    await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
-    await page.waitForFunction(() => {
-      const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map((p) => p.textContent ?? '');
-      return prompts.length > 0 && /\[\d+\]/.test(prompts[0]) && !prompts.some((p) => p.includes('*'));
-    }, undefined, { timeout: 600_000, polling: 500 });
+    if (quick) {
+      // Quick: only the import cell; the experiment cells need nothing else.
+      log('running the import cell…');
+      const importCell = page.locator('.jp-Notebook .jp-Cell').nth(importIndex);
+      await importCell.locator('.jp-InputPrompt').click();
+      await page.keyboard.press('Control+Enter');
+      await page.waitForFunction((i) => /\[\d+\]/.test(document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.querySelector('.jp-InputPrompt')?.textContent ?? ''), importIndex, { timeout: 120_000, polling: 250 });
+    } else {
+      log('running every cell once…');
+      await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+      await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
+      await page.waitForFunction(() => {
+        const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map((p) => p.textContent ?? '');
+        return prompts.length > 0 && /\[\d+\]/.test(prompts[0]) && !prompts.some((p) => p.includes('*'));
+      }, undefined, { timeout: 600_000, polling: 500 });
+    }
     await idle();
     await page.locator('.jp-distlab-params:not([hidden])').first().waitFor({ timeout: 30_000 });
 
@@ -404,6 +414,8 @@ async function main() {
     for (const cell of cells) {
       const row = cell.rows[0];
       const samples = [];
+      // Quick runs skip Run All: one change first, not counted, loads the cell's renderers in the page.
+      if (quick) await measureOnce(page, cell.index, () => moveControl(page, cell.index, row, 1), probe, startEventOf(row));
       for (let attempt = 0; attempt < REPEATS; attempt++) {
         await page.locator('.jp-Notebook .jp-Cell').nth(cell.index).scrollIntoViewIfNeeded();
         samples.push(await measureOnce(page, cell.index, () => moveControl(page, cell.index, row, attempt), probe, startEventOf(row)));
@@ -420,7 +432,15 @@ async function main() {
     // Replay frame rate of the 300-event diagram, through the replay renderer's own controls.
     let replayFps = null;
     let replay = null;
-    const replayNode = page.locator('.jp-Notebook .jp-Cell').nth(replayIndex).locator('.jp-distlab-replay').first();
+    const replayCell = page.locator('.jp-Notebook .jp-Cell').nth(replayIndex);
+    if (quick) {
+      await replayCell.locator('.jp-InputPrompt').click();
+      await page.keyboard.press('Control+Enter');
+      await idle();
+      await replayCell.locator('.jp-OutputArea-output').last().waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(1000);
+    }
+    const replayNode = replayCell.locator('.jp-distlab-replay').first();
     if ((await replayNode.count()) > 0 && existsSync(join(ROOT, 'tests', 'helpers', 'replay-fps.ts'))) {
       const { measureReplayFps } = await importTs('tests/helpers/replay-fps.ts');
       await replayNode.scrollIntoViewIfNeeded();
