@@ -183,6 +183,15 @@ describe('space-time replay in a real JupyterLab, tslab kernel and Debian chromi
     // Lane states follow the scrubber: every lane shows a counter (or crashed) at this time.
     const states = await replay.locator('.jp-distlab-replay-plot').evaluate((gd: any, i: number) => gd.data[i].text, meta.traces.stateText);
     expect(states.every((s: string) => /^count \d+$|^crashed$/.test(s))).toBe(true);
+    // The keyboard moves the scrubber a frame at a time, and the notebook's selection stays.
+    const activeCell = () => page.locator('.jp-Cell.jp-mod-active').getAttribute('data-cell-id');
+    const cellBefore = await activeCell();
+    await replay.locator('input.jp-distlab-replay-scrubber').focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => replay.getAttribute('data-drawn-frame')).toBe(String(frames[frames.length - 1].k - 1));
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => replay.getAttribute('data-drawn-frame')).toBe(String(frames[frames.length - 1].k - 2));
+    expect(await activeCell()).toBe(cellBefore);
     // Back to the end for the next tests.
     await replay.locator('input.jp-distlab-replay-scrubber').fill(String(meta.frameTimes.length - 1));
     await expect.poll(() => replay.getAttribute('data-drawn-frame')).toBe(String(meta.frameTimes.length - 1));

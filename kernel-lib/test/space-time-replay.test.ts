@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as dl from 'distlab';
 import type { TraceEvent } from 'distlab';
 import { laneStateAt, MIME_PLOTLY, PlotlyFigureJson, ReplayMeta, spaceTimeReplay } from '../src/figures/space-time-replay';
+import { CausalOrder } from '../src/trace/causality';
 import { longTrace, smallTrace } from './fixtures/traces';
 
 const metaOf = (fig: PlotlyFigureJson) => (fig.layout.meta as { distlabReplay: ReplayMeta }).distlabReplay;
@@ -171,8 +172,11 @@ describe('space-time replay (plotly frames)', () => {
       const hb = oracle(events);
       const meta = metaOf(spaceTimeReplay(sim.trace));
       expect(meta.causal.seqs).toEqual(events.filter((e) => e.type !== 'partition' && e.type !== 'heal').map((e) => e.seq));
+      const order = new CausalOrder(events);
       for (const seq of meta.causal.seqs) {
         expect(pastFromStamps(meta, seq)).toEqual(hb.past(seq));
+        // The same as the library's own happened-before (trace/causality).
+        expect(pastFromStamps(meta, seq)).toEqual(order.pastOf(seq));
         const future = new Set(meta.causal.seqs.filter((other) => other !== seq && pastFromStamps(meta, other).has(seq)));
         expect(future).toEqual(hb.future(seq));
       }
@@ -248,6 +252,23 @@ describe('space-time replay (plotly frames)', () => {
     expect(() => spaceTimeReplay(smallTrace(), { axis: 'lamport', laneStates: [{ lane: 'a', state: 'up', startMs: 0, endMs: 1 }] })).toThrow('lane states only with axis "time"');
     expect(() => spaceTimeReplay(smallTrace(), { focusSeq: 99 })).toThrow('invalid focusSeq: 99');
     expect(() => spaceTimeReplay(smallTrace(), { colour: 'red' } as never)).toThrow(/colour/);
+  });
+
+  it('replays on the Lamport axis too: frames step through logical time, the readout has no unit', () => {
+    const sim = gossip(5);
+    const events = sim.trace.events();
+    const last = events.filter((e) => e.type === 'deliver').slice(-1)[0];
+    const fig = spaceTimeReplay(sim.trace, { axis: 'lamport', focusSeq: last.seq });
+    const meta = metaOf(fig);
+    expect([meta.axis, meta.unit, meta.focusSeq]).toEqual(['lamport', '', last.seq]);
+    const lamports = events.filter((e) => e.type !== 'partition' && e.type !== 'heal').map((e) => e.lamport);
+    expect(meta.frameTimes[0]).toBe(Math.min(...lamports));
+    expect(meta.frameTimes[meta.frameTimes.length - 1]).toBe(Math.max(...lamports));
+    // A message travels from its send's Lamport stamp to its delivery's.
+    const [, , x1, , x2] = meta.messages.find((m) => m[1] >= 0) as number[];
+    const send = events.find((e) => e.seq === meta.messages.find((m) => m[1] >= 0)?.[0]) as TraceEvent;
+    expect(x1).toBe(send.lamport);
+    expect(x2).toBeGreaterThan(x1);
   });
 
   it('snapshot of the small trace\'s replay', async () => {

@@ -218,6 +218,11 @@ export class ReplayRenderer extends Widget implements IRenderMime.IRenderer {
     speedLabel.className = 'jp-distlab-replay-speed-label';
     speedLabel.append('speed ', speed);
     bar.append(play, speedLabel, scrubber, time);
+    // Arrow keys move the scrubber, not the notebook's selection; Shift/Ctrl-Enter still run cells.
+    bar.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.shiftKey || event.ctrlKey || event.metaKey)) return;
+      event.stopPropagation();
+    });
     play.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
     speed.addEventListener('change', () => this.setSpeed(Number(speed.value)));
     scrubber.addEventListener('input', () => {
