@@ -20,6 +20,19 @@ describe('vega compile and SVG caches in the kernel', () => {
     }
   });
 
+  it('titles that name the parameters ("seed 7") and subtitles are filled back into the cached compile', () => {
+    const points = [1, 2, 3].map((x) => ({ series: 'a', x, y: x * x }));
+    for (const seed of [7, 8]) {
+      for (const spec of [xyChart(points, { title: `Squares (seed ${seed})` }).spec, xyChart(points, { title: `Squares (seed ${seed})`, subtitle: `${seed} runs` }).spec]) {
+        const compiled = compileVegaLite(spec);
+        expect(compiled).toEqual(direct(spec));
+        expect(JSON.stringify(compiled)).not.toContain('__distlab');
+      }
+    }
+    const svg = renderVegaLiteSvg(xyChart(points, { title: 'Squares (seed 9)' }).spec);
+    expect(svg).toContain('Squares (seed 9)');
+  });
+
   it('layers with equal data, then the same layers with different data, compile as Vega-Lite compiles them', () => {
     const layered = (a: number[], b: number[]): VegaLiteSpec => ({
       layer: [

@@ -67,8 +67,9 @@ const SLOT = '__distlabDataSlot';
 /**
  * The spec with every inline `data.values` replaced by a one-row marker naming its slot, and the
  * values by slot. Equal datasets share a slot, so Vega-Lite merges them as it would the originals.
+ * The top-level title's text and subtitle become marker strings the same way.
  */
-function cutOutData(spec: VegaLiteSpec): { shape: VegaLiteSpec; slots: unknown[][] } {
+function cutOutData(spec: VegaLiteSpec): { shape: VegaLiteSpec; slots: unknown[][]; texts: string[] } {
   const slots: unknown[][] = [];
   const slotOf = new Map<string, number>();
   const walk = (node: unknown): unknown => {
@@ -92,7 +93,35 @@ function cutOutData(spec: VegaLiteSpec): { shape: VegaLiteSpec; slots: unknown[]
     }
     return out;
   };
-  return { shape: walk(spec) as VegaLiteSpec, slots };
+  const shape = walk(spec) as VegaLiteSpec;
+  // Titles carry the parameters ("… (seed 7)"): the top-level title's strings are slots too.
+  const texts: string[] = [];
+  const marker = (text: unknown) => {
+    if (typeof text !== 'string') return text;
+    texts.push(text);
+    return `${SLOT}${texts.length - 1}`;
+  };
+  if (typeof shape.title === 'string') shape.title = marker(shape.title);
+  else if (shape.title !== null && typeof shape.title === 'object' && !Array.isArray(shape.title)) {
+    const title = { ...(shape.title as Record<string, unknown>) };
+    for (const key of ['text', 'subtitle']) if (key in title) title[key] = marker(title[key]);
+    shape.title = title;
+  }
+  return { shape, slots, texts };
+}
+
+/** Put the title strings back where the compile copied their markers. */
+function fillTexts(node: unknown, texts: string[]): unknown {
+  if (typeof node === 'string') {
+    const match = node.startsWith(SLOT) ? /^__distlabDataSlot(\d+)$/.exec(node) : null;
+    return match ? texts[Number(match[1])] : node;
+  }
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) node[i] = fillTexts(node[i], texts);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) (node as Record<string, unknown>)[key] = fillTexts(value, texts);
+  }
+  return node;
 }
 
 /** Vega specs compiled from spec shapes (data cut out): a re-run whose figure only has new data skips the compile. */
@@ -100,7 +129,7 @@ const compiledShapes = new RecentCache<{ data?: { values?: unknown }[] }>(64, 4_
 
 /** Compile a Vega-Lite spec to a Vega spec. */
 export function compileVegaLite(spec: VegaLiteSpec): unknown {
-  const { shape, slots } = cutOutData(spec);
+  const { shape, slots, texts } = cutOutData(spec);
   const key = JSON.stringify(shape);
   let compiled = compiledShapes.get(key);
   if (compiled === undefined) {
@@ -108,7 +137,7 @@ export function compileVegaLite(spec: VegaLiteSpec): unknown {
     compiledShapes.set(key, compiled, key.length);
   }
   // A fresh copy each time: vega may annotate the spec it parses.
-  const vegaSpec = structuredClone(compiled);
+  const vegaSpec = texts.length > 0 ? (fillTexts(structuredClone(compiled), texts) as typeof compiled) : structuredClone(compiled);
   for (const data of vegaSpec.data ?? []) {
     const marker = Array.isArray(data.values) && data.values.length === 1 ? (data.values[0] as Record<string, unknown> | null) : null;
     if (marker !== null && typeof marker === 'object' && typeof marker[SLOT] === 'number') data.values = slots[marker[SLOT] as number];
