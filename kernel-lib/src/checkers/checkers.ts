@@ -1,6 +1,6 @@
 // Invariant checkers over traces and runs: happened-before, one leader per term, convergence, many seeds.
 import type { Simulation } from '../simulation/simulation';
-import { checkArray, checkInteger, checkString, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
+import { parseArray, parseInteger, parseString, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
 import { causalLinks, compareVectorStamps } from '../trace/causality';
 import { TraceEvent } from '../trace/event';
 import { Trace } from '../trace/recorder';
@@ -104,7 +104,7 @@ export function checkHappenedBefore(trace: Trace | TraceEvent[], options?: Happe
 }
 
 export const LEADER_CHECK_OPTIONS = declareOptions('checkOneLeaderPerTerm', {
-  label: customOption<string>({ doc: "Label of the local event a node logs when it becomes leader (`ctx.log('leader', { term })`)", expected: 'a non-empty string', default: 'leader', parse: checkString }),
+  label: customOption<string>({ doc: "Label of the local event a node logs when it becomes leader (`ctx.log('leader', { term })`)", expected: 'a non-empty string', default: 'leader', parse: parseString }),
   termOf: customOption<(event: TraceEvent) => number>({
     doc: 'Reads the term from such an event',
     expected: 'a function (event) => number',
@@ -160,7 +160,7 @@ export const CONVERGENCE_OPTIONS = declareOptions('checkConvergence', {
     doc: 'Nodes to compare',
     expected: 'a non-empty array of node names',
     defaultText: 'every node that is up',
-    parse: (name, value) => checkArray<string>(name, value, 'a non-empty array of node names')
+    parse: (name, value) => parseArray<string>(name, value, 'a non-empty array of node names')
   }),
   seed: integerOption({ doc: 'Seed to report when given plain values', min: 0, max: Number.MAX_SAFE_INTEGER, defaultText: "the simulation's seed (0 for plain values)" })
 });

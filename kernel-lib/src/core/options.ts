@@ -61,7 +61,7 @@ export function rejectUnknownKeys(where: string, options: object | undefined, al
 }
 
 /** A finite number in [min, max]; returns it. */
-export function checkNumber(name: string, value: unknown, min: number, max: number, unit = ''): number {
+export function parseNumber(name: string, value: unknown, min: number, max: number, unit = ''): number {
   const suffix = unit ? ` ${unit}` : '';
   const range = max === Infinity ? `a number >= ${min}${suffix}` : `${min}..${max}${suffix}`;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) invalid(name, value, range);
@@ -69,24 +69,24 @@ export function checkNumber(name: string, value: unknown, min: number, max: numb
 }
 
 /** An integer in [min, max]; returns it. */
-export function checkInteger(name: string, value: unknown, min: number, max: number): number {
+export function parseInteger(name: string, value: unknown, min: number, max: number): number {
   const range = max === Infinity ? `an integer >= ${min}` : `an integer ${min}..${max}`;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) invalid(name, value, range);
   return value;
 }
 
 /** A seed: an integer 0..2^53 − 1; `undefined` gives `fallback`. Returns it. */
-export function checkSeed(value: unknown, fallback = 1): number {
-  return checkInteger('seed', value ?? fallback, 0, Number.MAX_SAFE_INTEGER);
+export function parseSeed(value: unknown, fallback = 1): number {
+  return parseInteger('seed', value ?? fallback, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** A probability in [0, 1]; returns it. */
-export function checkProbability(name: string, value: unknown): number {
-  return checkNumber(name, value, 0, 1);
+export function parseProbability(name: string, value: unknown): number {
+  return parseNumber(name, value, 0, 1);
 }
 
 /** One of the listed strings; returns it. */
-export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+export function parseOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     invalid(name, value, `one of ${allowed.join(', ')}`);
   }
@@ -94,7 +94,7 @@ export function checkOneOf<T extends string>(name: string, value: unknown, allow
 }
 
 /** A non-empty string; returns it. */
-export function checkString(name: string, value: unknown): string {
+export function parseString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) invalid(name, value, 'a non-empty string');
   return value;
 }
@@ -105,7 +105,7 @@ export function assert(condition: unknown, message: string): asserts condition {
 }
 
 /** A non-empty array; returned as is. */
-export function checkArray<T>(name: string, value: unknown, expected: string): readonly T[] {
+export function parseArray<T>(name: string, value: unknown, expected: string): readonly T[] {
   if (!Array.isArray(value) || value.length === 0) invalid(name, value, expected);
   return value as T[];
 }
@@ -290,7 +290,7 @@ export function choiceOption<T extends string>(values: readonly T[], o: Common<D
 export function choiceOption<T extends string>(values: readonly T[], o: Common<Declared<T>>): OptionSpec<T, false>;
 export function choiceOption<T extends string>(values: readonly T[], o: Common<T>): OptionSpec<T> {
   const expected = `one of ${values.join(', ')}`;
-  return spec(o, expected, { kind: 'choice', values }, (name, value) => checkOneOf(name, value, values), (value) => `'${value}'`);
+  return spec(o, expected, { kind: 'choice', values }, (name, value) => parseOneOf(name, value, values), (value) => `'${value}'`);
 }
 
 /** true or false. */
@@ -309,7 +309,7 @@ export function seedOption(o: Partial<Common<number>> = {}): OptionSpec<number, 
     { doc: o.doc ?? 'Seed of every random choice; the same seed replays the same run', default: o.default ?? 1 },
     `an integer 0..${Number.MAX_SAFE_INTEGER}`,
     { kind: 'seed' },
-    (name, value) => checkInteger(name, value, 0, Number.MAX_SAFE_INTEGER),
+    (name, value) => parseInteger(name, value, 0, Number.MAX_SAFE_INTEGER),
     String
   );
 }
@@ -329,7 +329,7 @@ export function numberListOption(o: NumberListOptions): OptionSpec<readonly numb
   const expected = `a list of 1..${o.lengthMax} values, each ${each}`;
   return spec(o, expected, { kind: 'none' }, (name, value) => {
     if (!Array.isArray(value) || value.length === 0 || value.length > o.lengthMax) invalid(name, value, expected);
-    value.forEach((item, i) => (o.integer ? checkInteger(`${name}[${i}]`, item, o.min, o.max) : checkNumber(`${name}[${i}]`, item, o.min, o.max, unit)));
+    value.forEach((item, i) => (o.integer ? parseInteger(`${name}[${i}]`, item, o.min, o.max) : parseNumber(`${name}[${i}]`, item, o.min, o.max, unit)));
     return value as readonly number[];
   }, (value) => `[${value.join(', ')}]${unit ? ` ${unit}` : ''}`);
 }

@@ -1,5 +1,5 @@
 // The seeded random generator (sfc32) behind every random choice, and its draws.
-import { checkInteger } from './options';
+import { parseInteger } from './options';
 
 /**
  * Seeded pseudo-random generator: sfc32 (Chris Doty-Humphrey's Small Fast Counter),
@@ -163,7 +163,7 @@ const ZIGGURAT_F = new Float64Array(128);
  * (the simulator uses one stream for the network, one per node clock, one per node).
  */
 export function rng(seed: number, stream = 0): Rng {
-  checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
-  checkInteger('stream', stream, 0, 2 ** 31 - 1);
+  parseInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
+  parseInteger('stream', stream, 0, 2 ** 31 - 1);
   return new Rng(seed, stream);
 }

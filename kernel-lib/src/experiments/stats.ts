@@ -1,5 +1,5 @@
 // Summary statistics of many runs: mean, spread, percentiles, confidence intervals.
-import { assert, checkInteger, checkNumber, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
+import { assert, parseInteger, parseNumber, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
 
 /** Summary statistics of one metric over many runs. */
 export interface MetricSummary {
@@ -25,7 +25,7 @@ export interface MetricSummary {
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
-  checkNumber('p', p, Number.MIN_VALUE, 1 - Number.EPSILON);
+  parseNumber('p', p, Number.MIN_VALUE, 1 - Number.EPSILON);
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -317,9 +317,9 @@ export class MetricAccumulator {
 
 /** Wilson score interval for a proportion: what to pass as the error bar of a simulated point. */
 export function wilsonInterval(successes: number, trials: number, z = 1.96): { low: number; high: number } {
-  checkInteger('trials', trials, 1, Number.MAX_SAFE_INTEGER);
-  checkInteger('successes', successes, 0, trials);
-  checkNumber('z', z, 0, 10);
+  parseInteger('trials', trials, 1, Number.MAX_SAFE_INTEGER);
+  parseInteger('successes', successes, 0, trials);
+  parseNumber('z', z, 0, 10);
   const phat = successes / trials;
   const denominator = 1 + (z * z) / trials;
   const centre = (phat + (z * z) / (2 * trials)) / denominator;
@@ -330,7 +330,7 @@ export function wilsonInterval(successes: number, trials: number, z = 1.96): { l
 /** Nearest-rank percentile (q in 0..100) of samples; the value a p99 line is drawn at. */
 export function percentile(samples: readonly number[], q: number): number {
   if (!Array.isArray(samples) || samples.length === 0) invalid('samples', samples, 'a non-empty array of numbers');
-  checkNumber('q', q, 0, 100);
+  parseNumber('q', q, 0, 100);
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((q / 100) * sorted.length));
   return sorted[rank - 1];

@@ -1,5 +1,5 @@
 // Figures of availability: quorum curves, CP/AP during a partition, the PACELC trade-off.
-import { checkArray, checkInteger, checkNumber, checkProbability, checkString, choiceOption, declareOptions, integerOption, numberListOption, numberOption, type OptionsOf } from '../core/options';
+import { parseArray, parseInteger, parseNumber, parseProbability, parseString, choiceOption, declareOptions, integerOption, numberListOption, numberOption, type OptionsOf } from '../core/options';
 import { heightPxOption, textOption, textTable, widthPxOption } from './common';
 import { round, maxOf } from '../core/numbers';
 import { Figure } from './figure';
@@ -31,13 +31,13 @@ export type AvailabilityChartOptions = OptionsOf<typeof AVAILABILITY_CHART_OPTIO
  */
 export function availabilityChart(simulated: readonly AvailabilityPoint[] = [], options: AvailabilityChartOptions = {}): Figure {
   const { nodeCounts, quorum, pMin, linePoints, title, widthPx, heightPx } = AVAILABILITY_CHART_OPTIONS.parse(options);
-  if (!Array.isArray(simulated)) checkArray('simulated', simulated, 'an array of {nodeCount, nodeAvailability, availability, low, high}');
+  if (!Array.isArray(simulated)) parseArray('simulated', simulated, 'an array of {nodeCount, nodeAvailability, availability, low, high}');
   simulated.forEach((pt, i) => {
-    checkInteger(`simulated[${i}].nodeCount`, pt.nodeCount, 1, 101);
-    checkProbability(`simulated[${i}].nodeAvailability`, pt.nodeAvailability);
-    checkProbability(`simulated[${i}].availability`, pt.availability);
-    checkProbability(`simulated[${i}].low`, pt.low);
-    checkProbability(`simulated[${i}].high`, pt.high);
+    parseInteger(`simulated[${i}].nodeCount`, pt.nodeCount, 1, 101);
+    parseProbability(`simulated[${i}].nodeAvailability`, pt.nodeAvailability);
+    parseProbability(`simulated[${i}].availability`, pt.availability);
+    parseProbability(`simulated[${i}].low`, pt.low);
+    parseProbability(`simulated[${i}].high`, pt.high);
   });
   const seriesOf = (n: number) => `n = ${n} (needs ${quorumOf(n, quorum)} up)`;
   const allCounts = [...new Set([...nodeCounts, ...simulated.map((s) => s.nodeCount)])].sort((a, b) => a - b);
@@ -96,12 +96,12 @@ export type CpApChartOptions = OptionsOf<typeof CP_AP_CHART_OPTIONS>;
  */
 export function cpApChart(outcomes: readonly PartitionOutcome[], options: CpApChartOptions = {}): Figure {
   const { title, widthPx, heightPx, timeUnit: unit } = CP_AP_CHART_OPTIONS.parse(options);
-  const rows = checkArray<PartitionOutcome>('outcomes', outcomes, 'a non-empty array of {mode, partitionMs, servedFraction, staleFraction}');
+  const rows = parseArray<PartitionOutcome>('outcomes', outcomes, 'a non-empty array of {mode, partitionMs, servedFraction, staleFraction}');
   rows.forEach((r, i) => {
-    checkString(`outcomes[${i}].mode`, r.mode);
-    checkNumber(`outcomes[${i}].partitionMs`, r.partitionMs, 0, Infinity, 'ms');
-    checkProbability(`outcomes[${i}].servedFraction`, r.servedFraction);
-    checkProbability(`outcomes[${i}].staleFraction`, r.staleFraction);
+    parseString(`outcomes[${i}].mode`, r.mode);
+    parseNumber(`outcomes[${i}].partitionMs`, r.partitionMs, 0, Infinity, 'ms');
+    parseProbability(`outcomes[${i}].servedFraction`, r.servedFraction);
+    parseProbability(`outcomes[${i}].staleFraction`, r.staleFraction);
   });
   const perUnit = { ms: 1, s: 1000, min: 60_000 }[unit];
   const modes = [...new Set(rows.map((r) => r.mode))];
@@ -160,12 +160,12 @@ function niceStep(rough: number): number {
 
 export function pacelcChart(points: readonly ReplicationPoint[], options: PacelcChartOptions = {}): Figure {
   const { title, widthPx, heightPx } = PACELC_CHART_OPTIONS.parse(options);
-  const rows = checkArray<ReplicationPoint>('points', points, 'a non-empty array of {mode, replicaRttMs, writeLatencyMs, stalenessMs}');
+  const rows = parseArray<ReplicationPoint>('points', points, 'a non-empty array of {mode, replicaRttMs, writeLatencyMs, stalenessMs}');
   rows.forEach((r, i) => {
-    checkString(`points[${i}].mode`, r.mode);
-    checkNumber(`points[${i}].replicaRttMs`, r.replicaRttMs, 0, Infinity, 'ms');
-    checkNumber(`points[${i}].writeLatencyMs`, r.writeLatencyMs, 0, Infinity, 'ms');
-    checkNumber(`points[${i}].stalenessMs`, r.stalenessMs, 0, Infinity, 'ms');
+    parseString(`points[${i}].mode`, r.mode);
+    parseNumber(`points[${i}].replicaRttMs`, r.replicaRttMs, 0, Infinity, 'ms');
+    parseNumber(`points[${i}].writeLatencyMs`, r.writeLatencyMs, 0, Infinity, 'ms');
+    parseNumber(`points[${i}].stalenessMs`, r.stalenessMs, 0, Infinity, 'ms');
   });
   const modes = [...new Set(rows.map((r) => r.mode))];
   const values = rows.map((r) => ({ ...r, label: `RTT ${formatDurationMs(r.replicaRttMs)}` }));

@@ -1,5 +1,5 @@
 // Figures of clocks: each clock's offset from true time, and the clock-skew story.
-import { checkArray, checkNumber, checkString, choiceOption, declareOptions, numberOption, type OptionsOf } from '../core/options';
+import { parseArray, parseNumber, parseString, choiceOption, declareOptions, numberOption, type OptionsOf } from '../core/options';
 import { heightPxOption, textOption, TraceInput, traceEvents, textTable, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
@@ -34,14 +34,14 @@ export function clockOffsetChart(data: ClockOffsetData | TraceInput, options: Cl
     syncs = events.filter((e) => e.type === 'local' && (e.label ?? '').includes(syncLabel)).map((e) => ({ node: e.node, timeMs: e.timeMs }));
   } else {
     const d = data as ClockOffsetData;
-    samples = [...checkArray<ClockOffsetSample>('data.samples', d?.samples, 'a non-empty array of {node, timeMs, offsetMs}')];
+    samples = [...parseArray<ClockOffsetSample>('data.samples', d?.samples, 'a non-empty array of {node, timeMs, offsetMs}')];
     samples.forEach((s, i) => {
-      checkString(`data.samples[${i}].node`, s.node);
-      checkNumber(`data.samples[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms');
-      checkNumber(`data.samples[${i}].offsetMs`, s.offsetMs, -Infinity, Infinity, 'ms');
+      parseString(`data.samples[${i}].node`, s.node);
+      parseNumber(`data.samples[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms');
+      parseNumber(`data.samples[${i}].offsetMs`, s.offsetMs, -Infinity, Infinity, 'ms');
     });
     syncs = [...(d.syncs ?? [])];
-    syncs.forEach((s, i) => checkNumber(`data.syncs[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms'));
+    syncs.forEach((s, i) => parseNumber(`data.syncs[${i}].timeMs`, s.timeMs, -Infinity, Infinity, 'ms'));
   }
   const spanMs = maxOf(samples.map((s) => s.timeMs)) - minOf(samples.map((s) => s.timeMs));
   const unit = timeUnit ?? (spanMs >= 2 * 3_600_000 ? 'h' : spanMs >= 120_000 ? 'min' : spanMs >= 2000 ? 's' : 'ms');

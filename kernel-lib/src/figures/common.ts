@@ -1,5 +1,5 @@
 // Checks and helpers shared by figures: sizes, titles, traces as figures accept them, text tables.
-import { checkInteger, checkNumber, checkString, customOption, invalid, numberOption, type OptionSpec } from '../core/options';
+import { parseInteger, parseNumber, parseString, customOption, invalid, numberOption, type OptionSpec } from '../core/options';
 import { maxOf } from '../core/numbers';
 import { TraceEvent } from '../trace/event';
 
@@ -13,9 +13,9 @@ export function traceEvents(trace: TraceInput, name = 'trace'): TraceEvent[] {
   if (!Array.isArray(events)) invalid(name, typeof trace, 'an array of TraceEvent or an object with an events array');
   events.forEach((event: TraceEvent, i: number) => {
     if (typeof event !== 'object' || event === null) invalid(`${name}.events[${i}]`, event, 'a TraceEvent');
-    checkNumber(`${name}.events[${i}].timeMs`, event.timeMs, -Infinity, Infinity, 'ms');
-    checkString(`${name}.events[${i}].node`, event.node);
-    checkInteger(`${name}.events[${i}].seq`, event.seq, 0, Number.MAX_SAFE_INTEGER);
+    parseNumber(`${name}.events[${i}].timeMs`, event.timeMs, -Infinity, Infinity, 'ms');
+    parseString(`${name}.events[${i}].node`, event.node);
+    parseInteger(`${name}.events[${i}].seq`, event.seq, 0, Number.MAX_SAFE_INTEGER);
   });
   return [...(events as TraceEvent[])].sort((a, b) => a.seq - b.seq);
 }
@@ -26,7 +26,7 @@ export function traceEvents(trace: TraceInput, name = 'trace'): TraceEvent[] {
 export function textOption(o: { doc: string; default: string }): OptionSpec<string, true>;
 export function textOption(o: { doc: string; defaultText?: string }): OptionSpec<string, false>;
 export function textOption(o: { doc: string; default?: string; defaultText?: string }): OptionSpec<string> {
-  return customOption<string>({ ...o, expected: 'a non-empty string', parse: (name, value) => checkString(name, value) });
+  return customOption<string>({ ...o, expected: 'a non-empty string', parse: (name, value) => parseString(name, value) });
 }
 
 /** A non-empty list of non-empty strings (lanes, nodes, columns), each named in its error. */
@@ -35,7 +35,7 @@ export function textListOption(o: { doc: string; defaultText: string; expected: 
     ...o,
     parse: (name, value) => {
       if (!Array.isArray(value) || value.length === 0) invalid(name, value, o.expected);
-      value.forEach((item, i) => checkString(`${name}[${i}]`, item));
+      value.forEach((item, i) => parseString(`${name}[${i}]`, item));
       return value as readonly string[];
     }
   });
@@ -54,7 +54,7 @@ export function heightPxOption(defaultPx: number, doc = 'Plot height in pixels')
 /** A non-empty array of finite numbers (e.g. latency samples), returned as a copy. */
 export function checkSamples(name: string, values: unknown, min = -Infinity): number[] {
   if (!Array.isArray(values) || values.length === 0) invalid(name, values, 'a non-empty array of numbers');
-  return values.map((v, i) => checkNumber(`${name}[${i}]`, v, min, Infinity));
+  return values.map((v, i) => parseNumber(`${name}[${i}]`, v, min, Infinity));
 }
 
 /** Pad columns of a small text table for `text/plain` summaries. */

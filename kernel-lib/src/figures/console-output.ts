@@ -1,7 +1,7 @@
 // Console-like output that displays as one bundle (text and HTML).
 import { inspect } from 'util';
 import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
-import { checkString } from '../core/options';
+import { parseString } from '../core/options';
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32,5 +32,5 @@ export class ConsoleOutput implements Displayable {
 
 /** Terminal output of `command`, displayed like a shell session. */
 export function consoleOutput(command: string, text: string): ConsoleOutput {
-  return new ConsoleOutput(checkString('command', command), typeof text === 'string' ? text : String(text));
+  return new ConsoleOutput(parseString('command', command), typeof text === 'string' ? text : String(text));
 }

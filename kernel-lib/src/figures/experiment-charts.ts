@@ -3,7 +3,7 @@
  * intervals beside a closed-form line) and `barChart` (one number per category, optionally
  * grouped). Scenarios return rows in these shapes so a notebook cell stays one line.
  */
-import { booleanOption, checkArray, checkNumber, checkString, choiceOption, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
+import { booleanOption, parseArray, parseNumber, parseString, choiceOption, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
 import { heightPxOption, textOption, textTable, widthPxOption } from './common';
 import { round, minOf } from '../core/numbers';
 import { Figure } from './figure';
@@ -42,8 +42,8 @@ export const XY_CHART_OPTIONS = declareOptions('xyChart', {
     parse: (name, value) => {
       if (!Array.isArray(value)) invalid(name, value, 'an array of {x, text}');
       value.forEach((m, i) => {
-        checkNumber(`${name}[${i}].x`, m?.x, -Infinity, Infinity);
-        checkString(`${name}[${i}].text`, m?.text);
+        parseNumber(`${name}[${i}].x`, m?.x, -Infinity, Infinity);
+        parseString(`${name}[${i}].text`, m?.text);
       });
       return value as readonly { x: number; text: string }[];
     }
@@ -56,13 +56,13 @@ export const XY_CHART_OPTIONS = declareOptions('xyChart', {
 export type XyChartOptions = OptionsOf<typeof XY_CHART_OPTIONS>;
 
 function checkPoints(name: string, points: readonly XyPoint[]): XyPoint[] {
-  const rows = checkArray<XyPoint>(name, points, 'a non-empty array of {series, x, y}');
+  const rows = parseArray<XyPoint>(name, points, 'a non-empty array of {series, x, y}');
   return rows.map((p, i) => {
-    checkString(`${name}[${i}].series`, p.series);
-    checkNumber(`${name}[${i}].x`, p.x, -Infinity, Infinity);
-    checkNumber(`${name}[${i}].y`, p.y, -Infinity, Infinity);
-    if (p.low !== undefined) checkNumber(`${name}[${i}].low`, p.low, -Infinity, Infinity);
-    if (p.high !== undefined) checkNumber(`${name}[${i}].high`, p.high, -Infinity, Infinity);
+    parseString(`${name}[${i}].series`, p.series);
+    parseNumber(`${name}[${i}].x`, p.x, -Infinity, Infinity);
+    parseNumber(`${name}[${i}].y`, p.y, -Infinity, Infinity);
+    if (p.low !== undefined) parseNumber(`${name}[${i}].low`, p.low, -Infinity, Infinity);
+    if (p.high !== undefined) parseNumber(`${name}[${i}].high`, p.high, -Infinity, Infinity);
     return { series: p.series, x: round(p.x), y: round(p.y), ...(p.low !== undefined ? { low: round(p.low) } : {}), ...(p.high !== undefined ? { high: round(p.high) } : {}) };
   });
 }
@@ -149,10 +149,10 @@ function logBarBase(rows: readonly { value: number }[]): number {
 /** Horizontal bars, one per category (grouped bars when rows carry a `group`), labelled with their values. */
 export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): Figure {
   const { valueTitle, scale, title, subtitle, widthPx, barHeightPx } = BAR_CHART_OPTIONS.parse(options);
-  const rows = checkArray<Bar>('bars', bars, 'a non-empty array of {category, value}').map((b, i) => {
-    checkString(`bars[${i}].category`, b.category);
-    checkNumber(`bars[${i}].value`, b.value, -Infinity, Infinity);
-    if (b.group !== undefined) checkString(`bars[${i}].group`, b.group);
+  const rows = parseArray<Bar>('bars', bars, 'a non-empty array of {category, value}').map((b, i) => {
+    parseString(`bars[${i}].category`, b.category);
+    parseNumber(`bars[${i}].value`, b.value, -Infinity, Infinity);
+    if (b.group !== undefined) parseString(`bars[${i}].group`, b.group);
     return { category: b.category, value: round(b.value), group: b.group ?? b.category, label: b.label ?? trimNumber(b.value) };
   });
   const categories = [...new Set(rows.map((r) => r.category))];

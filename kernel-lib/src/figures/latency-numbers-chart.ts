@@ -1,5 +1,5 @@
 // Figure: the latency numbers every programmer should know, on a log scale.
-import { checkNumber, checkString, customOption, declareOptions, invalid, type OptionsOf } from '../core/options';
+import { parseNumber, parseString, customOption, declareOptions, invalid, type OptionsOf } from '../core/options';
 import { textOption, widthPxOption } from './common';
 import { maxOf, minOf } from '../core/numbers';
 import { LATENCY_NUMBERS, LatencyNumber } from '../topics/latency/latency-numbers';
@@ -17,8 +17,8 @@ function latencyRowsOption(doc: string, defaultText: string, nonEmpty: boolean) 
     parse: (name, value) => {
       if (!Array.isArray(value) || (nonEmpty && value.length === 0)) invalid(name, value, expected);
       value.forEach((row: LatencyNumber, i: number) => {
-        checkString(`${name}[${i}].operation`, row?.operation);
-        checkNumber(`${name}[${i}].latencyNs`, row?.latencyNs, Number.MIN_VALUE, Infinity, 'ns');
+        parseString(`${name}[${i}].operation`, row?.operation);
+        parseNumber(`${name}[${i}].latencyNs`, row?.latencyNs, Number.MIN_VALUE, Infinity, 'ns');
       });
       return value as readonly LatencyNumber[];
     }

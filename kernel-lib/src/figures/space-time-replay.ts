@@ -1,5 +1,5 @@
 // Figure: a space-time diagram you can replay (plotly frames: messages travel, lanes show their state, a click shows causality).
-import { checkNumber, checkString, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
+import { parseNumber, parseString, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
 import { MimeBundle } from '../core/mime';
 import { maxOf, minOf, round } from '../core/numbers';
 import { TraceEvent } from '../trace/event';
@@ -583,10 +583,10 @@ function checkLaneStates(value: readonly StateInterval[] | undefined, lanes: rea
   if (value.length > 0 && axis !== 'time') invalid('laneStates', `${value.length} intervals`, 'lane states only with axis "time" (they are in virtual ms)');
   if (value.length > 10_000) invalid('laneStates', `${value.length} intervals`, 'at most 10,000 intervals');
   return value.map((s, i) => {
-    const lane = checkString(`laneStates[${i}].lane`, s?.lane);
+    const lane = parseString(`laneStates[${i}].lane`, s?.lane);
     if (!lanes.includes(lane)) invalid(`laneStates[${i}].lane`, lane, `a lane of the diagram (${lanes.join(', ')})`);
-    const startMs = checkNumber(`laneStates[${i}].startMs`, s.startMs, -Infinity, Infinity, 'ms');
-    return { lane, state: checkString(`laneStates[${i}].state`, s.state), startMs, endMs: checkNumber(`laneStates[${i}].endMs`, s.endMs, startMs, Infinity, 'ms') };
+    const startMs = parseNumber(`laneStates[${i}].startMs`, s.startMs, -Infinity, Infinity, 'ms');
+    return { lane, state: parseString(`laneStates[${i}].state`, s.state), startMs, endMs: parseNumber(`laneStates[${i}].endMs`, s.endMs, startMs, Infinity, 'ms') };
   });
 }
 

@@ -1,5 +1,5 @@
 // Figures on a time axis: state lanes, the Kubernetes node-failure timeline.
-import { checkArray, checkNumber, checkOneOf, checkString, choiceOption, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
+import { parseArray, parseNumber, parseOneOf, parseString, choiceOption, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../core/options';
 import { textListOption, textOption, textTable, widthPxOption } from './common';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
@@ -30,7 +30,7 @@ export const STATE_LANE_CHART_OPTIONS = declareOptions('stateLaneChart', {
     expected: 'an object of state to CSS colour',
     parse: (name, value) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(name, value, 'an object of state to CSS colour');
-      for (const [state, colour] of Object.entries(value)) checkString(`${name}.${state}`, colour);
+      for (const [state, colour] of Object.entries(value)) parseString(`${name}.${state}`, colour);
       return value as Record<string, string>;
     }
   }),
@@ -53,12 +53,12 @@ export type StateLaneChartOptions = OptionsOf<typeof STATE_LANE_CHART_OPTIONS>;
 export function stateLaneChart(intervals: readonly StateInterval[], options: StateLaneChartOptions = {}): Figure {
   const o = STATE_LANE_CHART_OPTIONS.parse(options);
   const { timeTitle, timeUnit: unit, title, widthPx, laneHeightPx } = o;
-  const rows = checkArray<StateInterval>('intervals', intervals, 'a non-empty array of {lane, state, startMs, endMs}');
+  const rows = parseArray<StateInterval>('intervals', intervals, 'a non-empty array of {lane, state, startMs, endMs}');
   rows.forEach((r, i) => {
-    checkString(`intervals[${i}].lane`, r.lane);
-    checkString(`intervals[${i}].state`, r.state);
-    checkNumber(`intervals[${i}].startMs`, r.startMs, -Infinity, Infinity, 'ms');
-    checkNumber(`intervals[${i}].endMs`, r.endMs, r.startMs, Infinity, 'ms');
+    parseString(`intervals[${i}].lane`, r.lane);
+    parseString(`intervals[${i}].state`, r.state);
+    parseNumber(`intervals[${i}].startMs`, r.startMs, -Infinity, Infinity, 'ms');
+    parseNumber(`intervals[${i}].endMs`, r.endMs, r.startMs, Infinity, 'ms');
   });
   const lanes = o.lanes ? [...o.lanes] : [...new Set(rows.map((r) => r.lane))];
   for (const r of rows) if (!lanes.includes(r.lane)) invalid('lanes', lanes, `every lane of the intervals, missing ${r.lane}`);
@@ -95,8 +95,8 @@ export const KUBE_NODE_FAILURE_TIMELINE_OPTIONS = declareOptions('kubeNodeFailur
     default: KUBE_VERSIONS,
     expected: VERSIONS_EXPECTED,
     parse: (name, value) => {
-      checkArray(name, value, VERSIONS_EXPECTED);
-      (value as unknown[]).forEach((v, i) => checkOneOf(`${name}[${i}]`, v, KUBE_VERSIONS));
+      parseArray(name, value, VERSIONS_EXPECTED);
+      (value as unknown[]).forEach((v, i) => parseOneOf(`${name}[${i}]`, v, KUBE_VERSIONS));
       return value as readonly KubeVersion[];
     }
   }),

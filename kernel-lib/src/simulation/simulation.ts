@@ -5,7 +5,7 @@ import { Crash, Fast, HealAll, Partition, PartitionHeal, Pause, Restart, Slow } 
 import type { ByzantineHook } from '../world/faults/faults';
 import { Link, LinkOptions } from '../world/net/network';
 import { checkPartitionOptions, HealOptions, PartitionOptions, SplitOptions } from '../world/net/partition';
-import { DistlabInputError, checkInteger, checkNumber, checkSeed, checkString, invalid, rejectUnknownKeys } from '../core/options';
+import { DistlabInputError, parseInteger, parseNumber, parseSeed, parseString, invalid, rejectUnknownKeys } from '../core/options';
 import { Trace } from '../trace/recorder';
 import { Engine } from '../engine/run-loop';
 import { Rng } from '../core/rng';
@@ -93,7 +93,7 @@ export class Simulation {
 
   /** Declare a node with its behaviour. Nodes start at time 0 in declaration order. */
   node<S = any, D = any>(name: string, spec: NodeSpec<S, D> = {}): this {
-    checkString('node name', name);
+    parseString('node name', name);
     name = internalized(name);
     if (this.world.nodeIndex[name] !== undefined) throw new DistlabInputError(`duplicate node: ${name}`);
     if (this.world.running) throw new DistlabInputError(`cannot add node ${name} after run() has started`);
@@ -208,7 +208,7 @@ export class Simulation {
     const index = this.world.indexOf(node);
     const o = checkSlow(options);
     const atMs = faultTimeMs('slow', o.atMs, this.engine.nowMs);
-    if (o.untilMs !== undefined) checkNumber('untilMs', o.untilMs, atMs, Infinity, 'ms');
+    if (o.untilMs !== undefined) parseNumber('untilMs', o.untilMs, atMs, Infinity, 'ms');
     this.world.schedule(atMs, new Slow(index, o.extraDelayMs));
     if (o.untilMs !== undefined) this.world.schedule(o.untilMs, new Fast(index));
     return this;
@@ -224,7 +224,7 @@ export class Simulation {
   /** A client request to `node` at `atMs`; it arrives as a message from `client`. Returns a handle filled in on response. */
   request(node: string, type: string, body?: any, options?: { atMs?: number }): RequestHandle {
     const index = this.world.indexOf(node);
-    checkString('type', type);
+    parseString('type', type);
     rejectUnknownKeys('request', options, ['atMs']);
     const atMs = faultTimeMs('request', options?.atMs, this.engine.nowMs);
     const request = new Request(this.requests.length, node, type, body, atMs);
@@ -235,7 +235,7 @@ export class Simulation {
 
   /** Run `action` at virtual time `atMs` (e.g. change a link, inject a fault from a condition). */
   at(atMs: number, action: (sim: Simulation) => void): this {
-    checkNumber('atMs', atMs, this.engine.nowMs, Infinity, 'ms');
+    parseNumber('atMs', atMs, this.engine.nowMs, Infinity, 'ms');
     if (typeof action !== 'function') invalid('action', action, 'a function');
     this.world.scheduleAction(atMs, () => action(this));
     return this;
@@ -269,9 +269,9 @@ export class Simulation {
   /** Process events in time order until the horizon, no event left, or `stopWhen`. */
   run(options?: RunOptions): RunResult {
     rejectUnknownKeys('run', options, ['untilMs', 'eventsMax', 'inFlightMax', 'stopWhen']);
-    const untilMs = options?.untilMs === undefined ? Infinity : checkNumber('untilMs', options.untilMs, this.engine.nowMs, Infinity, 'ms');
-    const eventsMax = checkInteger('eventsMax', options?.eventsMax ?? 1_000_000, 1, Number.MAX_SAFE_INTEGER);
-    const inFlightMax = checkInteger('inFlightMax', options?.inFlightMax ?? IN_FLIGHT_MAX_DEFAULT, 1, Number.MAX_SAFE_INTEGER);
+    const untilMs = options?.untilMs === undefined ? Infinity : parseNumber('untilMs', options.untilMs, this.engine.nowMs, Infinity, 'ms');
+    const eventsMax = parseInteger('eventsMax', options?.eventsMax ?? 1_000_000, 1, Number.MAX_SAFE_INTEGER);
+    const inFlightMax = parseInteger('inFlightMax', options?.inFlightMax ?? IN_FLIGHT_MAX_DEFAULT, 1, Number.MAX_SAFE_INTEGER);
     const stopWhen = options?.stopWhen;
     if (stopWhen !== undefined && typeof stopWhen !== 'function') invalid('stopWhen', stopWhen, 'a function (sim) => boolean');
     this.world.network();

@@ -1,6 +1,6 @@
 // The simulated world behind the engine's hook: nodes and their handlers over network, clocks, faults and trace.
 import { DistlabHandlerError, DistlabLimitError } from '../core/errors';
-import { DistlabInputError, checkString, invalid } from '../core/options';
+import { DistlabInputError, parseString, invalid } from '../core/options';
 import { Rng } from '../core/rng';
 import { Agenda } from '../engine/agenda';
 import { Engine, WorldHook } from '../engine/run-loop';
@@ -102,7 +102,7 @@ export class SimNode implements NodeContext, NodeLife {
     this.world.cancelTimer(timerId);
   }
   log(label: string, data?: any): void {
-    checkString('label', label);
+    parseString('label', label);
     this.world.recordEvent(this.index, 'local', -1, -1, label, data, DROP_NONE, false);
   }
   respond(request: Message, body?: any): void {

@@ -1,5 +1,5 @@
 // The trace recorder: every event of a run, with Lamport and vector stamps.
-import { assert, checkNumber, checkOneOf, checkString, invalid } from '../core/options';
+import { assert, parseNumber, parseOneOf, parseString, invalid } from '../core/options';
 import { CausalStamper } from './causality';
 import { TRACE_EVENT_TYPES, TraceEvent, TraceEventType } from './event';
 
@@ -150,11 +150,11 @@ export class Trace {
     reason?: string;
     duplicate?: boolean;
   }): void {
-    checkNumber('timeMs', event.timeMs, this.length === 0 ? 0 : this.timeMs[this.length - 1], Infinity, 'ms');
-    const node = this.addNode(checkString('node', event.node));
+    parseNumber('timeMs', event.timeMs, this.length === 0 ? 0 : this.timeMs[this.length - 1], Infinity, 'ms');
+    const node = this.addNode(parseString('node', event.node));
     const peer = event.peer === undefined ? -1 : this.addNode(event.peer);
-    checkOneOf('type', event.type, TRACE_EVENT_TYPES);
-    if (event.reason !== undefined) checkOneOf('reason', event.reason, DROP_REASONS.slice(1));
+    parseOneOf('type', event.type, TRACE_EVENT_TYPES);
+    if (event.reason !== undefined) parseOneOf('reason', event.reason, DROP_REASONS.slice(1));
     this.recordIndexed(
       event.timeMs,
       node,
@@ -191,15 +191,15 @@ export class Trace {
 
   /** Events of one type (or of several). */
   ofType(...types: TraceEventType[]): TraceEvent[] {
-    for (const type of types) checkOneOf('type', type, TRACE_EVENT_TYPES);
+    for (const type of types) parseOneOf('type', type, TRACE_EVENT_TYPES);
     const wanted = new Set<string>(types);
     return this.where((e) => wanted.has(e.type));
   }
 
   /** Events with fromMs <= timeMs < toMs (toMs may be Infinity). */
   between(fromMs: number, toMs: number): TraceEvent[] {
-    checkNumber('fromMs', fromMs, -Infinity, Infinity, 'ms');
-    if (toMs !== Infinity) checkNumber('toMs', toMs, fromMs, Infinity, 'ms');
+    parseNumber('fromMs', fromMs, -Infinity, Infinity, 'ms');
+    if (toMs !== Infinity) parseNumber('toMs', toMs, fromMs, Infinity, 'ms');
     return this.where((e) => e.timeMs >= fromMs && e.timeMs < toMs);
   }
 

@@ -1,5 +1,5 @@
 // A lane's states over time (a node is leader from 150 to 900 ms), built from its state changes.
-import { checkArray, checkNumber, checkString } from '../core/options';
+import { parseArray, parseNumber, parseString } from '../core/options';
 
 /** A state held by one lane from startMs to endMs (e.g. node n2 is "leader" from 150 to 900 ms). */
 export interface StateInterval {
@@ -18,13 +18,13 @@ export interface StateChange {
 
 /** Turn state changes into intervals; the last state of each lane lasts until `endMs`. */
 export function stateIntervalsFromChanges(changes: readonly StateChange[], endMs: number): StateInterval[] {
-  checkArray('changes', changes, 'a non-empty array of {lane, state, timeMs}');
-  checkNumber('endMs', endMs, -Infinity, Infinity, 'ms');
+  parseArray('changes', changes, 'a non-empty array of {lane, state, timeMs}');
+  parseNumber('endMs', endMs, -Infinity, Infinity, 'ms');
   const byLane = new Map<string, StateChange[]>();
   changes.forEach((c, i) => {
-    checkString(`changes[${i}].lane`, c.lane);
-    checkString(`changes[${i}].state`, c.state);
-    checkNumber(`changes[${i}].timeMs`, c.timeMs, -Infinity, endMs, 'ms');
+    parseString(`changes[${i}].lane`, c.lane);
+    parseString(`changes[${i}].state`, c.state);
+    parseNumber(`changes[${i}].timeMs`, c.timeMs, -Infinity, endMs, 'ms');
     byLane.set(c.lane, [...(byLane.get(c.lane) ?? []), c]);
   });
   const intervals: StateInterval[] = [];

@@ -1,6 +1,6 @@
 // Byzantine generals: Lamport, Shostak and Pease's oral-messages algorithm, and 3f + 1.
 import { simulation } from '../../simulation/simulation';
-import { checkInteger, choiceOption, customOption, declareOptions, integerOption, invalid, numberListOption, seedOption, type OptionsOf } from '../../core/options';
+import { parseInteger, choiceOption, customOption, declareOptions, integerOption, invalid, numberListOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 
 export type Order = 'attack' | 'retreat';
@@ -55,7 +55,7 @@ export function oralMessages(options: OralMessagesOptions = {}): OralMessagesRes
   const traitors = [...parsed.traitors];
   const names = ['C', ...Array.from({ length: n - 1 }, (_, i) => `L${i + 1}`)];
   traitors.forEach((t, i) => { if (!names.includes(t)) invalid(`traitors[${i}]`, t, `one of ${names.join(', ')}`); });
-  const m = checkInteger('m', parsed.m ?? traitors.length, 0, Math.min(4, n - 2));
+  const m = parseInteger('m', parsed.m ?? traitors.length, 0, Math.min(4, n - 2));
   const lieutenants = names.slice(1);
   const sim = simulation({ seed, network: { latency: 1 }, trace: true });
   sim.node('C', {
@@ -124,7 +124,7 @@ export function byzantineSweep(options: ByzantineSweepOptions = {}): { seeds: nu
   const { nList, seeds } = BYZANTINE_SWEEP_OPTIONS.parse(options);
   const rows: ByzantineSweepRow[] = [];
   for (const n of nList) {
-    checkInteger('n', n, 3, 10);
+    parseInteger('n', n, 3, 10);
     const names = ['C', ...Array.from({ length: n - 1 }, (_, i) => `L${i + 1}`)];
     for (const traitor of names) {
       let failures = 0;
@@ -145,5 +145,5 @@ export function byzantineSweep(options: ByzantineSweepOptions = {}): { seeds: nu
 
 /** Generals needed to tolerate f traitors: 3f + 1 (Lamport, Shostak and Pease, 1982). */
 export function generalsNeeded(traitors: number): number {
-  return 3 * checkInteger('traitors', traitors, 0, 1000) + 1;
+  return 3 * parseInteger('traitors', traitors, 0, 1000) + 1;
 }

@@ -1,5 +1,5 @@
 // What CP and AP systems answer during a partition, for each side of it.
-import { checkNumber, declareOptions, numberListOption, numberOption, type OptionsOf } from '../../core/options';
+import { parseNumber, declareOptions, numberListOption, numberOption, type OptionsOf } from '../../core/options';
 import { round } from '../../core/numbers';
 
 /** Outcome of one consistency mode for one partition length. */
@@ -28,7 +28,7 @@ export type PartitionOutcomesOptions = OptionsOf<typeof PARTITION_OUTCOMES_OPTIO
  */
 export function partitionOutcomes(options: PartitionOutcomesOptions = {}): { rows: PartitionOutcome[] } {
   const { windowMs, partitionMsList: list, minorityShare: m, writesPerSecond } = PARTITION_OUTCOMES_OPTIONS.parse(options);
-  list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs, 'ms'));
+  list.forEach((ms, i) => parseNumber(`partitionMsList[${i}]`, ms, 0, windowMs, 'ms'));
   // Mean over t in [0, L] of 1 - e^(-r t): 1 - (1 - e^(-rL)) / (rL).
   const meanStale = (ratePerMs: number, lengthMs: number) => (ratePerMs * lengthMs < 1e-12 ? 0 : 1 - (1 - Math.exp(-ratePerMs * lengthMs)) / (ratePerMs * lengthMs));
   const rate = writesPerSecond / 1000;

@@ -1,6 +1,6 @@
 // CAP: a replicated register under a partition, in CP and AP modes.
 import { simulation } from '../../simulation/simulation';
-import { checkNumber, choiceOption, declareOptions, invalid, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
+import { parseNumber, choiceOption, declareOptions, invalid, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 import type { StateInterval } from '../../trace/state-intervals';
 import type { PartitionOutcome } from './partition-outcomes';
@@ -55,8 +55,8 @@ const REPLICAS = ['r1', 'r2', 'r3'];
  */
 export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions = {}): ReplicatedRegisterResult {
   const { mode, untilMs, partitionAtMs, healAtMs, writeIntervalMs, readIntervalMs, timeoutMs, gossipIntervalMs, seed } = REPLICATED_REGISTER_OPTIONS.parse(options);
-  checkNumber('partitionAtMs', partitionAtMs, 0, untilMs, 'ms');
-  if (healAtMs !== Infinity) checkNumber('healAtMs', healAtMs, partitionAtMs, 1e9, 'ms');
+  parseNumber('partitionAtMs', partitionAtMs, 0, untilMs, 'ms');
+  if (healAtMs !== Infinity) parseNumber('healAtMs', healAtMs, partitionAtMs, 1e9, 'ms');
   if (untilMs / Math.min(writeIntervalMs, readIntervalMs, gossipIntervalMs) > 100_000) invalid('untilMs', untilMs, 'at most 100,000 operations per run');
   const sim = simulation({ seed, network: { latency: 2 } });
   const requests: RegisterRequest[] = [];
@@ -223,7 +223,7 @@ export type CapSweepOptions = OptionsOf<typeof CAP_SWEEP_OPTIONS>;
 /** CP and AP over several partition lengths inside one window: rows for `cpApChart`, simulated. */
 export function capSweep(options: CapSweepOptions = {}): { seed: number; rows: PartitionOutcome[] } {
   const { partitionMsList: list, windowMs, seed } = CAP_SWEEP_OPTIONS.parse(options);
-  list.forEach((ms, i) => checkNumber(`partitionMsList[${i}]`, ms, 0, windowMs - 100, 'ms'));
+  list.forEach((ms, i) => parseNumber(`partitionMsList[${i}]`, ms, 0, windowMs - 100, 'ms'));
   const rows: PartitionOutcome[] = [];
   for (const mode of ['CP', 'AP'] as const) {
     for (const partitionMs of list) {

@@ -1,5 +1,5 @@
 // Drifting physical clocks in closed form: each clock's error against true time, with syncs.
-import { checkArray, checkNumber, checkString, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../../core/options';
+import { parseArray, parseNumber, parseString, customOption, declareOptions, invalid, numberOption, type OptionsOf } from '../../core/options';
 import { round } from '../../core/numbers';
 
 /** One reading of a node's clock error: its clock minus true time, in ms. */
@@ -37,12 +37,12 @@ export const DRIFTING_CLOCK_OFFSETS_OPTIONS = declareOptions('driftingClockOffse
     expected: 'a non-empty array of {node, driftPpm, initialOffsetMs?, syncResidualMs?}',
     defaultText: 'four nodes at +25, −15, +40 and −35 ppm with small sync residuals',
     parse: (name, value) => {
-      const clocks = checkArray<DriftingClock>(name, value, 'a non-empty array of {node, driftPpm}');
+      const clocks = parseArray<DriftingClock>(name, value, 'a non-empty array of {node, driftPpm}');
       clocks.forEach((c, i) => {
-        checkString(`${name}[${i}].node`, c.node);
-        checkNumber(`${name}[${i}].driftPpm`, c.driftPpm, -100_000, 100_000, 'ppm');
-        checkNumber(`${name}[${i}].initialOffsetMs`, c.initialOffsetMs ?? 0, -1e9, 1e9, 'ms');
-        checkNumber(`${name}[${i}].syncResidualMs`, c.syncResidualMs ?? 0, -1e9, 1e9, 'ms');
+        parseString(`${name}[${i}].node`, c.node);
+        parseNumber(`${name}[${i}].driftPpm`, c.driftPpm, -100_000, 100_000, 'ppm');
+        parseNumber(`${name}[${i}].initialOffsetMs`, c.initialOffsetMs ?? 0, -1e9, 1e9, 'ms');
+        parseNumber(`${name}[${i}].syncResidualMs`, c.syncResidualMs ?? 0, -1e9, 1e9, 'ms');
       });
       return clocks;
     }

@@ -2,7 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkNumber, choiceOption, numberListOption, declareOptions, integerOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
+import { parseNumber, choiceOption, numberListOption, declareOptions, integerOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../experiments/points';
 
@@ -126,8 +126,8 @@ export interface NoResponseRow {
  */
 export function noResponseExperiment(options: NoResponseOptions = {}): { seed: number; timeoutMs: number; rows: NoResponseRow[]; traces: Record<SilenceCase, Trace> } {
   const { timeoutMs, latencyMs, processingMs, seed } = NO_RESPONSE_OPTIONS.parse(options);
-  checkNumber('latencyMs', latencyMs, 0.01, timeoutMs / 4, 'ms');
-  checkNumber('processingMs', processingMs, 0.01, timeoutMs / 4, 'ms');
+  parseNumber('latencyMs', latencyMs, 0.01, timeoutMs / 4, 'ms');
+  parseNumber('processingMs', processingMs, 0.01, timeoutMs / 4, 'ms');
   const rows: NoResponseRow[] = [];
   const traces = {} as Record<SilenceCase, Trace>;
   for (const c of SILENCE_CASES) {
@@ -197,7 +197,7 @@ export type TimeoutSweepOptions = OptionsOf<typeof TIMEOUT_SWEEP_OPTIONS>;
  */
 export function timeoutSweep(options: TimeoutSweepOptions = {}): { points: XyPoint[]; p50Ms: number; p99Ms: number } {
   const { timeoutMsList: list, medianRttMs: medianMs, p99RttMs: p99Ms, seeds } = TIMEOUT_SWEEP_OPTIONS.parse(options);
-  checkNumber('p99RttMs', p99Ms, medianMs, 1e6, 'ms');
+  parseNumber('p99RttMs', p99Ms, medianMs, 1e6, 'ms');
   const oneWay = lognormalLatency({ medianMs: medianMs / 2, p99Ms: p99Ms / 2 });
   const result = monteCarlo({
     seeds,

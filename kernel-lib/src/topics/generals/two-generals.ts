@@ -1,7 +1,7 @@
 // The Two Generals: no number of messengers makes the attack certain.
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
-import { checkInteger, declareOptions, integerOption, numberListOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
+import { parseInteger, declareOptions, integerOption, numberListOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { Trace } from '../../trace/recorder';
 import type { XyPoint } from '../../experiments/points';
@@ -133,5 +133,5 @@ export function twoGeneralsRegress(options: TwoGeneralsRegressOptions = {}): { r
       agreementInBothRuns: full.decisions[0] === full.decisions[1] && lost.decisions[0] === lost.decisions[1]
     });
   }
-  return { rows, traceLastLost: (messages: number) => run(checkInteger('messages', messages, 1, 50), true).trace };
+  return { rows, traceLastLost: (messages: number) => run(parseInteger('messages', messages, 1, 50), true).trace };
 }

@@ -6,7 +6,7 @@
  */
 import { simulation, Simulation, NodeContext, Message } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
-import { booleanOption, checkNumber, checkOneOf, checkString, choiceOption, declareOptions, integerOption, invalid, numberOption, seedOption, type OptionSpec, type OptionsOf } from '../../core/options';
+import { booleanOption, parseNumber, parseOneOf, parseString, choiceOption, declareOptions, integerOption, invalid, numberOption, seedOption, type OptionSpec, type OptionsOf } from '../../core/options';
 import { maxOf } from '../../core/numbers';
 import type { StateInterval } from '../../trace/state-intervals';
 import { KUBE_VERSIONS, KubeVersion, nodeMonitorGracePeriodS } from './node-failure-times';
@@ -378,7 +378,7 @@ export class KubeCluster {
 
   /** Crash any control-plane component (an etcd member, an API server, a controller-manager or scheduler replica) at `atS`. */
   crash(component: string, options: KubeCrashOptions = {}): this {
-    checkString('component', component);
+    parseString('component', component);
     const { atS, restartAfterS } = KUBE_CRASH_OPTIONS.parse(options);
     this.sim.crash(component, { atMs: this.ms('atS', atS), ...(restartAfterS !== undefined ? { restartAfterMs: restartAfterS * S } : {}) });
     return this;
@@ -395,7 +395,7 @@ export class KubeCluster {
 
   /** Run `kubectl get pods` (or nodes, leases, or a write) through the load balancer at `atS`; the answer and its latency land in `kubectlLog`. */
   kubectlAt(command: string, options: KubeKubectlOptions = {}): this {
-    checkOneOf('command', command, ['get pods', 'get nodes', 'get leases', 'apply'] as const);
+    parseOneOf('command', command, ['get pods', 'get nodes', 'get leases', 'apply'] as const);
     const atMs = this.ms('atS', KUBE_KUBECTL_OPTIONS.parse(options).atS);
     const api = this.apiServers[0];
     this.sim.at(atMs, (s) => {
@@ -418,7 +418,7 @@ export class KubeCluster {
   run(options: Required<KubeRunOptions>): this {
     const { untilS } = KUBE_RUN_OPTIONS.parse(options);
     // Required, and not before now: a relation with the run's clock, so checked here.
-    const untilMs = checkNumber('untilS', untilS, this.sim.timeMs / S, 36_000, 's') * S;
+    const untilMs = parseNumber('untilS', untilS, this.sim.timeMs / S, 36_000, 's') * S;
     this.sim.run({ untilMs, eventsMax: 5_000_000 });
     return this;
   }
@@ -486,7 +486,7 @@ export class KubeCluster {
 
   /** Current holder of a leader Lease ('kube-controller-manager' or 'kube-scheduler'). */
   leaderOf(lease: 'kube-controller-manager' | 'kube-scheduler'): string {
-    checkOneOf('lease', lease, ['kube-controller-manager', 'kube-scheduler'] as const);
+    parseOneOf('lease', lease, ['kube-controller-manager', 'kube-scheduler'] as const);
     const h = this.leaderHistory.filter((l) => l.lease === lease);
     return h.length ? h[h.length - 1].holder : '<none>';
   }
@@ -498,12 +498,12 @@ export class KubeCluster {
 
   /** An action's time: now or later. */
   private ms(name: string, atS: number | undefined): number {
-    return atS === undefined ? this.sim.timeMs : checkNumber(name, atS, this.sim.timeMs / S, 36_000, 's') * S;
+    return atS === undefined ? this.sim.timeMs : parseNumber(name, atS, this.sim.timeMs / S, 36_000, 's') * S;
   }
 
   /** A view's time: now or earlier. */
   private viewMs(atS: number | undefined): number {
-    return atS === undefined ? this.sim.timeMs : checkNumber('atS', atS, 0, this.sim.timeMs / S, 's') * S;
+    return atS === undefined ? this.sim.timeMs : parseNumber('atS', atS, 0, this.sim.timeMs / S, 's') * S;
   }
 
   private write(atS: number | undefined, key: string, obj: any, what: string, mergeNode = false): void {

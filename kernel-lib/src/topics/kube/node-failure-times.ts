@@ -1,5 +1,5 @@
 // When Kubernetes marks a dead node NotReady and evicts its pods, per version.
-import { checkOneOf, declareOptions, numberOption, type OptionsOf } from '../../core/options';
+import { parseOneOf, declareOptions, numberOption, type OptionsOf } from '../../core/options';
 
 /** Kubernetes versions whose node-lifecycle defaults differ. */
 export type KubeVersion = 'v1.31' | 'v1.32';
@@ -7,7 +7,7 @@ export const KUBE_VERSIONS: readonly KubeVersion[] = ['v1.31', 'v1.32'];
 
 /** node-monitor-grace-period: 40 s before v1.32, 50 s from v1.32 (upstream raised the default). */
 export function nodeMonitorGracePeriodS(version: KubeVersion): number {
-  return checkOneOf('version', version, KUBE_VERSIONS) === 'v1.31' ? 40 : 50;
+  return parseOneOf('version', version, KUBE_VERSIONS) === 'v1.31' ? 40 : 50;
 }
 
 /** The timings of a node failure; every field is optional. */
@@ -38,7 +38,7 @@ export interface KubeNodeFailureTimes {
  * NoExecute taint, then the replacement is scheduled and started elsewhere.
  */
 export function kubeNodeFailureTimes(version: KubeVersion, options: KubeNodeFailureTimesOptions = {}): KubeNodeFailureTimes {
-  checkOneOf('version', version, KUBE_VERSIONS);
+  parseOneOf('version', version, KUBE_VERSIONS);
   const o = KUBE_NODE_FAILURE_TIMES_OPTIONS.parse(options);
   const { failAtS, tolerationS, rescheduleS, podStartS } = o;
   const gracePeriodS = o.gracePeriodS ?? nodeMonitorGracePeriodS(version);

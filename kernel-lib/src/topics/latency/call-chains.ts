@@ -1,13 +1,13 @@
 // Call chains and fan-out: how one slow call in many sets the latency of the whole request.
-import { checkInteger, checkProbability, declareOptions, integerOption, numberOption, type OptionsOf } from '../../core/options';
+import { parseInteger, parseProbability, declareOptions, integerOption, numberOption, type OptionsOf } from '../../core/options';
 
 /**
  * Tail amplification under fan-out: a request that waits for `fanout` backends is slow
  * when any one of them is, so P(slow) = 1 - (1 - q)^n. With q = 1% and n = 100: 63%.
  */
 export function fanoutSlowProbability(slowProbability: number, fanout: number): number {
-  const q = checkProbability('slowProbability', slowProbability);
-  const n = checkInteger('fanout', fanout, 1, 1_000_000);
+  const q = parseProbability('slowProbability', slowProbability);
+  const n = parseInteger('fanout', fanout, 1, 1_000_000);
   return 1 - Math.pow(1 - q, n);
 }
 

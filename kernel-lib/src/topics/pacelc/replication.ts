@@ -1,7 +1,7 @@
 // PACELC: synchronous and asynchronous replication, latency against staleness.
 import { simulation } from '../../simulation/simulation';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkNumber, invalid, choiceOption, declareOptions, integerOption, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
+import { parseNumber, invalid, choiceOption, declareOptions, integerOption, numberListOption, numberOption, seedOption, type OptionsOf } from '../../core/options';
 import { round, maxOf } from '../../core/numbers';
 
 export const REPLICATION_RUN_OPTIONS = declareOptions('replicationRun', {

@@ -1,10 +1,10 @@
 // Quorum availability in closed form: the binomial chance that enough replicas are up.
-import { checkInteger, checkProbability } from '../../core/options';
+import { parseInteger, parseProbability } from '../../core/options';
 import { round } from '../../core/numbers';
 
 /** Smallest majority of n nodes: 2 of 3, 3 of 5. */
 export function majorityQuorum(nodeCount: number): number {
-  checkInteger('nodeCount', nodeCount, 1, 1000);
+  parseInteger('nodeCount', nodeCount, 1, 1000);
   return Math.floor(nodeCount / 2) + 1;
 }
 
@@ -22,9 +22,9 @@ export function binomialCoefficient(n: number, k: number): number {
  * Default quorum: a majority (what etcd and Raft need to accept writes).
  */
 export function binomialAvailability(nodeCount: number, nodeAvailability: number, quorum?: number): number {
-  checkInteger('nodeCount', nodeCount, 1, 1000);
-  const p = checkProbability('nodeAvailability', nodeAvailability);
-  const k = checkInteger('quorum', quorum ?? majorityQuorum(nodeCount), 1, nodeCount);
+  parseInteger('nodeCount', nodeCount, 1, 1000);
+  const p = parseProbability('nodeAvailability', nodeAvailability);
+  const k = parseInteger('quorum', quorum ?? majorityQuorum(nodeCount), 1, nodeCount);
   let total = 0;
   for (let up = k; up <= nodeCount; up++) total += binomialCoefficient(nodeCount, up) * Math.pow(p, up) * Math.pow(1 - p, nodeCount - up);
   return Math.min(1, total);

@@ -2,7 +2,7 @@
 import { simulation } from '../../simulation/simulation';
 import { monteCarlo } from '../../experiments/montecarlo';
 import { lognormalLatency } from '../../world/net/latency';
-import { checkNumber, customOption, declareOptions, integerOption, invalid, numberListOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
+import { parseNumber, customOption, declareOptions, integerOption, invalid, numberListOption, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { AvailabilityPoint } from '../quorum/quorum-availability';
 
 export const REPLICA_AVAILABILITY_OPTIONS = declareOptions('replicaAvailabilityExperiment', {
@@ -53,7 +53,7 @@ export const USER_LATENCY_OPTIONS = declareOptions('userLatencyExperiment', {
     defaultText: "{ 'US server': 20, 'Europe server': 100, 'Asia server': 200 } (the course's numbers, for a US user)",
     parse: (name, value) => {
       if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) invalid(name, value, REGION_RTT_EXPECTED);
-      for (const [region, rtt] of Object.entries(value)) checkNumber(`${name}.${region}`, rtt, 0.001, 10_000, 'ms');
+      for (const [region, rtt] of Object.entries(value)) parseNumber(`${name}.${region}`, rtt, 0.001, 10_000, 'ms');
       return value as Record<string, number>;
     }
   }),

@@ -1,5 +1,5 @@
 // Logical clocks: Lamport and vector clocks, and comparing vector stamps.
-import { checkInteger, checkString, invalid } from '../../core/options';
+import { parseInteger, parseString, invalid } from '../../core/options';
 
 /** Lamport's logical clock: one counter; if a happened before b then L(a) < L(b). */
 export class LamportClock {
@@ -13,7 +13,7 @@ export class LamportClock {
 
   /** A receive carrying `remoteTime`: jump past it and return the new value. */
   receive(remoteTime: number): number {
-    checkInteger('remoteTime', remoteTime, 0, Number.MAX_SAFE_INTEGER);
+    parseInteger('remoteTime', remoteTime, 0, Number.MAX_SAFE_INTEGER);
     this.time = Math.max(this.time, remoteTime) + 1;
     return this.time;
   }
@@ -60,7 +60,7 @@ export class VectorClock {
   private readonly entries: Vector = {};
 
   constructor(readonly node: string) {
-    checkString('node', node);
+    parseString('node', node);
     this.entries[node] = 0;
   }
 
@@ -80,7 +80,7 @@ export class VectorClock {
     if (remote === null || typeof remote !== 'object') invalid('remote', remote, 'a vector such as {a: 1, b: 2}');
     for (const key in remote) {
       const value = remote[key];
-      checkInteger(`remote.${key}`, value, 0, Number.MAX_SAFE_INTEGER);
+      parseInteger(`remote.${key}`, value, 0, Number.MAX_SAFE_INTEGER);
       if (value > (this.entries[key] ?? 0)) this.entries[key] = value;
     }
     return this.tick();

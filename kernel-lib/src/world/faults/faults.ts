@@ -1,5 +1,5 @@
 // Faults of the simulated world: crash, restart, pause, slow, byzantine; their checked options.
-import { booleanOption, checkNumber, declareOptions, invalid, numberOption, required, type OptionsOf } from '../../core/options';
+import { booleanOption, parseNumber, declareOptions, invalid, numberOption, required, type OptionsOf } from '../../core/options';
 
 const AT_MS = numberOption({ doc: 'Virtual time at which it happens (not before now)', min: 0, max: Infinity, unit: 'ms', defaultText: 'now (0 before the run starts)' });
 const KEEP_DURABLE = booleanOption({ doc: 'Keep the node\'s durable state (its "disk"); false starts from a blank disk. Volatile state is always reset', default: true });
@@ -48,7 +48,7 @@ export type ByzantineHook = (message: OutgoingMessage, random: number) => Outgoi
 /** Resolved time of a fault: `atMs` or now, never in the past. */
 export function faultTimeMs(where: string, atMs: number | undefined, nowMs: number): number {
   if (atMs === undefined) return nowMs;
-  return checkNumber(`${where} atMs`, atMs, nowMs, Infinity, 'ms');
+  return parseNumber(`${where} atMs`, atMs, nowMs, Infinity, 'ms');
 }
 
 export function checkCrash(options: CrashOptions | undefined): CrashOptions {

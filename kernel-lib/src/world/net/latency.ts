@@ -1,7 +1,7 @@
 // Link latency distributions (constant, uniform, lognormal, named profiles) drawn from the seeded RNG.
 import { exp } from '../../core/exp';
 import type { Rng } from '../../core/rng';
-import { checkNumber, checkOneOf, declareOptions, invalid, numberOption, required, type OptionsOf } from '../../core/options';
+import { parseNumber, parseOneOf, declareOptions, invalid, numberOption, required, type OptionsOf } from '../../core/options';
 
 /** A one-way network delay distribution. Create one with a factory such as `lognormalLatency`. */
 export interface LatencyDistribution {
@@ -106,7 +106,7 @@ class EmpiricalLatency implements LatencyDistribution {
 
 /** Always the same one-way delay. */
 export function constantLatency(latencyMs: number): LatencyDistribution {
-  return new ConstantLatency(checkNumber('latencyMs', latencyMs, 0, Infinity, 'ms'));
+  return new ConstantLatency(parseNumber('latencyMs', latencyMs, 0, Infinity, 'ms'));
 }
 
 export const UNIFORM_LATENCY_OPTIONS = declareOptions('uniformLatency', {
@@ -117,7 +117,7 @@ export type UniformLatencyOptions = OptionsOf<typeof UNIFORM_LATENCY_OPTIONS>;
 /** Delay uniform between `minMs` and `maxMs`. */
 export function uniformLatency(options: UniformLatencyOptions): LatencyDistribution {
   const { minMs, maxMs } = UNIFORM_LATENCY_OPTIONS.parse(options);
-  checkNumber('maxMs', maxMs, minMs, Infinity, 'ms');
+  parseNumber('maxMs', maxMs, minMs, Infinity, 'ms');
   return new UniformLatency(minMs, maxMs);
 }
 
@@ -147,7 +147,7 @@ export function lognormalLatency(options: LognormalLatencyOptions): LatencyDistr
   if (o.sigma !== undefined && o.p99Ms !== undefined) invalid('p99Ms', o.p99Ms, 'either sigma or p99Ms, not both');
   let sigma: number;
   if (o.p99Ms !== undefined) {
-    const p99Ms = checkNumber('p99Ms', o.p99Ms, medianMs, Infinity, 'ms');
+    const p99Ms = parseNumber('p99Ms', o.p99Ms, medianMs, Infinity, 'ms');
     sigma = Math.log(p99Ms / medianMs) / 2.3263478740408408;
   } else {
     sigma = o.sigma ?? 0.5;
@@ -163,7 +163,7 @@ export type ExponentialLatencyOptions = OptionsOf<typeof EXPONENTIAL_LATENCY_OPT
 /** Exponential delay above a floor `minMs`: memoryless queueing. */
 export function exponentialLatency(options: ExponentialLatencyOptions): LatencyDistribution {
   const { meanMs, minMs } = EXPONENTIAL_LATENCY_OPTIONS.parse(options);
-  checkNumber('meanMs', meanMs, minMs, Infinity, 'ms');
+  parseNumber('meanMs', meanMs, minMs, Infinity, 'ms');
   return new ExponentialLatency(meanMs, minMs);
 }
 
@@ -180,8 +180,8 @@ export function empiricalLatency(percentilesMs: Array<[number, number]>): Latenc
   const vs: number[] = [];
   for (const pair of percentilesMs) {
     if (!Array.isArray(pair) || pair.length !== 2) invalid('percentilesMs', pair, 'a [percentile, ms] pair');
-    const p = checkNumber('percentile', pair[0], 0, 100);
-    const v = checkNumber(`p${p}`, pair[1], 0, Infinity, 'ms');
+    const p = parseNumber('percentile', pair[0], 0, 100);
+    const v = parseNumber(`p${p}`, pair[1], 0, Infinity, 'ms');
     if (ps.length > 0 && p <= ps[ps.length - 1]) invalid('percentile', p, `increasing percentiles, after ${ps[ps.length - 1]}`);
     if (vs.length > 0 && v < vs[vs.length - 1]) invalid(`p${p}`, v, `>= p${ps[ps.length - 1]} = ${vs[vs.length - 1]} ms`);
     ps.push(p);
@@ -214,7 +214,7 @@ const PRESET_NAMES = Object.keys(LATENCY_PRESETS) as LatencyPresetName[];
 
 /** A named preset: `'same-datacenter'` (≈0.5 ms round trip), `'cross-country'` (≈30 ms), `'cross-ocean'` (≈100 ms). */
 export function latencyPreset(name: LatencyPresetName): LatencyDistribution {
-  const preset = LATENCY_PRESETS[checkOneOf('latency preset', name, PRESET_NAMES)];
+  const preset = LATENCY_PRESETS[parseOneOf('latency preset', name, PRESET_NAMES)];
   return new LognormalLatency(preset.rttMs / 2, preset.sigma);
 }
 
@@ -223,9 +223,9 @@ export type LatencySpec = number | LatencyPresetName | LatencyDistribution;
 
 /** Turn a `latency` option into a distribution, checking it. */
 export function toLatency(spec: LatencySpec, name = 'latency'): LatencyDistribution {
-  if (typeof spec === 'number') return new ConstantLatency(checkNumber(name, spec, 0, Infinity, 'ms'));
+  if (typeof spec === 'number') return new ConstantLatency(parseNumber(name, spec, 0, Infinity, 'ms'));
   if (typeof spec === 'string') {
-    return latencyPreset(checkOneOf(name, spec, PRESET_NAMES));
+    return latencyPreset(parseOneOf(name, spec, PRESET_NAMES));
   }
   if (spec !== null && typeof spec === 'object' && typeof (spec as LatencyDistribution).sampleMs === 'function') return spec;
   return invalid(name, spec, `a number of ms, one of ${PRESET_NAMES.join(', ')}, or a latency distribution`);

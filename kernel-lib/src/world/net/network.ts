@@ -1,5 +1,5 @@
 // Network links: latency, loss, duplication, reordering, FIFO; the route of one send.
-import { assert, checkNumber, checkProbability, invalid, rejectUnknownKeys } from '../../core/options';
+import { assert, parseNumber, parseProbability, invalid, rejectUnknownKeys } from '../../core/options';
 import type { Rng } from '../../core/rng';
 import { LatencyDistribution, LatencySpec, toLatency } from './latency';
 
@@ -38,20 +38,20 @@ export class Link {
     const latency = options.latency === undefined ? this.latency : toLatency(options.latency);
     const reorderDelayMs =
       options.reorderDelayMs !== undefined
-        ? checkNumber('reorderDelayMs', options.reorderDelayMs, 0, Infinity, 'ms')
+        ? parseNumber('reorderDelayMs', options.reorderDelayMs, 0, Infinity, 'ms')
         : options.latency !== undefined
           ? latency.medianMs * 10
           : this.reorderDelayMs;
     if (options.fifo !== undefined && typeof options.fifo !== 'boolean') invalid('fifo', options.fifo, 'true or false');
     return new Link(
       latency,
-      options.dropProbability === undefined ? this.dropProbability : checkProbability('dropProbability', options.dropProbability),
+      options.dropProbability === undefined ? this.dropProbability : parseProbability('dropProbability', options.dropProbability),
       options.duplicateProbability === undefined
         ? this.duplicateProbability
-        : checkProbability('duplicateProbability', options.duplicateProbability),
+        : parseProbability('duplicateProbability', options.duplicateProbability),
       options.reorderProbability === undefined
         ? this.reorderProbability
-        : checkProbability('reorderProbability', options.reorderProbability),
+        : parseProbability('reorderProbability', options.reorderProbability),
       reorderDelayMs,
       options.fifo ?? this.fifo
     );

@@ -1,5 +1,5 @@
 // Partitions: splitting the network into sides, and healing it.
-import { booleanOption, checkArray, checkNumber, customOption, declareOptions, numberOption, rejectUnknownKeys, type OptionsOf } from '../../core/options';
+import { booleanOption, parseArray, parseNumber, customOption, declareOptions, numberOption, rejectUnknownKeys, type OptionsOf } from '../../core/options';
 
 const START_MS = numberOption({ doc: 'Start, in virtual time (not before now)', min: 0, max: Infinity, unit: 'ms', defaultText: 'now (0 before the run starts)' });
 const END_MS = numberOption({ doc: 'End: heal this partition only (not before its start)', min: 0, max: Infinity, unit: 'ms', defaultText: 'lasts until heal()' });
@@ -17,7 +17,7 @@ export const SPLIT_OPTIONS = declareOptions('split', {
     doc: 'Nodes cut off as the minority',
     expected: 'a non-empty array of node names',
     defaultText: 'the last ⌊(n−1)/2⌋ declared nodes',
-    parse: (name, value) => [...checkArray<string>(name, value, 'a non-empty array of node names')]
+    parse: (name, value) => [...parseArray<string>(name, value, 'a non-empty array of node names')]
   }),
   atMs: START_MS,
   untilMs: END_MS
@@ -32,7 +32,7 @@ export type HealOptions = OptionsOf<typeof HEAL_OPTIONS>;
 export function checkPartitionOptions(where: string, options: PartitionOptions | undefined, nowMs: number): { atMs: number; untilMs: number; oneWay: boolean } {
   rejectUnknownKeys(where, options, PARTITION_OPTIONS.keys);
   const o = PARTITION_OPTIONS.parse(options);
-  const atMs = o.atMs === undefined ? nowMs : checkNumber('atMs', o.atMs, nowMs, Infinity, 'ms');
-  const untilMs = o.untilMs === undefined ? Infinity : checkNumber('untilMs', o.untilMs, atMs, Infinity, 'ms');
+  const atMs = o.atMs === undefined ? nowMs : parseNumber('atMs', o.atMs, nowMs, Infinity, 'ms');
+  const untilMs = o.untilMs === undefined ? Infinity : parseNumber('untilMs', o.untilMs, atMs, Infinity, 'ms');
   return { atMs, untilMs, oneWay: o.oneWay };
 }
