@@ -6,9 +6,9 @@ import { errorsInPage, Lab, openNotebook, useLabPage, waitForKernelIdle } from '
 import { errorOutputs, executeCells } from './helpers/notebook';
 import { ARTIFACTS } from './helpers/paths';
 
-/** The rendered Vega-Lite output whose title is `title`. */
+/** The rendered figure whose title is `title`: a Vega-Lite view, or the replay a space-time diagram shows in the lab. */
 function figureTitled(page: Page, title: string): Locator {
-  return page.locator('.jp-RenderedVegaCommon5, .vega-embed').filter({ has: page.locator('text', { hasText: title }) }).first();
+  return page.locator('.jp-RenderedVegaCommon5, .vega-embed, .jp-distlab-replay').filter({ has: page.locator('text', { hasText: title }) }).first();
 }
 
 /**
