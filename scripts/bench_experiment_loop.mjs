@@ -315,10 +315,17 @@ async function measureOnce(page, cellIndex, act, probe, startEvent) {
   await page.evaluate(armCell, cellIndex);
   const probeBefore = probe.lines().length;
   await act();
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 60_000;
   let timing = null;
   while (timing === null) {
-    if (Date.now() > deadline) throw new Error(`cell ${cellIndex}: no figure within 120 s`);
+    if (Date.now() > deadline) {
+      const seen = await page.evaluate(() => {
+        const loop = window.__loop;
+        const send = loop.sends.find((s) => s.t >= loop.armedAt);
+        return { inputs: loop.inputs.filter((i) => i.t >= loop.armedAt).map((i) => i.type), sent: Boolean(send), replies: send ? loop.recvs.filter((r) => r.parent === send.id).map((r) => r.state ?? r.type) : [] };
+      });
+      throw new Error(`cell ${cellIndex}: no figure within 60 s (events ${seen.inputs.join(' ') || 'none'}, execute request ${seen.sent ? 'sent' : 'not sent'}, kernel said ${seen.replies.join(' ') || 'nothing'})`);
+    }
     await new Promise((r) => setTimeout(r, 50));
     timing = await page.evaluate(collect, { quietMs: QUIET_MS, startEvent });
   }
@@ -416,9 +423,20 @@ async function main() {
       const samples = [];
       // Quick runs skip Run All: one change first, not counted, loads the cell's renderers in the page.
       if (quick) await measureOnce(page, cell.index, () => moveControl(page, cell.index, row, 1), probe, startEventOf(row));
+      let error = null;
       for (let attempt = 0; attempt < REPEATS; attempt++) {
         await page.locator('.jp-Notebook .jp-Cell').nth(cell.index).scrollIntoViewIfNeeded();
-        samples.push(await measureOnce(page, cell.index, () => moveControl(page, cell.index, row, attempt), probe, startEventOf(row)));
+        try {
+          samples.push(await measureOnce(page, cell.index, () => moveControl(page, cell.index, row, attempt), probe, startEventOf(row)));
+        } catch (caught) {
+          // One cell that never answers is reported, and the others are still measured.
+          error = caught.message;
+          log(error);
+        }
+      }
+      if (samples.length === 0) {
+        perCell.push({ name: cellName(cell.source, cell.index), control: `${row.name} (${row.spec.kind})`, ms: null, error });
+        continue;
       }
       const ms = median(samples.map((s) => s.totalMs));
       const entry = { name: cellName(cell.source, cell.index), control: `${row.name} (${row.spec.kind})`, ms: round1(ms), samplesMs: samples.map((s) => round1(s.totalMs)) };
@@ -451,9 +469,9 @@ async function main() {
       log('replay: no .jp-distlab-replay output in the lab (the replay renderer is not built in): replayFps null');
     }
 
-    const totals = perCell.map((c) => c.ms);
+    const totals = perCell.filter((c) => c.ms !== null).map((c) => c.ms);
     const breakdown = {};
-    for (const key of PHASES) breakdown[key] = round1(median(perCell.map((c) => c[key]).filter((v) => v !== null)));
+    for (const key of PHASES) breakdown[key] = round1(median(perCell.map((c) => c[key]).filter((v) => v !== null && v !== undefined)));
     const floorBreakdown = {};
     for (const key of PHASES) floorBreakdown[key] = medianOf(floorSamples.slice(2), key);
     const p50Ms = round1(percentile(totals, 50));
@@ -474,6 +492,7 @@ async function main() {
       // sockets, both ways), kernel busy to idle = typeCheck + run + render (SVG) + send (+ tslab's own), page render.
       breakdown,
       floorBreakdown,
+      cellsFailed: perCell.filter((c) => c.ms === null).length,
       cells: perCell
     };
   } finally {
