@@ -23,6 +23,8 @@ const quick = process.argv.includes('--quick');
 /** Control changes per cell (the cell's figure is its median); cells measured (all unless quick). */
 const REPEATS = quick ? 1 : 3;
 const CELLS_MAX = quick ? 3 : Infinity;
+const SHOTS = process.argv.includes('--shots') ? process.argv[process.argv.indexOf('--shots') + 1] : null;
+if (SHOTS !== null) mkdirSync(SHOTS, { recursive: true });
 /** The figure counts as drawn at the first animation frame after the output area's last change; "last" = none for this long. */
 const QUIET_MS = 400;
 
@@ -438,6 +440,8 @@ async function main() {
         perCell.push({ name: cellName(cell.source, cell.index), control: `${row.name} (${row.spec.kind})`, ms: null, error });
         continue;
       }
+      // `--shots DIR`: a picture of the cell as it was when counted as drawn, to look at.
+      if (SHOTS !== null) await page.locator('.jp-Notebook .jp-Cell').nth(cell.index).screenshot({ path: join(SHOTS, `experiment-loop-cell-${cell.index}.png`) });
       const ms = median(samples.map((s) => s.totalMs));
       const entry = { name: cellName(cell.source, cell.index), control: `${row.name} (${row.spec.kind})`, ms: round1(ms), samplesMs: samples.map((s) => round1(s.totalMs)) };
       for (const key of PHASES) entry[key] = medianOf(samples, key);
