@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,8 +45,17 @@ console.log(ms, events.length, n, ok, rows.length, v.vector, h.wallMs);
 
 describe('public API under TypeScript 5.0 (tslab)', () => {
   beforeAll(() => {
+    // The same build as set-up's: tsc, then the option docs written into the declarations, so
+    // the kernel's Shift-Tab keeps them after this test and the documented .d.ts is what compiles.
     execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'kernel-lib', 'tsconfig.json')], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(repoRoot, 'kernel-lib', 'scripts', 'option-docs.cjs')], { stdio: 'pipe' });
   }, 120_000);
+
+  it("the declarations carry each option's doc, range and default, where Shift-Tab reads them", () => {
+    const declarations = readFileSync(join(dist, 'simulation', 'node-api.d.ts'), 'utf8');
+    expect(declarations).not.toMatch(/export type SimulationOptions = OptionsOf</);
+    expect(declarations).toMatch(/\/\*\* Seed of every random choice: the same seed replays the same run, byte for byte\. Allowed: an integer 0\.\.9007199254740991\. Default 1\. \*\/\n\s+seed\?:/);
+  });
 
   it('compiles dist/*.d.ts and a learner-style cell without errors', () => {
     expect(ts.version).toMatch(/^5\.0\./);
