@@ -40,7 +40,7 @@ describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
     await page.keyboard.press('Control+Shift+c');
     await page.locator('.lm-CommandPalette-input').fill('distlab');
     const items = await page.locator('.lm-CommandPalette-itemLabel').allTextContents();
-    expect(items).toEqual(expect.arrayContaining(['Show distlab progress', 'Reset distlab progress…']));
+    expect(items).toEqual(expect.arrayContaining(['Show Course progress', 'Reset Course progress…']));
     await page.keyboard.press('Escape');
   });
 });

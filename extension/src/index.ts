@@ -51,10 +51,10 @@ const corePlugin: JupyterFrontEndPlugin<ProgressStore> = {
     });
     void store.refresh();
     app.commands.addCommand(COMMAND_RESET_PROGRESS, {
-      label: 'Reset distlab progress…',
+      label: 'Reset Course progress…',
       execute: async () => {
         const answer = await showDialog({
-          title: 'Reset your distlab progress?',
+          title: 'Reset your Course progress?',
           body: 'Every answer, hint and exercise result of every module is forgotten. This cannot be undone.',
           buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Reset' })]
         });
@@ -143,7 +143,7 @@ const progressPanelPlugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(panel, panel.id);
     void panel.reload();
     app.commands.addCommand(COMMAND_SHOW_PROGRESS, {
-      label: 'Show distlab progress',
+      label: 'Show Course progress',
       execute: () => app.shell.activateById(panel.id)
     });
     for (const command of [COMMAND_SHOW_PROGRESS, COMMAND_RESET_PROGRESS]) palette?.addItem({ command, category: 'distlab' });

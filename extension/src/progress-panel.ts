@@ -39,7 +39,7 @@ export class ProgressPanel extends Widget {
     super();
     this.id = 'distlab-progress';
     this.addClass('jp-distlab-progress');
-    this.title.caption = 'distlab progress';
+    this.title.caption = 'Course progress';
     store.changed.connect(() => this.render());
   }
 
