@@ -136,7 +136,8 @@ const progressPanelPlugin: JupyterFrontEndPlugin<void> = {
     const panel = new ProgressPanel(
       store,
       (path) => void app.commands.execute('docmanager:open', { path }),
-      () => void app.commands.execute(COMMAND_RESET_PROGRESS)
+      () => void app.commands.execute(COMMAND_RESET_PROGRESS),
+      (path, questionId) => void jumpToQuestion(app, path, questionId)
     );
     panel.title.icon = progressIcon;
     app.shell.add(panel, 'left', { rank: 700 });
@@ -168,6 +169,21 @@ const checkRendererPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 const CHECK_CALL = /gradeExercise\s*\(/;
+
+/** Open a module and select, scroll to and show the cell that holds question `questionId`. */
+async function jumpToQuestion(app: JupyterFrontEnd, path: string, questionId: string): Promise<void> {
+  const widget = (await app.commands.execute('docmanager:open', { path })) as NotebookPanel | undefined;
+  if (!widget || !(widget instanceof NotebookPanel)) return;
+  await widget.context.ready;
+  await widget.revealed;
+  const notebook = widget.content;
+  const index = notebook.widgets.findIndex(
+    (c) => (c.model.getMetadata(QUESTION_METADATA_KEY) as { question?: { id?: string } } | undefined)?.question?.id === questionId
+  );
+  if (index < 0) return;
+  notebook.activeCellIndex = index;
+  await notebook.scrollToItem(index, 'center');
+}
 
 /** A kernel that dies or restarts during an exercise check gets a clear message. */
 const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {

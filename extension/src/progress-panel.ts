@@ -35,7 +35,13 @@ export class ProgressPanel extends Widget {
   private modules: ModuleQuestions[] = [];
   private loadError: string | null = null;
 
-  constructor(private readonly store: ProgressStore, private readonly open: (path: string) => void, private readonly reset: () => void) {
+  constructor(
+    private readonly store: ProgressStore,
+    private readonly open: (path: string) => void,
+    private readonly reset: () => void,
+    /** Open the module and bring the question's cell into view. */
+    private readonly jump: (path: string, questionId: string) => void = (path) => open(path)
+  ) {
     super();
     this.id = 'distlab-progress';
     this.addClass('jp-distlab-progress');
@@ -141,9 +147,11 @@ export class ProgressPanel extends Widget {
         mark.className = 'jp-distlab-mark';
         mark.setAttribute('aria-hidden', 'true');
         mark.textContent = markText;
-        const label = document.createElement('span');
+        const label = document.createElement('button');
         label.className = 'jp-distlab-qtitle';
         label.textContent = q.title;
+        label.title = `Go to this question in ${module.path}`;
+        label.addEventListener('click', () => this.jump(module.path, q.id));
         const stateText = document.createElement('span');
         stateText.className = 'jp-distlab-qstate';
         stateText.textContent = stateLabel;
