@@ -1,7 +1,13 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DistlabHandlerError, MonteCarloInterrupted, MonteCarloRunError, monteCarlo, monteCarloAsync, simulation, summarize } from 'distlab';
 import { Rng } from '../src/core/rng';
 import { MetricAccumulator, QuantileHistogram, SAMPLES_EXACT_MAX, quantileSorted } from '../src/experiments/stats';
+
+// A collection before each heap reading, so only what a run keeps counts, not its garbage.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const lognormal = (rng: Rng) => Math.exp(0.2 + 1.3 * rng.normal());
 
@@ -83,8 +89,10 @@ describe('monteCarlo: bounded seeds, bounded memory', () => {
   it('2,000,000 runs keep a bounded memory: past 100,000 samples a metric is a histogram', () => {
     // Every sample kept would be 2,000,000 × 8 B = 16 MB per metric, and as much again for the seeds.
     const value = (seed: number) => Math.exp(Math.sin(seed) * 3);
+    collectGarbage();
     const before = process.memoryUsage().heapUsed;
     const result = monteCarlo({ seeds: 2_000_000, run: ({ seed }) => ({ x: value(seed), up: seed % 4 !== 0, count: seed % 7 }) });
+    collectGarbage();
     const grownMb = (process.memoryUsage().heapUsed - before) / 1e6;
     expect(result.runs).toBe(2_000_000);
     expect(grownMb).toBeLessThan(12);
