@@ -7,7 +7,7 @@ import { SPACE_TIME_SHARED_OPTIONS, timeWindow } from './space-time-options';
 import { round, maxOf, minOf } from '../core/numbers';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry, laneLinesLayer, laneY } from './lanes';
-import { INK, PALETTE } from './theme';
+import { EVENT_COLOURS as KIND_COLOURS, INK, PALETTE } from './theme';
 import { formatDurationMs } from './units';
 import { declaredNodes, defaultLanes, SPACE_TIME_REPLAY_OPTIONS, withReplay } from './space-time-replay';
 
@@ -42,19 +42,6 @@ export const SPACE_TIME_DIAGRAM_OPTIONS = declareOptions('spaceTimeDiagram', {
 });
 export type SpaceTimeDiagramOptions = OptionsOf<typeof SPACE_TIME_DIAGRAM_OPTIONS>;
 
-const KIND_COLOURS: Record<string, string> = {
-  send: PALETTE[0],
-  deliver: PALETTE[5],
-  drop: PALETTE[3],
-  timer: PALETTE[1],
-  local: PALETTE[2],
-  crash: PALETTE[3],
-  restart: PALETTE[2],
-  pause: PALETTE[1],
-  resume: PALETTE[2],
-  partition: INK,
-  heal: INK
-};
 const KIND_SHAPES: Record<string, string> = {
   send: 'circle',
   deliver: 'circle',

@@ -8,7 +8,7 @@ import { textListOption, TraceInput, traceEvents } from './common';
 import { SPACE_TIME_SHARED_OPTIONS, timeWindow } from './space-time-options';
 import { Figure } from './figure';
 import { arrowAngleDeg, arrowTip, LaneGeometry } from './lanes';
-import { INK, PALETTE } from './theme';
+import { EVENT_COLOURS as KIND_COLOURS, INK, PALETTE } from './theme';
 import { VegaLiteSpec } from './vega-svg';
 
 /** The MIME type JupyterLab's plotly renderers (and ours, in the distlab extension) draw. */
@@ -103,17 +103,6 @@ interface Message {
   outcome: 'delivered' | 'dropped' | 'in flight';
 }
 
-const KIND_COLOURS: Record<string, string> = {
-  send: PALETTE[0],
-  deliver: PALETTE[5],
-  drop: PALETTE[3],
-  timer: PALETTE[1],
-  local: PALETTE[2],
-  crash: PALETTE[3],
-  restart: PALETTE[2],
-  pause: PALETTE[1],
-  resume: PALETTE[2]
-};
 const KIND_SYMBOLS: Record<string, string> = {
   send: 'circle',
   deliver: 'circle-open',

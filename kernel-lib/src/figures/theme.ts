@@ -19,3 +19,18 @@ export const FIGURE_CONFIG = {
   range: { category: [...PALETTE] },
   text: { color: INK }
 } as const;
+
+/** Colour of each kind of trace event, the same in the space-time diagram and its replay. */
+export const EVENT_COLOURS: Record<string, string> = {
+  send: PALETTE[0],
+  deliver: PALETTE[5],
+  drop: PALETTE[3],
+  timer: PALETTE[1],
+  local: PALETTE[2],
+  crash: PALETTE[3],
+  restart: PALETTE[2],
+  pause: PALETTE[1],
+  resume: PALETTE[2],
+  partition: INK,
+  heal: INK
+};
