@@ -43,7 +43,7 @@ export function callChainTimeline(options: CallChainTimelineOptions = {}): Figur
     endMs: round(totals[k]),
     label: `${formatDurationMs(totals[k])}${k === 'sequential' ? '' : ` (${(t.sequentialMs / totals[k]).toFixed(0)}× faster)`}`
   }));
-  const y = { field: 'strategy', type: 'nominal', sort: order, title: null, axis: { labelLimit: 220 } };
+  const y = { field: 'strategy', type: 'nominal', sort: order, title: null };
   const spec = {
     title: { text: chartTitle, subtitle: 'each bar is one network round trip; parallel bars overlap' },
     width,

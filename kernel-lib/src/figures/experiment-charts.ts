@@ -161,7 +161,7 @@ export function barChart(bars: readonly Bar[], options: BarChartOptions = {}): F
   const yField = grouped ? 'group' : 'category';
   const logBase = scale === 'log' ? logBarBase(rows) : 0;
   const encodingBase = {
-    y: { field: yField, type: 'nominal', sort: grouped ? groups : categories, title: null, axis: { labelLimit: 260, labelFontWeight: 'bold' } },
+    y: { field: yField, type: 'nominal', sort: grouped ? groups : categories, title: null, axis: { labelFontWeight: 'bold' } },
     x: { field: 'value', type: 'quantitative', title: valueTitle, scale: { type: scale, ...(scale === 'linear' ? { zero: true } : { domainMin: logBase }) } }
   };
   const color = grouped

@@ -77,7 +77,7 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
     height: { step: 30 },
     data: { values },
     encoding: {
-      y: { field: 'operation', type: 'nominal', sort: order, title: null, axis: { labelLimit: 320 } },
+      y: { field: 'operation', type: 'nominal', sort: order, title: null },
       x: {
         field: 'latencyNs',
         type: 'quantitative',

@@ -12,8 +12,9 @@ export const FIGURE_CONFIG = {
   background: 'transparent',
   font: 'sans-serif',
   title: { color: INK, fontSize: 14, anchor: 'start', subtitleColor: INK },
-  axis: { labelColor: INK, titleColor: INK, domainColor: INK, tickColor: INK, gridColor: INK, gridOpacity: 0.25 },
-  legend: { labelColor: INK, titleColor: INK, labelLimit: 320, titleLimit: 320 },
+  // Limit 0: a label is never cut to "…"; the figure grows to fit it (a report scales it to the page).
+  axis: { labelColor: INK, titleColor: INK, domainColor: INK, tickColor: INK, gridColor: INK, gridOpacity: 0.25, labelLimit: 0 },
+  legend: { labelColor: INK, titleColor: INK, labelLimit: 0, titleLimit: 0 },
   header: { labelColor: INK, titleColor: INK },
   view: { stroke: null },
   range: { category: [...PALETTE] },

@@ -142,7 +142,7 @@ export function kubeNodeFailureTimeline(options: KubeNodeFailureOptions = {}): F
   const states = ['node up', 'node dead (silence)', 'Ready', 'NotReady / Unknown', 'Running (as far as the API knows)', 'tainted, tolerated', 'evicted', 'Pending', 'Running elsewhere'];
   const colours = [PALETTE[2], PALETTE[7], PALETTE[2], PALETTE[3], PALETTE[5], PALETTE[1], PALETTE[3], PALETTE[6], PALETTE[0]];
   const x = { type: 'quantitative', title: 'seconds after the node dies', scale: { domain: [startS, endS], nice: false } };
-  const y = { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold', labelLimit: 200 } };
+  const y = { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold' } };
   const panel = (version: KubeVersion) => ({
     title: { text: `${version}: NotReady after ${times.find((t) => t.version === version)!.gracePeriodS} s, eviction after +${timing.tolerationS} s toleration`, fontSize: 12 },
     width: widthPx,
