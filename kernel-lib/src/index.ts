@@ -268,6 +268,42 @@ export type {
   QuorumSize
 } from './exercises';
 
+// live: a real etcd cluster on loopback beside the simulation (real processes, wall time).
+export {
+  startEtcdCluster,
+  findEtcd,
+  EtcdMissingError,
+  runningEtcdProcesses,
+  etcdPutLatencyExperiment,
+  etcdFailoverExperiment,
+  etcdQuorumExperiment,
+  etcdMinorityLeaderExperiment,
+  etcdHistoryExperiment
+} from './live';
+export type {
+  EtcdCluster,
+  EtcdClusterOptions,
+  EtcdInstallation,
+  EtcdOutcome,
+  EtcdResult,
+  EtcdGetResult,
+  EtcdMemberState,
+  EtcdMemberStatus,
+  EtcdLeaderResult,
+  EtcdPutLatencyOptions,
+  EtcdPutLatencyResult,
+  EtcdFailoverOptions,
+  EtcdFailoverPoint,
+  EtcdFailoverResult,
+  EtcdQuorumOptions,
+  EtcdQuorumPoint,
+  EtcdMinorityOptions,
+  EtcdMinorityResult,
+  EtcdHistoryOptions,
+  EtcdHistoryOperation,
+  EtcdHistoryResult
+} from './live';
+
 // display: the channel to the notebook (importing it installs the inline display of a cell's last value).
 export { show, monteCarloAsync, MonteCarloInterrupted } from './display';
 export type { MonteCarloAsyncOptions } from './display';

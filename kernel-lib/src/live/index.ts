@@ -2,3 +2,4 @@
 export * from './etcd/installation';
 export * from './etcd/cluster';
 export { runningEtcdProcesses } from './etcd/lifecycle';
+export * from './etcd/experiments';

@@ -5,8 +5,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { Etcd3 } from 'etcd3';
-import { noop } from 'cockatiel';
+import type { Etcd3 } from 'etcd3';
 import { DistlabInputError, booleanOption, declareOptions, integerOption, invalid, seedOption, type OptionsOf } from '../../core/options';
 import { requireEtcd, type EtcdInstallation } from './installation';
 import { onExit, setpriv, track } from './lifecycle';
@@ -155,7 +154,13 @@ class Member {
     readonly advertisedPeerPort: number,
     readonly dataDir: string
   ) {
-    this.client = new Etcd3({
+    // Loaded on first use: the gRPC client takes a quarter of a second to load, which every
+    // notebook's import of distlab would otherwise pay.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Etcd3: Client } = require('etcd3') as typeof import('etcd3');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { noop } = require('cockatiel') as typeof import('cockatiel');
+    this.client = new Client({
       hosts: `http://127.0.0.1:${clientPort}`,
       dialTimeout: 2000,
       faultHandling: { host: () => noop, global: noop },
