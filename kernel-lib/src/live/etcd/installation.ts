@@ -71,14 +71,17 @@ function venvCandidates(): string[] {
 export function findEtcd(): EtcdInstallation | null {
   const fromEnv = process.env.DISTLAB_ETCD;
   const tries: { path: string; source: EtcdInstallation['source'] }[] = [];
-  if (fromEnv) tries.push({ path: path.resolve(fromEnv), source: 'DISTLAB_ETCD' });
+  if (fromEnv) {
+    // Named on purpose: that binary or none, so a wrong path is not hidden by another etcd.
+    const version = fs.existsSync(fromEnv) ? versionOf(path.resolve(fromEnv)) : null;
+    return version === null ? null : { path: path.resolve(fromEnv), version, source: 'DISTLAB_ETCD', warning: knownDefect(version) };
+  }
   for (const candidate of venvCandidates()) tries.push({ path: candidate, source: '.venv' });
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) tries.push({ path: path.join(dir, 'etcd'), source: 'PATH' });
   for (const t of tries) {
     if (!fs.existsSync(t.path)) continue;
     const version = versionOf(t.path);
     if (version !== null) return { path: t.path, version, source: t.source, warning: knownDefect(version) };
-    if (t.source === 'DISTLAB_ETCD') break;
   }
   return null;
 }
@@ -86,6 +89,9 @@ export function findEtcd(): EtcdInstallation | null {
 /** The installation, or an EtcdMissingError whose message says how to get etcd. */
 export function requireEtcd(): EtcdInstallation {
   const found = findEtcd();
-  if (found === null) throw new EtcdMissingError(ETCD_MISSING_MESSAGE);
+  if (found === null) {
+    const named = process.env.DISTLAB_ETCD;
+    throw new EtcdMissingError(named ? `DISTLAB_ETCD=${named} is not an etcd server that runs (etcd --version failed).\n${ETCD_MISSING_MESSAGE}` : ETCD_MISSING_MESSAGE);
+  }
   return found;
 }
