@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: the engine against SimPy, the report export of the module 5.1
-// notebook against plain nbconvert, and the experiment loop (a control change to the figure drawn,
-// in a real lab in Chromium). Progress goes to stderr; the LAST line of stdout is one JSON object
+// notebook against plain nbconvert, the experiment loop (a control change to the figure drawn,
+// in a real lab in Chromium), and a real etcd cluster against the simulation (scripts/bench_etcd.mjs). Progress goes to stderr; the LAST line of stdout is one JSON object
 // with every figure.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,6 +33,7 @@ runMain(() => {
   const experimentLoop = existsSync(MODULE_NOTEBOOK)
     ? runPart('experimentLoop', process.execPath, [join(ROOT, 'scripts', 'bench_experiment_loop.mjs'), ...(quick ? ['--quick'] : [])])
     : { error: `missing ${MODULE_NOTEBOOK}` };
-  process.stdout.write(`${JSON.stringify({ engine, report, experimentLoop })}\n`);
-  return engine.error || report.error || experimentLoop.error ? 1 : 0;
+  const etcd = runPart('etcd', process.execPath, [join(ROOT, 'scripts', 'bench_etcd.mjs'), ...(quick ? ['--quick'] : [])]);
+  process.stdout.write(`${JSON.stringify({ engine, report, experimentLoop, etcd })}\n`);
+  return engine.error || report.error || experimentLoop.error || etcd.error ? 1 : 0;
 });
