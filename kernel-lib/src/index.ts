@@ -219,6 +219,7 @@ export {
   kubeNodeFailureTimeline,
   xyChart,
   barChart,
+  distributionComparisonChart,
   table,
   consoleOutput,
   formatDurationMs,
@@ -246,7 +247,9 @@ export type {
   KubeNodeFailureOptions,
   XyChartOptions,
   Bar,
-  BarChartOptions
+  BarChartOptions,
+  DistributionSeries,
+  DistributionComparisonOptions
 } from './figures';
 
 // exercises: code checked in the kernel over many seeds, with a counterexample diagram.

@@ -15,3 +15,4 @@ export * from './availability-figures';
 export * from './timelines';
 export * from './experiment-charts';
 export * from './console-output';
+export * from './distribution-comparison';
