@@ -84,6 +84,8 @@ export {
   replicaAvailabilityExperiment,
   userLatencyExperiment,
   deployWaitExperiment,
+  DISTRIBUTION_SPECTRUM,
+  placeOnSpectrum,
   // quorum
   majorityQuorum,
   binomialAvailability,
@@ -138,6 +140,9 @@ export type {
   ScalabilityOptions,
   ScalabilityRow,
   ReplicaAvailabilityOptions,
+  SpectrumStep,
+  SpectrumPlace,
+  SystemComponent,
   UserLatencyOptions,
   DeployWaitOptions,
   AvailabilityPoint,

@@ -5,6 +5,7 @@ export * from './latency/call-chains';
 export * from './latency/speed-of-light';
 export * from './scalability/scalability';
 export * from './scalability/why-distribute';
+export * from './scalability/spectrum';
 export * from './quorum/quorum-availability';
 export * from './failure/failure-modes';
 export * from './clocks/clocks';
