@@ -64,19 +64,19 @@ export function distributionComparisonChart(series: readonly DistributionSeries[
         encoding: {
           x: { field: 'ms', type: 'quantitative', title: `${o.what} (ms${o.scale === 'log' ? ', log scale' : ''})`, scale: o.scale === 'log' ? { type: 'log' } : { zero: false } },
           y: { field: 'fraction', type: 'quantitative', title: `fraction ≤ ${o.what}`, scale: { domain: [0, 1] }, axis: { format: '%' } },
-          color: colour,
+          color: { ...colour, legend: { orient: 'top-left', direction: 'vertical', offset: 8 } },
           tooltip: [{ field: 'series' }, { field: 'ms', title: `${o.what} (ms)` }, { field: 'fraction', format: '.1%' }]
         }
       },
       {
         data: { values: medians },
         mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
-        encoding: { x: { field: 'ms', type: 'quantitative' }, color: { ...colour, legend: null } }
+        encoding: { x: { field: 'ms', type: 'quantitative' }, color: colour }
       },
       {
         data: { values: medians.map((m, row) => ({ ...m, row })) },
         mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, fontWeight: 'bold', y: { expr: `${o.heightPx - 12} - datum.row * 14` } },
-        encoding: { x: { field: 'ms', type: 'quantitative' }, text: { field: 'label' }, color: { ...colour, legend: null } }
+        encoding: { x: { field: 'ms', type: 'quantitative' }, text: { field: 'label' }, color: colour }
       }
     ]
   };
