@@ -71,7 +71,7 @@ describe('questions, hints and lasting progress in a real JupyterLab (Debian chr
     await single.scrollIntoViewIfNeeded();
     await single.locator('input[value="b"]').check();
     await single.locator('input[value="b"]').press('Enter');
-    await expect.poll(() => single.locator('.jp-distlab-feedback').innerText()).toContain('A disk seek takes about 10 ms');
+    await expect.poll(() => single.locator('.jp-distlab-feedback').innerText()).toContain('A disk seek takes about 2 ms');
     await expect.poll(() => panelState(page, 'start-slowest-operation')).toBe('incorrect');
     expect(await page.locator('#distlab-progress section[data-path="00-start-here.ipynb"] .jp-distlab-score').innerText()).toBe('1/2');
     await screenshot(page, 'questions-progress-panel-light');
