@@ -14,3 +14,6 @@ export const LATENCY_NUMBERS: readonly LatencyNumber[] = [
   { operation: 'Disk seek', latencyNs: 2_000_000 },
   { operation: 'Network round trip (US→EU)', latencyNs: 100_000_000 }
 ];
+
+/** The course's two calls of 2.1 in nanoseconds: a function call inside one machine, and a call to another machine. */
+export const COURSE_CALL_NS = { local: 1, network: 1_000_000 } as const;
