@@ -197,9 +197,32 @@ export const CLAIMS: { where: string; phrase: string; value: number; kind: 'time
   { where: `${Q51}#q-sequential-latency`, phrase: '= 100 ms', value: ms(SEQUENTIAL), kind: 'time' },
   { where: `${Q51}#q-batched-latency`, phrase: '= 10 ms', value: ms(BATCHED), kind: 'time' },
   { where: `${Q51}#q-parallel-latency`, phrase: 'one round trip, 2 ms', value: ms(PARALLEL), kind: 'time' },
+  // the gallery's skew story reads the same story
+  { where: 'gallery.ipynb#gallery-13', phrase: 'The 47 ms skew story', value: ms(TRADING_OPTIONS.specs.skewMs.default), kind: 'time' },
+  { where: 'gallery.ipynb#gallery-13', phrase: '(7.5 ms)', value: ms(TRADING_OPTIONS.specs.networkDelayMs.default + TRADING_OPTIONS.specs.hedgeProcessingMs.default), kind: 'time' },
   // common mistake 6 and the CAP classification's feedback
   { where: `${Q51}#q-cap-classify`, phrase: 'leave it at -$100', value: -capBankExperiment({ mode: 'AP' }).finalBalance, kind: 'count' }
 ];
+
+/** Parameters of experiment cells that stand for a course number start at the library's value. */
+export const PARAMETERS: { where: string; name: string; value: number }[] = [
+  { where: `${NB51}#c017`, name: 'callRttMs', value: COURSE_CALL_NS.network / 1e6 },
+  { where: `${NB51}#c035`, name: 'skewMs', value: TRADING_OPTIONS.specs.skewMs.default },
+  { where: `${NB51}#c035`, name: 'networkDelayMs', value: TRADING_OPTIONS.specs.networkDelayMs.default },
+  { where: `${NB51}#c036`, name: 'skewMs', value: TRADING_OPTIONS.specs.skewMs.default },
+  { where: `${NB51}#c098`, name: 'skewMs', value: TRADING_OPTIONS.specs.skewMs.default },
+  { where: 'gallery.ipynb#gallery-14', name: 'skewMs', value: TRADING_OPTIONS.specs.skewMs.default },
+  { where: 'gallery.ipynb#gallery-14', name: 'networkDelayMs', value: TRADING_OPTIONS.specs.networkDelayMs.default }
+];
+
+function parameterProblems(): string[] {
+  const code = new Map(notebookCells().flatMap(({ notebook, cells }) => cells.filter((c) => c.cell_type === 'code').map((c) => [`${notebook}#${c.id}`, joined(c.source)] as const)));
+  return PARAMETERS.flatMap((p) => {
+    const m = new RegExp(String.raw`(?:const ${p.name} = |\b${p.name}: )(-?[\d.]+)`).exec(code.get(p.where) ?? '');
+    if (!m) return [`${p.where}: no ${p.name} literal`];
+    return Number(m[1]) === p.value ? [] : [`${p.where}: ${p.name} = ${m[1]}, the library's course value is ${p.value}`];
+  });
+}
 
 const COUNT = new RegExp(String.raw`(?<![\w.])(${NUMBER}|${Object.keys(WORDS).sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '\\s+')).join('|')})(?![\w])`, 'gi');
 
@@ -275,6 +298,10 @@ describe('numbers in prose, questions and feedback read the library', () => {
 
   it('every course number is where it is said to be and equals its library expression', () => {
     expect(claimProblems(texts, CLAIMS)).toEqual([]);
+  });
+
+  it("parameters that stand for a course number start at the library's value", () => {
+    expect(parameterProblems()).toEqual([]);
   });
 
   it('a claim with a changed number, or one that is no longer in its cell, fails', () => {
