@@ -1,8 +1,9 @@
 """nbconvert exporters for distlab reports: a self-contained HTML report and its PDF.
 
-Registered as nbconvert exporters `distlab_report` and `distlab_report_pdf` (see
-pyproject.toml), so JupyterLab's File → Save and Export Notebook As lists them, and
-`jupyter nbconvert --to distlab_report` works too.
+The lab exports through /distlab/report (report_handler.py), `npm run report` through
+report.py; nbconvert takes the class by name:
+`jupyter nbconvert --to distlab_jupyterlab.exporter.DistlabReportExporter NB.ipynb`.
+They are not nbconvert entry points, so JupyterLab does not list them twice (pyproject.toml).
 
 The report adds to nbconvert's lab template: a title page (module, date, learner, the seed
 of every experiment), a table of contents, foldable code, each question with the learner's
@@ -119,6 +120,18 @@ def _copy_for_marks(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return fresh_nb
 
 
+def progress_summary(questions: list[dict[str, Any]]) -> str:
+    """How far the learner got, beyond the score: "12 of 18 answered, 2 with hints"."""
+    if not questions:
+        return ""
+    answered = sum(1 for q in questions if q.get("state") not in (None, "unanswered"))
+    helped = sum(1 for q in questions if q.get("state") in ("hinted", "revealed"))
+    parts = [f"{answered} of {len(questions)} answered"]
+    if helped:
+        parts.append(f"{helped} with hints or the answer shown")
+    return ", ".join(parts)
+
+
 class DistlabReportExporter(HTMLExporter):
     """Self-contained HTML report of a notebook, with the learner's answers and scores."""
 
@@ -152,6 +165,7 @@ class DistlabReportExporter(HTMLExporter):
             "failed_cells": failed,
             "questions": questions,
             "score": score(questions),
+            "progress": progress_summary(questions),
             "hide_code": self.hide_code,
         }
         # Per-cell marks the template reads (on this copy only; the notebook is untouched).
@@ -165,7 +179,27 @@ class DistlabReportExporter(HTMLExporter):
             self.exclude_output_prompt = True
         output, resources = super().from_notebook_node(nb, resources, **kw)
         # Last, over the whole body: whatever a notebook or a template block put there.
-        return sanitize_page(insert_toc(output)), resources
+        return sanitize_page(insert_toc(keep_words_whole(output))), resources
+
+
+_PRE_RE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.DOTALL)
+_TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
+_HYPHENATED_RE = re.compile(r"[^\s<>]*[\w'\"]-[^\s<>]*|--[\w][^\s<>]*")
+_NOWRAP_MAX = 48
+
+
+def keep_words_whole(page: str) -> str:
+    """Code and console output wrap at spaces only: a browser also breaks after a hyphen
+    ('kube-|scheduler', '--replicas=|6'), so each short hyphenated word is kept on one line."""
+    def words(text: str) -> str:
+        return _HYPHENATED_RE.sub(
+            lambda m: f'<span class="distlab-nowrap">{m.group(0)}</span>' if len(m.group(0)) <= _NOWRAP_MAX else m.group(0), text)
+
+    def pre(match: re.Match[str]) -> str:
+        parts = _TAG_SPLIT_RE.split(match.group(2))
+        return match.group(1) + "".join(p if p.startswith("<") else words(p) for p in parts) + match.group(3)
+
+    return _PRE_RE.sub(pre, page)
 
 
 def insert_toc(page: str) -> str:
