@@ -20,7 +20,8 @@ import { DISTRIBUTION_SPECTRUM, placeOnSpectrum, type SystemComponent } from '..
 //  - next to a cell that measures this machine, prose states no time that is not one of the two
 //    above: a measured value differs per machine and run, so the output prints it, never the text.
 
-const ROOT = resolve(__dirname, '..', '..');
+// DISTLAB_NUMBERS_ROOT: check the notebooks and answer keys of another checkout (e.g. an older commit).
+const ROOT = process.env.DISTLAB_NUMBERS_ROOT ?? resolve(__dirname, '..', '..');
 const NOTEBOOKS = join(ROOT, 'notebooks');
 const QUIZ = join(ROOT, 'quiz');
 
