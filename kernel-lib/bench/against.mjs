@@ -1,6 +1,7 @@
 // The engine against its own build from a git commit, in one process: the same workloads on both,
 // alternated in many pairs, reported as the median ratio after/before with a 95% interval.
-// Usage: node kernel-lib/bench/against.mjs <commit> [--quick] [--processes P] [--pairs N] [--only gossip,mm1]
+// Usage: node kernel-lib/bench/against.mjs <commit> [--quick] [--processes P] [--pairs N] [--only gossip,mm1] [--after DIR]
+// The build after is kernel-lib/dist (rebuild it after editing kernel-lib/src), or DIR.
 // (run.mjs --against <commit> adds its result to the bench's JSON line).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -93,8 +94,7 @@ export function medianInterval(xs) {
  * a pair alternating (after first, then before first). The ratio of a pair is rate after / rate
  * before; both builds must give the same result signature.
  */
-async function measurePairs({ beforeDist, quick, pairs, only }) {
-  const afterDist = resolve(here, '..', 'dist');
+async function measurePairs({ beforeDist, afterDist, quick, pairs, only }) {
   const scale = quick ? 0.25 : 1;
   const workloadsUrl = pathToFileURL(join(here, 'workloads.mjs')).href;
   const sides = {
@@ -126,16 +126,15 @@ async function measurePairs({ beforeDist, quick, pairs, only }) {
  * differs from one process to the next, so one process alone can be lucky or not), each
  * running `pairs` alternated pairs per workload; the ratios of all pairs are pooled.
  */
-export async function compare({ commit, quick = false, pairs, processes, only, log = (line) => console.log(`[against] ${line}`) }) {
+export async function compare({ commit, quick = false, pairs, processes, only, afterDist = resolve(here, '..', 'dist'), log = (line) => console.log(`[against] ${line}`) }) {
   const before = buildAt(commit);
-  const afterDist = resolve(here, '..', 'dist');
   if (!existsSync(join(afterDist, 'simulation', 'simulation.js'))) throw new Error('no kernel-lib/dist: build it first (npm run build -w kernel-lib)');
   const pairCount = pairs ?? (quick ? 7 : 15);
   const processCount = processes ?? (quick ? 2 : 4);
   log(`before: ${before.sha.slice(0, 12)} compiled in ${before.dist}; after: ${afterDist}; ${processCount} processes x ${pairCount} pairs per workload`);
   const pooled = {};
   for (let i = 0; i < processCount; i++) {
-    const args = [fileURLToPath(import.meta.url), '--child', before.dist, '--pairs', String(pairCount), ...(quick ? ['--quick'] : []), ...(only ? ['--only', only.join(',')] : [])];
+    const args = [fileURLToPath(import.meta.url), '--child', before.dist, '--after', afterDist, '--pairs', String(pairCount), ...(quick ? ['--quick'] : []), ...(only ? ['--only', only.join(',')] : [])];
     const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
     if (child.status !== 0) throw new Error(`against: process ${i + 1} failed: ${(child.stderr || '').trim().split('\n').slice(-3).join(' ')}`);
     const raw = JSON.parse(child.stdout.trim().split('\n').pop());
@@ -180,15 +179,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const pairs = valueOf('--pairs') === undefined ? undefined : Number(valueOf('--pairs'));
   const processes = valueOf('--processes') === undefined ? undefined : Number(valueOf('--processes'));
   if (args.includes('--child')) {
-    const raw = await measurePairs({ beforeDist: valueOf('--child'), quick: args.includes('--quick'), pairs, only });
+    const raw = await measurePairs({ beforeDist: valueOf('--child'), afterDist: valueOf('--after'), quick: args.includes('--quick'), pairs, only });
     console.log(JSON.stringify(raw));
   } else {
-    const commit = args.find((a, i) => !a.startsWith('--') && !['--pairs', '--only', '--processes'].includes(args[i - 1]));
+    const commit = args.find((a, i) => !a.startsWith('--') && !['--pairs', '--only', '--processes', '--after'].includes(args[i - 1]));
     if (!commit) {
-      console.error('usage: node kernel-lib/bench/against.mjs <commit> [--quick] [--processes P] [--pairs N] [--only gossip,mm1,traced,faults,monteCarlo]');
+      console.error('usage: node kernel-lib/bench/against.mjs <commit> [--quick] [--processes P] [--pairs N] [--only gossip,mm1,traced,faults,monteCarlo] [--after DIR]');
       process.exit(2);
     }
-    const result = await compare({ commit, quick: args.includes('--quick'), pairs, processes, only });
+    const after = valueOf('--after');
+    const result = await compare({ commit, quick: args.includes('--quick'), pairs, processes, only, ...(after === undefined ? {} : { afterDist: resolve(after) }) });
     console.log(JSON.stringify({ bench: 'distlab-engine-against', vsBeforeLayout: result }));
   }
 }

@@ -1,22 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Agenda } from '../src/engine/agenda';
+import { Engine, WorldHook } from '../src/engine/run-loop';
 import {
   actionSlot,
-  Delivery,
   DELIVERY_FROM_MAX,
   deliverySlot,
   DROP_REASON_MAX,
   faultSlot,
-  NodeStart,
-  RequestArrival,
   requestSlot,
-  ScheduledAction,
-  ScheduledFault,
+  SLOT_ACTION,
   SLOT_DELIVERY,
+  SLOT_FAULT,
+  SLOT_REQUEST,
+  SLOT_START,
   SLOT_TIMER,
   startSlot,
-  TimerFiring,
   timerSlot
 } from '../src/engine/slots';
 
@@ -30,19 +29,33 @@ const delivery = fc.record({
   type: fc.string(),
   body: fc.anything()
 });
+type DeliveryFields = { to: number; from: number; dropReason: number; duplicate: boolean; messageId: number; sentAtMs: number; type: string; body: unknown };
+
+const encodeDelivery = (agenda: Agenda, atMs: number, d: DeliveryFields) =>
+  deliverySlot.encode(agenda, atMs, d.to, d.from, d.dropReason, d.duplicate, d.messageId, d.sentAtMs, d.type, d.body);
+const decodeDelivery = (agenda: Agenda, slot: number): DeliveryFields => ({
+  to: deliverySlot.to(agenda, slot),
+  from: deliverySlot.from(agenda, slot),
+  dropReason: deliverySlot.dropReason(agenda, slot),
+  duplicate: deliverySlot.duplicate(agenda, slot),
+  messageId: deliverySlot.messageId(agenda, slot),
+  sentAtMs: deliverySlot.sentAtMs(agenda, slot),
+  type: deliverySlot.type(agenda, slot),
+  body: deliverySlot.body(agenda, slot)
+});
 
 describe('agenda slots: one encode and one decode per kind', () => {
   it('a delivery comes back field for field, at its time (fast-check)', () => {
     fc.assert(
       fc.property(delivery, fc.double({ min: 0, max: 1e15, noNaN: true }), (fields, atMs) => {
         const agenda = new Agenda();
-        deliverySlot.encode(agenda, atMs, Object.assign(new Delivery(), fields));
+        encodeDelivery(agenda, atMs, fields);
         const slot = agenda.popSlot();
         expect(agenda.times[slot]).toBe(atMs);
         expect(agenda.kinds[slot]).toBe(SLOT_DELIVERY);
-        const back = deliverySlot.decode(agenda, slot, new Delivery());
-        expect({ ...back }).toEqual(fields);
-        // The agenda keeps nothing alive once the slot is read.
+        expect(decodeDelivery(agenda, slot)).toEqual(fields);
+        // Released, the agenda keeps nothing alive.
+        agenda.release(slot);
         expect(agenda.objects[slot]).toBeUndefined();
         expect(agenda.datas[slot]).toBeUndefined();
       })
@@ -60,12 +73,17 @@ describe('agenda slots: one encode and one decode per kind', () => {
     fc.assert(
       fc.property(timer, (fields) => {
         const agenda = new Agenda();
-        timerSlot.encode(agenda, 3.5, Object.assign(new TimerFiring(), fields));
+        timerSlot.encode(agenda, 3.5, fields.node, fields.epoch, fields.timerId, fields.name, fields.data);
         const slot = agenda.popSlot();
         expect(agenda.kinds[slot]).toBe(SLOT_TIMER);
-        expect({ ...timerSlot.decode(agenda, slot, new TimerFiring()) }).toEqual(fields);
-        expect(agenda.objects[slot]).toBeUndefined();
-        expect(agenda.datas[slot]).toBeUndefined();
+        const back = {
+          node: timerSlot.node(agenda, slot),
+          epoch: timerSlot.epoch(agenda, slot),
+          timerId: timerSlot.timerId(agenda, slot),
+          name: timerSlot.name(agenda, slot),
+          data: timerSlot.data(agenda, slot)
+        };
+        expect(back).toEqual(fields);
       })
     );
   });
@@ -75,36 +93,71 @@ describe('agenda slots: one encode and one decode per kind', () => {
     const fault = { what: 'crash' };
     const action = () => undefined;
     const request = { id: 7 };
-    startSlot.encode(agenda, 1, Object.assign(new NodeStart(), { node: 4 }));
-    faultSlot.encode(agenda, 2, Object.assign(new ScheduledFault(), { fault }));
-    actionSlot.encode(agenda, 3, Object.assign(new ScheduledAction(), { action }));
-    requestSlot.encode(agenda, 4, Object.assign(new RequestArrival(), { node: 2, request }));
-    const kinds = new Set<number>();
+    startSlot.encode(agenda, 1, 4);
+    faultSlot.encode(agenda, 2, fault);
+    actionSlot.encode(agenda, 3, action);
+    requestSlot.encode(agenda, 4, 2, request);
     let slot = agenda.popSlot();
-    kinds.add(agenda.kinds[slot]);
-    expect(startSlot.decode(agenda, slot, new NodeStart()).node).toBe(4);
+    expect([agenda.kinds[slot], startSlot.node(agenda, slot)]).toEqual([SLOT_START, 4]);
     slot = agenda.popSlot();
-    kinds.add(agenda.kinds[slot]);
-    expect(faultSlot.decode(agenda, slot, new ScheduledFault()).fault).toBe(fault);
+    expect([agenda.kinds[slot], faultSlot.fault(agenda, slot)]).toEqual([SLOT_FAULT, fault]);
     slot = agenda.popSlot();
-    kinds.add(agenda.kinds[slot]);
-    expect(actionSlot.decode(agenda, slot, new ScheduledAction()).action).toBe(action);
+    expect(agenda.kinds[slot]).toBe(SLOT_ACTION);
+    expect(actionSlot.action(agenda, slot)).toBe(action);
     slot = agenda.popSlot();
-    kinds.add(agenda.kinds[slot]);
-    const arrival = requestSlot.decode(agenda, slot, new RequestArrival());
-    expect([arrival.node, arrival.request]).toEqual([2, request]);
-    expect(kinds).toEqual(new Set([startSlot.kind, faultSlot.kind, actionSlot.kind, requestSlot.kind]));
+    expect([agenda.kinds[slot], requestSlot.node(agenda, slot), requestSlot.request(agenda, slot)]).toEqual([SLOT_REQUEST, 2, request]);
+    const kinds = [startSlot, deliverySlot, timerSlot, faultSlot, actionSlot, requestSlot].map((codec) => codec.kind);
+    expect(new Set(kinds).size).toBe(6);
     expect(agenda.size).toBe(0);
   });
 
   it('the sender, the drop reason and the duplicate flag share a column without bleeding into each other', () => {
     const agenda = new Agenda();
-    const out = Object.assign(new Delivery(), { from: DELIVERY_FROM_MAX, dropReason: DROP_REASON_MAX, duplicate: true });
-    deliverySlot.encode(agenda, 0, out);
-    deliverySlot.encode(agenda, 0, Object.assign(new Delivery(), { from: 0, dropReason: 0, duplicate: false }));
-    const first = deliverySlot.decode(agenda, agenda.popSlot(), new Delivery());
+    const base = { to: 1, messageId: 1, sentAtMs: 0, type: 't', body: undefined };
+    encodeDelivery(agenda, 0, { ...base, from: DELIVERY_FROM_MAX, dropReason: DROP_REASON_MAX, duplicate: true });
+    encodeDelivery(agenda, 0, { ...base, from: 0, dropReason: 0, duplicate: false });
+    const first = decodeDelivery(agenda, agenda.popSlot());
     expect([first.from, first.dropReason, first.duplicate]).toEqual([DELIVERY_FROM_MAX, DROP_REASON_MAX, true]);
-    const second = deliverySlot.decode(agenda, agenda.popSlot(), new Delivery());
+    const second = decodeDelivery(agenda, agenda.popSlot());
     expect([second.from, second.dropReason, second.duplicate]).toEqual([0, 0, false]);
+  });
+
+  it('the run loop hands each hook the fields as encoded, and the agenda holds no object once an event is handled (fast-check)', () => {
+    fc.assert(
+      fc.property(delivery, fc.string(), fc.anything(), (fields, name, data) => {
+        const engine = new Engine(1);
+        const agenda = engine.agenda;
+        const got: unknown[] = [];
+        // A hook that queues an event at once, in the slot just freed.
+        const world: WorldHook = {
+          start: () => undefined,
+          deliver(...args) {
+            deliverySlot.encode(agenda, 10, 0, 0, 0, false, 0, 0, 'other', { other: true });
+            got.push(args);
+            return true;
+          },
+          fire(...args) {
+            got.push(args);
+            return true;
+          },
+          applyFault: () => undefined,
+          act: () => undefined,
+          request: () => undefined,
+          syncNextMs: () => Infinity,
+          sync: () => Infinity
+        };
+        encodeDelivery(agenda, 1, fields);
+        timerSlot.encode(agenda, 2, 3, 4, 5, name, data);
+        engine.run(world, { untilMs: 5, eventsMax: 10, inFlightMax: 10, stopWhen: undefined });
+        const d = fields;
+        expect(got).toEqual([
+          [d.to, d.from, d.dropReason, d.duplicate, d.messageId, d.sentAtMs, d.type, d.body],
+          [3, 4, 5, name, data]
+        ]);
+        // What is left holds only the event still queued.
+        expect(agenda.objects.filter((o) => o !== undefined)).toEqual(['other']);
+        expect(agenda.datas.filter((o) => o !== undefined)).toEqual([{ other: true }]);
+      })
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DistlabLimitError } from '../src/core/errors';
 import { Engine, RunBounds, WorldHook } from '../src/engine/run-loop';
-import { actionSlot, Delivery, deliverySlot, faultSlot, NodeStart, ScheduledAction, ScheduledFault, TimerFiring, timerSlot } from '../src/engine/slots';
+import { actionSlot, deliverySlot, faultSlot, timerSlot } from '../src/engine/slots';
+import type { Agenda } from '../src/engine/agenda';
 
 /** A world that only writes down what the engine asks of it, at what time. */
 class LogWorld implements WorldHook {
@@ -12,29 +13,29 @@ class LogWorld implements WorldHook {
   holdNode = -1;
   holdMs = 0;
   constructor(readonly engine: Engine) {}
-  start(event: NodeStart): void {
-    this.log.push(`${this.engine.nowMs} start ${event.node}`);
+  start(node: number): void {
+    this.log.push(`${this.engine.nowMs} start ${node}`);
   }
-  deliver(d: Delivery): boolean {
-    if (d.to === this.holdNode) {
+  deliver(to: number, from: number, dropReason: number, duplicate: boolean, messageId: number, sentAtMs: number, type: string, body: unknown): boolean {
+    if (to === this.holdNode) {
       this.holdNode = -1;
-      deliverySlot.encode(this.engine.agenda, this.engine.nowMs + this.holdMs, d);
-      this.log.push(`${this.engine.nowMs} hold ${d.type}`);
+      deliverySlot.encode(this.engine.agenda, this.engine.nowMs + this.holdMs, to, from, dropReason, duplicate, messageId, sentAtMs, type, body);
+      this.log.push(`${this.engine.nowMs} hold ${type}`);
       return false;
     }
-    this.log.push(`${this.engine.nowMs} deliver ${d.type} ${d.from}->${d.to}`);
+    this.log.push(`${this.engine.nowMs} deliver ${type} ${from}->${to}`);
     return true;
   }
-  fire(t: TimerFiring): boolean {
-    this.log.push(`${this.engine.nowMs} timer ${t.name}`);
-    if (t.name === 'again') timerSlot.encode(this.engine.agenda, this.engine.nowMs + 1, t);
-    return t.name !== 'void';
+  fire(node: number, epoch: number, timerId: number, name: string, data: unknown): boolean {
+    this.log.push(`${this.engine.nowMs} timer ${name}`);
+    if (name === 'again') timerSlot.encode(this.engine.agenda, this.engine.nowMs + 1, node, epoch, timerId, name, data);
+    return name !== 'void';
   }
-  applyFault(event: ScheduledFault): void {
-    this.log.push(`${this.engine.nowMs} fault ${event.fault}`);
+  applyFault(fault: unknown): void {
+    this.log.push(`${this.engine.nowMs} fault ${fault}`);
   }
-  act(event: ScheduledAction): void {
-    event.action();
+  act(action: () => void): void {
+    action();
   }
   request(): void {
     this.log.push(`${this.engine.nowMs} request`);
@@ -50,21 +51,19 @@ class LogWorld implements WorldHook {
 }
 
 const bounds = (over: Partial<RunBounds> = {}): RunBounds => ({ untilMs: Infinity, eventsMax: 1000, inFlightMax: 1000, stopWhen: undefined, ...over });
-const message = (from: number, to: number, type: string) => Object.assign(new Delivery(), { from, to, type });
-const timer = (name: string) => Object.assign(new TimerFiring(), { name });
+const message = (agenda: Agenda, atMs: number, from: number, to: number, type: string) => deliverySlot.encode(agenda, atMs, to, from, 0, false, 1, 0, type, undefined);
+const timer = (agenda: Agenda, atMs: number, name: string) => timerSlot.encode(agenda, atMs, 0, 0, 1, name, undefined);
 
 describe('the run loop over a world hook', () => {
   it('dispatches each kind to its hook in (time, insertion) order, a sync before an event at its time', () => {
     const engine = new Engine(5);
     const world = new LogWorld(engine);
     const agenda = engine.agenda;
-    deliverySlot.encode(agenda, 2, message(0, 1, 'ping'));
-    timerSlot.encode(agenda, 1, timer('tick'));
-    deliverySlot.encode(agenda, 2, message(1, 0, 'pong'));
+    message(agenda, 2, 0, 1, 'ping');
+    timer(agenda, 1, 'tick');
+    message(agenda, 2, 1, 0, 'pong');
     world.syncTimesMs = [2, 7];
-    const fault = new ScheduledFault();
-    fault.fault = 'crash';
-    faultSlot.encode(agenda, 3, fault);
+    faultSlot.encode(agenda, 3, 'crash');
     expect(engine.run(world, bounds())).toEqual({ timeMs: 3, events: 5, stoppedBy: 'idle' });
     // The sync at 7 comes after the last event of a run without a horizon: nothing observes it.
     expect(world.log).toEqual(['1 timer tick', '2 sync', '2 deliver ping 0->1', '2 deliver pong 1->0', '3 fault crash']);
@@ -73,8 +72,8 @@ describe('the run loop over a world hook', () => {
   it('stops at the horizon, moves time to it, and leaves later events pending', () => {
     const engine = new Engine(5);
     const world = new LogWorld(engine);
-    timerSlot.encode(engine.agenda, 4, timer('a'));
-    timerSlot.encode(engine.agenda, 12, timer('b'));
+    timer(engine.agenda, 4, 'a');
+    timer(engine.agenda, 12, 'b');
     world.syncTimesMs = [6];
     expect(engine.run(world, bounds({ untilMs: 10 }))).toEqual({ timeMs: 10, events: 2, stoppedBy: 'untilMs' });
     expect(world.log).toEqual(['4 timer a', '6 sync']);
@@ -86,9 +85,9 @@ describe('the run loop over a world hook', () => {
     const world = new LogWorld(engine);
     world.holdNode = 1;
     world.holdMs = 10;
-    deliverySlot.encode(engine.agenda, 1, message(0, 1, 'ping'));
-    timerSlot.encode(engine.agenda, 2, timer('void'));
-    timerSlot.encode(engine.agenda, 3, timer('real'));
+    message(engine.agenda, 1, 0, 1, 'ping');
+    timer(engine.agenda, 2, 'void');
+    timer(engine.agenda, 3, 'real');
     let asked = 0;
     const result = engine.run(world, bounds({ stopWhen: () => ++asked > 0 }));
     expect(result).toEqual({ timeMs: 3, events: 3, stoppedBy: 'stopWhen' });
@@ -101,16 +100,15 @@ describe('the run loop over a world hook', () => {
   it('eventsMax and inFlightMax throw with the seed, and the events processed stay counted', () => {
     const engine = new Engine(42);
     const world = new LogWorld(engine);
-    timerSlot.encode(engine.agenda, 0, timer('again'));
+    timer(engine.agenda, 0, 'again');
     expect(() => engine.run(world, bounds({ eventsMax: 50 }))).toThrow(new DistlabLimitError('eventsMax exceeded: 50 events by t=49 ms, events still pending', 42));
     expect(engine.runEvents).toBe(50);
     expect(engine.nowMs).toBe(49);
 
     const storm = new Engine(9);
     const stormWorld = new LogWorld(storm);
-    const action = new ScheduledAction();
-    action.action = () => {
-      for (let i = 0; i < 10; i++) timerSlot.encode(storm.agenda, storm.nowMs + 1, timer('x'));
+    const action = () => {
+      for (let i = 0; i < 10; i++) timer(storm.agenda, storm.nowMs + 1, 'x');
     };
     actionSlot.encode(storm.agenda, 5, action);
     let error: unknown;
@@ -123,7 +121,7 @@ describe('the run loop over a world hook', () => {
     expect((error as DistlabLimitError).message).toMatch(/^inFlightMax exceeded: 8 events pending at t=5 ms .*\(seed=9\)$/);
     expect(storm.runEvents).toBe(1);
     // Outside run() the bound is lifted again.
-    timerSlot.encode(storm.agenda, 6, timer('after'));
+    timer(storm.agenda, 6, 'after');
     expect(storm.agenda.size).toBe(9);
   });
 });

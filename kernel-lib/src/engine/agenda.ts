@@ -71,7 +71,8 @@ export class Agenda {
   private scanSteps = 0;
   private opsSinceTune = 0;
 
-  constructor(capacity = 1024) {
+  /** @param capacity slots to start with; the columns double as needed, so a small world (one run of thousands in a Monte Carlo) allocates little. */
+  constructor(capacity = 64) {
     capacity = Math.max(BUCKETS_MIN, capacity | 0);
     this.capacity = capacity;
     this.limit = capacity;
@@ -143,7 +144,7 @@ export class Agenda {
 
   /**
    * Remove the earliest event and return its slot. Its columns stay readable until the next
-   * `push`; the caller clears `objects[slot]` and `datas[slot]` once read (so the queue keeps
+   * `push`; the caller `release`s it once read (so the queue keeps
    * nothing alive). The queue must not be empty.
    */
   popSlot(): number {
@@ -151,6 +152,12 @@ export class Agenda {
     const slot = this.findEarliest();
     this.unlinkEarliest(slot);
     return slot;
+  }
+
+  /** Clear a popped slot's object columns once read, so the queue keeps nothing alive. */
+  release(slot: number): void {
+    this.objects[slot] = undefined;
+    this.datas[slot] = undefined;
   }
 
   /** Take the earliest event (found by `findEarliest`) off its bucket's list and free its slot. */

@@ -4,38 +4,33 @@ import { assert } from '../core/options';
 import { Agenda } from './agenda';
 import {
   actionSlot,
-  Delivery,
+  ActionHook,
+  DeliveryHook,
   deliverySlot,
+  FaultHook,
   faultSlot,
-  NodeStart,
-  RequestArrival,
+  RequestHook,
   requestSlot,
-  ScheduledAction,
-  ScheduledFault,
   SLOT_ACTION,
   SLOT_DELIVERY,
   SLOT_FAULT,
   SLOT_REQUEST,
   SLOT_START,
   SLOT_TIMER,
+  StartHook,
   startSlot,
-  TimerFiring,
+  TimerHook,
   timerSlot
 } from './slots';
 
 /**
- * What the run loop asks of the world it drives: one call per kind of slot, and the world's own
- * timed events that live outside the agenda (clock syncs). Each call runs at `engine.nowMs`,
- * already moved to the event's time. `deliver` and `fire` return false for an event put off or
- * void (held by a pause, a stale timer): `stopWhen` is asked only after an event that happened.
+ * What the run loop asks of the world it drives: one call per kind of slot, with that kind's
+ * fields as arguments (see slots.ts), and the world's own timed events that live outside the
+ * agenda (clock syncs). Each call runs at `engine.nowMs`, already moved to the event's time.
+ * `deliver` and `fire` return false for an event put off or void (held by a pause, a stale
+ * timer): `stopWhen` is asked only after an event that happened.
  */
-export interface WorldHook {
-  start(event: NodeStart): void;
-  deliver(delivery: Delivery): boolean;
-  fire(timer: TimerFiring): boolean;
-  applyFault(event: ScheduledFault): void;
-  act(event: ScheduledAction): void;
-  request(event: RequestArrival): void;
+export interface WorldHook extends StartHook, DeliveryHook, TimerHook, FaultHook, ActionHook, RequestHook {
   /** True time of the world's next own event (a clock sync), Infinity if none. */
   syncNextMs(): number;
   /** Perform the own event due at `engine.nowMs`; returns the time of the next (Infinity if none). */
@@ -67,13 +62,6 @@ export class Engine {
   nowMs = 0;
   /** Events processed by the last (or current) call of `run`, also when it threw. */
   runEvents = 0;
-  // One record per kind, reused by every decode (the loop is not re-entered from a hook).
-  private readonly started = new NodeStart();
-  private readonly delivery = new Delivery();
-  private readonly timer = new TimerFiring();
-  private readonly fault = new ScheduledFault();
-  private readonly action = new ScheduledAction();
-  private readonly arrival = new RequestArrival();
 
   /** @param seed named by the errors of a bound, so the run can be replayed. */
   constructor(readonly seed: number) {}
@@ -117,21 +105,24 @@ export class Engine {
         events++;
         assert(time >= this.nowMs, 'time went backwards');
         this.nowMs = time;
-        // Decode before the hook runs: a push from the hook may reuse the slot.
+        // Read the slot before the hook runs, and release it: a push from the hook may reuse it.
         const kind = agenda.kinds[slot];
         if (kind === SLOT_DELIVERY) {
-          if (!world.deliver(deliverySlot.decode(agenda, slot, this.delivery))) continue;
+          const type = deliverySlot.type(agenda, slot);
+          const body = deliverySlot.body(agenda, slot);
+          agenda.release(slot);
+          const to = deliverySlot.to(agenda, slot);
+          const from = deliverySlot.from(agenda, slot);
+          const dropReason = deliverySlot.dropReason(agenda, slot);
+          const duplicate = deliverySlot.duplicate(agenda, slot);
+          if (!world.deliver(to, from, dropReason, duplicate, deliverySlot.messageId(agenda, slot), deliverySlot.sentAtMs(agenda, slot), type, body)) continue;
         } else if (kind === SLOT_TIMER) {
-          if (!world.fire(timerSlot.decode(agenda, slot, this.timer))) continue;
-        } else if (kind === SLOT_FAULT) {
-          world.applyFault(faultSlot.decode(agenda, slot, this.fault));
-        } else if (kind === SLOT_ACTION) {
-          world.act(actionSlot.decode(agenda, slot, this.action));
-        } else if (kind === SLOT_START) {
-          world.start(startSlot.decode(agenda, slot, this.started));
+          const name = timerSlot.name(agenda, slot);
+          const data = timerSlot.data(agenda, slot);
+          agenda.release(slot);
+          if (!world.fire(timerSlot.node(agenda, slot), timerSlot.epoch(agenda, slot), timerSlot.timerId(agenda, slot), name, data)) continue;
         } else {
-          assert(kind === SLOT_REQUEST, `unknown slot kind ${kind}`);
-          world.request(requestSlot.decode(agenda, slot, this.arrival));
+          this.dispatchOther(world, kind, slot);
         }
         if (stopWhen !== undefined && stopWhen()) {
           stoppedBy = 'stopWhen';
@@ -145,6 +136,27 @@ export class Engine {
     }
     if (stoppedBy !== 'stopWhen' && untilMs !== Infinity) this.nowMs = untilMs;
     return { timeMs: this.nowMs, events, stoppedBy };
+  }
+
+  /** The kinds that are not the bulk of a run (faults, actions, starts, requests), out of the loop's way. */
+  private dispatchOther(world: WorldHook, kind: number, slot: number): void {
+    const agenda = this.agenda;
+    if (kind === SLOT_FAULT) {
+      const fault = faultSlot.fault(agenda, slot);
+      agenda.release(slot);
+      world.applyFault(fault);
+    } else if (kind === SLOT_ACTION) {
+      const action = actionSlot.action(agenda, slot);
+      agenda.release(slot);
+      world.act(action);
+    } else if (kind === SLOT_START) {
+      world.start(startSlot.node(agenda, slot));
+    } else {
+      assert(kind === SLOT_REQUEST, `unknown slot kind ${kind}`);
+      const request = requestSlot.request(agenda, slot);
+      agenda.release(slot);
+      world.request(requestSlot.node(agenda, slot), request);
+    }
   }
 
   private eventsExceeded(eventsMax: number, syncsPending: boolean): never {

@@ -1,4 +1,4 @@
-// What an agenda slot holds, by kind of event: one record, one encode and one decode per kind.
+// What an agenda slot holds, by kind of event: one encode and one decode per kind, positional, no record per event.
 import { Agenda } from './agenda';
 
 /**
@@ -13,57 +13,53 @@ export const SLOT_ACTION = 4;
 export const SLOT_REQUEST = 5;
 export type SlotKind = typeof SLOT_START | typeof SLOT_DELIVERY | typeof SLOT_TIMER | typeof SLOT_FAULT | typeof SLOT_ACTION | typeof SLOT_REQUEST;
 
+// An event has no object of its own while queued: its fields live in the agenda's typed columns.
+// Per kind, `encode` takes the fields as arguments, and the decode is one accessor per field,
+// each small enough for V8 to inline anywhere: the run loop reads a popped slot's fields straight
+// from the columns and passes them to the world's hook (the `...Hook` method below, whose
+// parameters are the encode's), so no record is written or read per event. A popped slot is
+// read before the hook runs and its object columns cleared (`Agenda.release`): a push from the
+// hook may reuse the slot.
+
 /** A node's start handler is due (time 0). */
-export class NodeStart {
-  node = 0;
+export interface StartHook {
+  start(node: number): void;
 }
 
 /**
- * A message in flight. It has no object of its own while queued: its fields live in the
- * agenda's columns, and the envelope a handler sees is made on delivery.
+ * A message in flight; the envelope a handler sees is made on delivery. Returns false if the
+ * delivery was put off (the receiver is paused).
+ * @param to receiver's node index
+ * @param from sender's node index, 0..DELIVERY_FROM_MAX
+ * @param dropReason why the network already lost it (0: it was not lost), 0..DROP_REASON_MAX
+ * @param duplicate the network's duplicate copy
  */
-export class Delivery {
-  /** Receiver's node index. */
-  to = 0;
-  /** Sender's node index, 0..DELIVERY_FROM_MAX. */
-  from = 0;
-  /** Why the network already lost it (0: it was not lost), 0..DROP_REASON_MAX. */
-  dropReason = 0;
-  /** The network's duplicate copy. */
-  duplicate = false;
-  messageId = 0;
-  sentAtMs = 0;
-  type = '';
-  body: unknown = undefined;
+export interface DeliveryHook {
+  deliver(to: number, from: number, dropReason: number, duplicate: boolean, messageId: number, sentAtMs: number, type: string, body: unknown): boolean;
 }
 
-/** A timer set by a node. */
-export class TimerFiring {
-  node = 0;
-  /** The node's epoch when the timer was set (a crash makes it stale). */
-  epoch = 0;
-  timerId = 0;
-  name = '';
-  data: unknown = undefined;
+/**
+ * A timer set by a node; returns false if it was void (stale, cancelled) or put off.
+ * @param epoch the node's epoch when the timer was set (a crash makes it stale)
+ */
+export interface TimerHook {
+  fire(node: number, epoch: number, timerId: number, name: string, data: unknown): boolean;
 }
 
 /** A change of the world scheduled at a time (a fault, a heal); what it is, the world knows. */
-export class ScheduledFault {
-  fault: unknown = undefined;
+export interface FaultHook {
+  applyFault(fault: unknown): void;
 }
 
 /** Learner code scheduled at a time (`sim.at`). */
-export class ScheduledAction {
-  action: () => void = noAction;
+export interface ActionHook {
+  act(action: () => void): void;
 }
 
 /** A client request reaching a node. */
-export class RequestArrival {
-  node = 0;
-  request: unknown = undefined;
+export interface RequestHook {
+  request(node: number, request: unknown): void;
 }
-
-function noAction(): void {}
 
 // Columns of a delivery: receiver in `nodes`, sender above FROM_SHIFT bits of `tags` with the
 // duplicate flag and the drop reason below, message id in `ids`, send time in `auxs`, type in
@@ -76,99 +72,64 @@ export const DROP_REASON_MAX = DROP_REASON_MASK;
 /** Largest sender index a delivery slot holds (the tag column is a signed 32-bit integer). */
 export const DELIVERY_FROM_MAX = 2 ** (31 - FROM_SHIFT) - 1;
 
-/** One kind of slot: how its record goes into the agenda's columns and comes back out. */
-export interface SlotCodec<R> {
-  readonly kind: SlotKind;
-  /** Queue `record` at `atMs` (the record is copied; it may be reused at once). */
-  encode(agenda: Agenda, atMs: number, record: R): void;
-  /** Read the popped `slot` into `into` and clear its object columns, so the agenda keeps nothing alive. */
-  decode(agenda: Agenda, slot: number, into: R): R;
-}
-
-export const startSlot: SlotCodec<NodeStart> = {
+export const startSlot = {
   kind: SLOT_START,
-  encode(agenda, atMs, record) {
-    agenda.push(atMs, SLOT_START, record.node, 0, 0, 0, undefined, undefined);
+  encode(agenda: Agenda, atMs: number, node: number): void {
+    agenda.push(atMs, SLOT_START, node, 0, 0, 0, undefined, undefined);
   },
-  decode(agenda, slot, into) {
-    into.node = agenda.nodes[slot];
-    return into;
-  }
-};
+  node: (agenda: Agenda, slot: number): number => agenda.nodes[slot]
+} as const;
 
-export const deliverySlot: SlotCodec<Delivery> = {
+export const deliverySlot = {
   kind: SLOT_DELIVERY,
-  encode(agenda, atMs, record) {
-    const tag = (record.from << FROM_SHIFT) | (record.duplicate ? DUPLICATE_BIT : 0) | (record.dropReason & DROP_REASON_MASK);
-    agenda.push(atMs, SLOT_DELIVERY, record.to, tag, record.messageId, record.sentAtMs, record.type, record.body);
+  encode(agenda: Agenda, atMs: number, to: number, from: number, dropReason: number, duplicate: boolean, messageId: number, sentAtMs: number, type: string, body: unknown): void {
+    const tag = (from << FROM_SHIFT) | (duplicate ? DUPLICATE_BIT : 0) | (dropReason & DROP_REASON_MASK);
+    agenda.push(atMs, SLOT_DELIVERY, to, tag, messageId, sentAtMs, type, body);
   },
-  decode(agenda, slot, into) {
-    const tag = agenda.tags[slot];
-    into.to = agenda.nodes[slot];
-    into.from = tag >> FROM_SHIFT;
-    into.dropReason = tag & DROP_REASON_MASK;
-    into.duplicate = (tag & DUPLICATE_BIT) !== 0;
-    into.messageId = agenda.ids[slot];
-    into.sentAtMs = agenda.auxs[slot];
-    into.type = agenda.objects[slot] as string;
-    into.body = agenda.datas[slot];
-    agenda.objects[slot] = undefined;
-    agenda.datas[slot] = undefined;
-    return into;
-  }
-};
+  to: (agenda: Agenda, slot: number): number => agenda.nodes[slot],
+  from: (agenda: Agenda, slot: number): number => agenda.tags[slot] >> FROM_SHIFT,
+  dropReason: (agenda: Agenda, slot: number): number => agenda.tags[slot] & DROP_REASON_MASK,
+  duplicate: (agenda: Agenda, slot: number): boolean => (agenda.tags[slot] & DUPLICATE_BIT) !== 0,
+  messageId: (agenda: Agenda, slot: number): number => agenda.ids[slot],
+  sentAtMs: (agenda: Agenda, slot: number): number => agenda.auxs[slot],
+  type: (agenda: Agenda, slot: number): string => agenda.objects[slot] as string,
+  body: (agenda: Agenda, slot: number): unknown => agenda.datas[slot]
+} as const;
 
 // Columns of a timer: node in `nodes`, epoch in `tags`, timer id in `ids`, name in `objects`, data in `datas`.
-export const timerSlot: SlotCodec<TimerFiring> = {
+export const timerSlot = {
   kind: SLOT_TIMER,
-  encode(agenda, atMs, record) {
-    agenda.push(atMs, SLOT_TIMER, record.node, record.epoch, record.timerId, 0, record.name, record.data);
+  encode(agenda: Agenda, atMs: number, node: number, epoch: number, timerId: number, name: string, data: unknown): void {
+    agenda.push(atMs, SLOT_TIMER, node, epoch, timerId, 0, name, data);
   },
-  decode(agenda, slot, into) {
-    into.node = agenda.nodes[slot];
-    into.epoch = agenda.tags[slot];
-    into.timerId = agenda.ids[slot];
-    into.name = agenda.objects[slot] as string;
-    into.data = agenda.datas[slot];
-    agenda.objects[slot] = undefined;
-    agenda.datas[slot] = undefined;
-    return into;
-  }
-};
+  node: (agenda: Agenda, slot: number): number => agenda.nodes[slot],
+  epoch: (agenda: Agenda, slot: number): number => agenda.tags[slot],
+  timerId: (agenda: Agenda, slot: number): number => agenda.ids[slot],
+  name: (agenda: Agenda, slot: number): string => agenda.objects[slot] as string,
+  data: (agenda: Agenda, slot: number): unknown => agenda.datas[slot]
+} as const;
 
-export const faultSlot: SlotCodec<ScheduledFault> = {
+export const faultSlot = {
   kind: SLOT_FAULT,
-  encode(agenda, atMs, record) {
-    agenda.push(atMs, SLOT_FAULT, 0, 0, 0, 0, record.fault, undefined);
+  encode(agenda: Agenda, atMs: number, fault: unknown): void {
+    agenda.push(atMs, SLOT_FAULT, 0, 0, 0, 0, fault, undefined);
   },
-  decode(agenda, slot, into) {
-    into.fault = agenda.objects[slot];
-    agenda.objects[slot] = undefined;
-    return into;
-  }
-};
+  fault: (agenda: Agenda, slot: number): unknown => agenda.objects[slot]
+} as const;
 
-export const actionSlot: SlotCodec<ScheduledAction> = {
+export const actionSlot = {
   kind: SLOT_ACTION,
-  encode(agenda, atMs, record) {
-    agenda.push(atMs, SLOT_ACTION, 0, 0, 0, 0, record.action, undefined);
+  encode(agenda: Agenda, atMs: number, action: () => void): void {
+    agenda.push(atMs, SLOT_ACTION, 0, 0, 0, 0, action, undefined);
   },
-  decode(agenda, slot, into) {
-    into.action = agenda.objects[slot] as () => void;
-    agenda.objects[slot] = undefined;
-    return into;
-  }
-};
+  action: (agenda: Agenda, slot: number): (() => void) => agenda.objects[slot] as () => void
+} as const;
 
-export const requestSlot: SlotCodec<RequestArrival> = {
+export const requestSlot = {
   kind: SLOT_REQUEST,
-  encode(agenda, atMs, record) {
-    agenda.push(atMs, SLOT_REQUEST, record.node, 0, 0, 0, record.request, undefined);
+  encode(agenda: Agenda, atMs: number, node: number, request: unknown): void {
+    agenda.push(atMs, SLOT_REQUEST, node, 0, 0, 0, request, undefined);
   },
-  decode(agenda, slot, into) {
-    into.node = agenda.nodes[slot];
-    into.request = agenda.objects[slot];
-    agenda.objects[slot] = undefined;
-    return into;
-  }
-};
+  node: (agenda: Agenda, slot: number): number => agenda.nodes[slot],
+  request: (agenda: Agenda, slot: number): unknown => agenda.objects[slot]
+} as const;

@@ -4,20 +4,7 @@ import { DistlabInputError, parseString, invalid } from '../core/options';
 import { Rng } from '../core/rng';
 import { Agenda } from '../engine/agenda';
 import { Engine, WorldHook } from '../engine/run-loop';
-import {
-  actionSlot,
-  Delivery,
-  deliverySlot,
-  faultSlot,
-  NodeStart,
-  RequestArrival,
-  requestSlot,
-  ScheduledAction,
-  ScheduledFault,
-  startSlot,
-  TimerFiring,
-  timerSlot
-} from '../engine/slots';
+import { actionSlot, deliverySlot, faultSlot, requestSlot, startSlot, timerSlot } from '../engine/slots';
 import { ClockSyncs } from '../world/clocks/syncs';
 import { PhysicalClock } from '../world/clocks/physical';
 import { ARRIVAL_HELD, arrivalFate, byzantineRewrite, Fault, FaultEventType, FaultWorld, NodeLife, SlowNodes } from '../world/faults/behaviour';
@@ -130,13 +117,6 @@ export class SimWorld implements WorldHook, FaultWorld {
   private readonly cancelledTimers = new Set<number>();
   private messageCount = 0;
   private timerCount = 0;
-  // Records filled for one encode and copied into the agenda at once.
-  private readonly outDelivery = new Delivery();
-  private readonly outTimer = new TimerFiring();
-  private readonly outStart = new NodeStart();
-  private readonly outFault = new ScheduledFault();
-  private readonly outAction = new ScheduledAction();
-  private readonly outRequest = new RequestArrival();
 
   constructor(
     readonly engine: Engine,
@@ -165,9 +145,7 @@ export class SimWorld implements WorldHook, FaultWorld {
     this.nodeIndex[name] = index;
     this.trace.addNode(name);
     for (const other of this.nodes) other.peers = this.nodeNames.filter((n) => n !== other.node);
-    const start = this.outStart;
-    start.node = index;
-    startSlot.encode(this.agenda, 0, start);
+    startSlot.encode(this.agenda, 0, index);
   }
 
   indexOf(node: string): number {
@@ -181,24 +159,15 @@ export class SimWorld implements WorldHook, FaultWorld {
   // ---- scheduling ----
 
   schedule(atMs: number, fault: Fault): void {
-    const out = this.outFault;
-    out.fault = fault;
-    faultSlot.encode(this.agenda, atMs, out);
-    out.fault = undefined;
+    faultSlot.encode(this.agenda, atMs, fault);
   }
 
   scheduleAction(atMs: number, action: () => void): void {
-    const out = this.outAction;
-    out.action = action;
-    actionSlot.encode(this.agenda, atMs, out);
+    actionSlot.encode(this.agenda, atMs, action);
   }
 
   scheduleRequest(atMs: number, node: number, request: Request): void {
-    const out = this.outRequest;
-    out.node = node;
-    out.request = request;
-    requestSlot.encode(this.agenda, atMs, out);
-    out.request = undefined;
+    requestSlot.encode(this.agenda, atMs, node, request);
   }
 
   // ---- the network ----
@@ -255,16 +224,7 @@ export class SimWorld implements WorldHook, FaultWorld {
       this.stats.dropped++;
       return id;
     }
-    const out = this.outDelivery;
-    out.to = to;
-    out.from = from;
-    out.dropReason = reason;
-    out.duplicate = false;
-    out.messageId = id;
-    out.sentAtMs = nowMs;
-    out.type = type;
-    out.body = body;
-    deliverySlot.encode(this.agenda, net.atMs, out);
+    deliverySlot.encode(this.agenda, net.atMs, to, from, reason, false, id, nowMs, type, body);
     if (routed === ROUTE_BAD_COPY_DELAY) {
       this.stats.duplicated++;
       this.invalidLatency(from, to, net.badDelayMs);
@@ -272,10 +232,8 @@ export class SimWorld implements WorldHook, FaultWorld {
     const copyAtMs = net.copyAtMs;
     if (copyAtMs === copyAtMs) {
       this.stats.duplicated++;
-      out.duplicate = true;
-      deliverySlot.encode(this.agenda, copyAtMs, out);
+      deliverySlot.encode(this.agenda, copyAtMs, to, from, DROP_NONE, true, id, nowMs, type, body);
     }
-    out.body = undefined;
     return id;
   }
 
@@ -291,14 +249,7 @@ export class SimWorld implements WorldHook, FaultWorld {
     if (!(delayMs >= 0) || delayMs === Infinity) invalid('delayMs', delayMs, 'a number >= 0 ms');
     const id = ++this.timerCount;
     const trueDelayMs = node.clock.driftPpm === 0 ? delayMs : node.clock.trueDurationMs(delayMs);
-    const out = this.outTimer;
-    out.node = node.index;
-    out.epoch = node.epoch;
-    out.timerId = id;
-    out.name = name;
-    out.data = data;
-    timerSlot.encode(this.agenda, this.engine.nowMs + trueDelayMs, out);
-    out.data = undefined;
+    timerSlot.encode(this.agenda, this.engine.nowMs + trueDelayMs, node.index, node.epoch, id, name, data);
     return id;
   }
 
@@ -357,8 +308,8 @@ export class SimWorld implements WorldHook, FaultWorld {
 
   // ---- the engine's hook (WorldHook) ----
 
-  start(event: NodeStart): void {
-    const node = this.nodes[event.node];
+  start(index: number): void {
+    const node = this.nodes[index];
     if (node.up && node.spec.start) {
       try {
         node.spec.start(node);
@@ -368,23 +319,15 @@ export class SimWorld implements WorldHook, FaultWorld {
     }
   }
 
-  deliver(delivery: Delivery): boolean {
-    const toIndex = delivery.to;
-    const fromIndex = delivery.from;
+  deliver(toIndex: number, fromIndex: number, reason: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
     const node = this.nodes[toIndex];
-    let reason = delivery.dropReason;
     if (reason === DROP_NONE) {
       reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, this.engine.nowMs);
       if (reason === ARRIVAL_HELD) {
-        deliverySlot.encode(this.agenda, node.pausedUntilMs, delivery);
+        deliverySlot.encode(this.agenda, node.pausedUntilMs, toIndex, fromIndex, DROP_NONE, duplicate, id, sentAtMs, type, body);
         return false;
       }
     }
-    // Read into locals: the handler may send, and a send may reuse the records.
-    const id = delivery.messageId;
-    const type = delivery.type;
-    const body = delivery.body;
-    const duplicate = delivery.duplicate;
     if (reason !== DROP_NONE) {
       this.stats.dropped++;
       if (this.tracing) this.recordEvent(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
@@ -398,7 +341,7 @@ export class SimWorld implements WorldHook, FaultWorld {
     const handler = node.spec.onMessage;
     if (handler !== undefined) {
       try {
-        handler(node, new Envelope(id, from, node.node, type, body, delivery.sentAtMs, duplicate));
+        handler(node, new Envelope(id, from, node.node, type, body, sentAtMs, duplicate));
       } catch (thrown) {
         throw this.handlerError(thrown, node.node, `onMessage(${type} from ${from})`);
       }
@@ -406,18 +349,16 @@ export class SimWorld implements WorldHook, FaultWorld {
     return true;
   }
 
-  fire(timer: TimerFiring): boolean {
-    const node = this.nodes[timer.node];
-    if (timer.epoch !== node.epoch || !node.up) return false;
-    if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timer.timerId)) return false;
+  fire(index: number, epoch: number, timerId: number, name: string, data: unknown): boolean {
+    const node = this.nodes[index];
+    if (epoch !== node.epoch || !node.up) return false;
+    if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) return false;
     if (node.pausedUntilMs > this.engine.nowMs) {
-      timerSlot.encode(this.agenda, node.pausedUntilMs, timer);
+      timerSlot.encode(this.agenda, node.pausedUntilMs, index, epoch, timerId, name, data);
       return false;
     }
-    const name = timer.name;
-    const data = timer.data;
     this.stats.timers++;
-    if (this.tracing) this.recordEvent(node.index, 'timer', -1, -1, name, data, DROP_NONE, false);
+    if (this.tracing) this.recordEvent(index, 'timer', -1, -1, name, data, DROP_NONE, false);
     const handler = node.spec.onTimer;
     if (handler !== undefined) {
       try {
@@ -429,29 +370,29 @@ export class SimWorld implements WorldHook, FaultWorld {
     return true;
   }
 
-  applyFault(event: ScheduledFault): void {
-    (event.fault as Fault).apply(this);
+  applyFault(fault: unknown): void {
+    (fault as Fault).apply(this);
   }
 
-  act(event: ScheduledAction): void {
+  act(action: () => void): void {
     try {
-      event.action();
+      action();
     } catch (thrown) {
       throw this.handlerError(thrown, undefined, 'an action scheduled with sim.at');
     }
   }
 
-  request(event: RequestArrival): void {
-    const node = this.nodes[event.node];
-    const request = event.request as Request;
+  request(index: number, arrival: unknown): void {
+    const node = this.nodes[index];
+    const request = arrival as Request;
     if (!node.up) return;
     if (node.pausedUntilMs > this.engine.nowMs) {
-      this.scheduleRequest(node.pausedUntilMs, node.index, request);
+      this.scheduleRequest(node.pausedUntilMs, index, request);
       return;
     }
     const env = new Envelope(-1, 'client', node.node, request.type, request.body, request.atMs, false);
     env.requestId = request.id;
-    this.recordEvent(node.index, 'local', -1, -1, `request:${request.type}`, { requestId: request.id, body: request.body }, DROP_NONE, false);
+    this.recordEvent(index, 'local', -1, -1, `request:${request.type}`, { requestId: request.id, body: request.body }, DROP_NONE, false);
     if (node.spec.onMessage) {
       try {
         node.spec.onMessage(node, env);

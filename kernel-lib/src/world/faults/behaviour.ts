@@ -120,7 +120,7 @@ export class Partition implements Fault {
     const net = world.network();
     net.block(this.a, this.b);
     if (!this.oneWay) net.block(this.b, this.a);
-    for (const i of [...this.a, ...this.b]) world.record(i, 'partition', this.label, undefined);
+    recordSides(world, this.a, this.b, 'partition', this.label);
   }
 }
 
@@ -131,8 +131,14 @@ export class PartitionHeal implements Fault {
     const net = world.network();
     net.unblock(this.a, this.b);
     if (!this.oneWay) net.unblock(this.b, this.a);
-    for (const i of [...this.a, ...this.b]) world.record(i, 'heal', this.label, undefined);
+    recordSides(world, this.a, this.b, 'heal', this.label);
   }
+}
+
+/** Record `type` on every node of both sides (no array made: a fault applies many times in a long run). */
+function recordSides(world: FaultWorld, a: readonly number[], b: readonly number[], type: FaultEventType, label: string): void {
+  for (let k = 0; k < a.length; k++) world.record(a[k], type, label, undefined);
+  for (let k = 0; k < b.length; k++) world.record(b[k], type, label, undefined);
 }
 
 /** Every partition heals. */

@@ -171,19 +171,24 @@ export class NetworkState {
     this.atMs = atMs;
     this.dropReason = reason;
     this.copyAtMs = NaN;
-    if (reason === DROP_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) {
-      const copyDelayMs = link.latency.sampleMs(random);
-      if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) {
-        this.badDelayMs = copyDelayMs;
-        return ROUTE_BAD_COPY_DELAY;
-      }
-      let copyAtMs = nowMs + copyDelayMs;
-      if (link.fifo) {
-        if (copyAtMs < lastDeliveryMs[k]) copyAtMs = lastDeliveryMs[k];
-        lastDeliveryMs[k] = copyAtMs;
-      }
-      this.copyAtMs = copyAtMs;
+    if (reason === DROP_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) return this.routeCopy(link, k, nowMs, random);
+    return ROUTE_OK;
+  }
+
+  /** The duplicate copy of the message just routed on link `k` (kept out of `route`, so a send's usual path stays small). */
+  private routeCopy(link: Link, k: number, nowMs: number, random: Rng): number {
+    const copyDelayMs = link.latency.sampleMs(random);
+    if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) {
+      this.badDelayMs = copyDelayMs;
+      return ROUTE_BAD_COPY_DELAY;
     }
+    let copyAtMs = nowMs + copyDelayMs;
+    if (link.fifo) {
+      const lastDeliveryMs = this.lastDeliveryMs;
+      if (copyAtMs < lastDeliveryMs[k]) copyAtMs = lastDeliveryMs[k];
+      lastDeliveryMs[k] = copyAtMs;
+    }
+    this.copyAtMs = copyAtMs;
     return ROUTE_OK;
   }
 }
