@@ -136,7 +136,10 @@ function classify(error: unknown): { outcome: EtcdOutcome; detail: string } {
   const message = error instanceof Error ? error.message : String(error);
   if (name === 'GRPCDeadlineExceededError' || /deadline exceeded/i.test(message)) return { outcome: 'timeout', detail: 'no answer within the time bound' };
   if (/request timed out/i.test(message)) return { outcome: 'timeout', detail: message };
-  return { outcome: 'refused', detail: message };
+  // gRPC's words for a member that is not there, shortened to what they mean.
+  if (/ECONNREFUSED/.test(message)) return { outcome: 'refused', detail: 'connection refused: the member is not running' };
+  if (/No connection established/i.test(message)) return { outcome: 'refused', detail: 'no connection to the member' };
+  return { outcome: 'refused', detail: message.replace(/^\d+ [A-Z_]+: /, '').split('. Resolution note')[0] };
 }
 
 class Member {

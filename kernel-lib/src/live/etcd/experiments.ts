@@ -378,7 +378,7 @@ export async function etcdHistoryExperiment(options: EtcdHistoryOptions = {}): P
           const value = `c${clientId}-${seq++}`;
           const r = await cluster.put(key, value, { member, timeoutMs: o.timeoutMs });
           // Refused before anything was sent (no connection) surely had no effect; anything else may have.
-          const surelyNot = r.outcome === 'refused' && /ECONNREFUSED|No connection established|connect/i.test(r.detail);
+          const surelyNot = r.outcome === 'refused' && /connection refused|no connection to the member/.test(r.detail);
           history.push(
             r.outcome === 'ok'
               ? { clientId, kind: 'write', key, value, invokeMs, completeMs: now(), outcome: 'ok' }

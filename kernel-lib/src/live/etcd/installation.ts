@@ -23,6 +23,8 @@ export class EtcdMissingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'EtcdMissingError';
+    // The message is the whole story (what to run); a stack of distlab's frames would bury it.
+    this.stack = `${this.name}: ${message}`;
   }
 }
 
