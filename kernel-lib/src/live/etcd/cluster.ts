@@ -551,6 +551,11 @@ export class EtcdCluster {
     return this.member(member).log.slice(-Math.max(1, Math.min(200, Math.floor(lines))));
   }
 
+  /** Each member's process ID (null while it is not running): to watch it with ps or top. */
+  pids(): Record<string, number | null> {
+    return Object.fromEntries([...this.byName.values()].map((m) => [m.name, m.child?.pid ?? null]));
+  }
+
   /** Each member's process state as this handle knows it. */
   states(): Record<string, EtcdMemberState> {
     return Object.fromEntries([...this.byName.values()].map((m) => [m.name, m.state]));
