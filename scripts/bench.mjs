@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, VENV_PYTHON, ensureChromium, jupyterEnv, runMain, setup } from './setup.mjs';
 
+/** The commit of kernel-lib before its layout change into engine/, world/, simulation/. */
+const ENGINE_BEFORE_LAYOUT = '1b5286b';
 const MODULE_NOTEBOOK = join(ROOT, 'notebooks', '5.1-what-makes-systems-distributed.ipynb');
 
 /** Run a benchmark that prints progress then a JSON last line; returns the parsed JSON. */
@@ -26,7 +28,9 @@ runMain(() => {
   setup();
   ensureChromium();
   const quick = process.argv.includes('--quick');
-  const engine = runPart('engine', process.execPath, [join(ROOT, 'kernel-lib', 'bench', 'run.mjs'), ...(quick ? ['--quick'] : [])]);
+  // The engine against its build before the layout change (issue 13): DISTLAB_BENCH_AGAINST=<commit>, or '' for none.
+  const against = process.env.DISTLAB_BENCH_AGAINST ?? ENGINE_BEFORE_LAYOUT;
+  const engine = runPart('engine', process.execPath, [join(ROOT, 'kernel-lib', 'bench', 'run.mjs'), ...(quick ? ['--quick'] : []), ...(against ? ['--against', against] : [])]);
   const report = existsSync(MODULE_NOTEBOOK)
     ? runPart('report', VENV_PYTHON, [join(ROOT, 'scripts', 'bench_report.py'), MODULE_NOTEBOOK])
     : { error: `missing ${MODULE_NOTEBOOK}` };

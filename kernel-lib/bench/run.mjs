@@ -1,8 +1,9 @@
 // distlab engine benchmark. Runs against the built package (kernel-lib/dist), compares with
 // SimPy on the same workloads in the same run, and prints progress lines then, as its LAST
 // line, one JSON object with the figures. Usage: node kernel-lib/bench/run.mjs [--quick] [--against <commit>]
-// --against (or DISTLAB_BENCH_AGAINST=<commit>, which `npm run bench` passes through) also compares the
-// engine with its own build at that commit, in alternated pairs (against.mjs): `vsBeforeLayout` in the JSON.
+// --against <commit> (or DISTLAB_BENCH_AGAINST=<commit>) also compares the engine with its own build at
+// that commit, in alternated pairs (against.mjs): `vsBeforeLayout` in the JSON, a median ratio and its 95%
+// interval per workload. `npm run bench` passes --against 1b5286b (the build before the layout change).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -402,18 +403,24 @@ const traceMemory = benchTraceMemory();
 const montecarloResult = benchMonteCarlo();
 // Optional: the engine against its build at a commit (off unless asked: it compiles that commit).
 let vsBeforeLayout;
+const WORKLOAD_NAMES = ['gossip', 'mm1', 'traced', 'faults', 'monteCarlo'];
 if (against !== undefined) {
   const { compare } = await import('./against.mjs');
   try {
-    vsBeforeLayout = await compare({ commit: against, quick, log });
+    // Fewer pairs than against.mjs's own default, so the whole bench stays about as long.
+    vsBeforeLayout = await compare({ commit: against, quick, log, processes: quick ? 2 : 3, pairs: quick ? 7 : 9 });
   } catch (error) {
     vsBeforeLayout = { against, error: String(error.message ?? error) };
     log(`against ${against}: ${vsBeforeLayout.error}`);
   }
 }
+const AGAINST_RATIO_MIN = 0.97;
+const againstRatios = vsBeforeLayout === undefined || vsBeforeLayout.error ? [] : WORKLOAD_NAMES.map((name) => vsBeforeLayout[name]?.ratio ?? 0);
 const targets = {
   eventsPerSecMin: 2_000_000,
   ratioVsSimpyMin: 20,
+  // The engine within 3% of its build before the layout change, every workload (median ratio).
+  ...(vsBeforeLayout === undefined ? {} : { vsBeforeLayoutRatioMin: AGAINST_RATIO_MIN, vsBeforeLayoutMet: againstRatios.length > 0 && againstRatios.every((r) => r >= AGAINST_RATIO_MIN) }),
   met:
     gossip.eventsPerSec >= 2_000_000 &&
     mm1.eventsPerSec >= 2_000_000 &&

@@ -319,20 +319,15 @@ export class SimWorld implements WorldHook, FaultWorld {
     }
   }
 
+  // The hook's calls are the engine's hottest: their rare paths (a hold, a drop, a handler that
+  // throws) are methods of their own, so the usual path stays small enough to inline.
   deliver(toIndex: number, fromIndex: number, reason: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
     const node = this.nodes[toIndex];
     if (reason === DROP_NONE) {
       reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, this.engine.nowMs);
-      if (reason === ARRIVAL_HELD) {
-        deliverySlot.encode(this.agenda, node.pausedUntilMs, toIndex, fromIndex, DROP_NONE, duplicate, id, sentAtMs, type, body);
-        return false;
-      }
+      if (reason === ARRIVAL_HELD) return this.holdDelivery(node, fromIndex, duplicate, id, sentAtMs, type, body);
     }
-    if (reason !== DROP_NONE) {
-      this.stats.dropped++;
-      if (this.tracing) this.recordEvent(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
-      return true;
-    }
+    if (reason !== DROP_NONE) return this.dropAtArrival(toIndex, fromIndex, reason, duplicate, id, type, body);
     this.stats.delivered++;
     if (this.tracing) this.recordEvent(toIndex, 'deliver', id, fromIndex, type, body, DROP_NONE, duplicate);
     const from = this.nodeNames[fromIndex];
@@ -343,20 +338,34 @@ export class SimWorld implements WorldHook, FaultWorld {
       try {
         handler(node, new Envelope(id, from, node.node, type, body, sentAtMs, duplicate));
       } catch (thrown) {
-        throw this.handlerError(thrown, node.node, `onMessage(${type} from ${from})`);
+        throw this.messageHandlerError(thrown, node, type, from);
       }
     }
     return true;
+  }
+
+  /** A message reaching a paused node waits until the pause ends (put off: false). */
+  private holdDelivery(node: SimNode, fromIndex: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
+    deliverySlot.encode(this.agenda, node.pausedUntilMs, node.index, fromIndex, DROP_NONE, duplicate, id, sentAtMs, type, body);
+    return false;
+  }
+
+  /** A message lost on arrival (or already lost on the way and traced): it happened, as a drop. */
+  private dropAtArrival(toIndex: number, fromIndex: number, reason: number, duplicate: boolean, id: number, type: string, body: unknown): boolean {
+    this.stats.dropped++;
+    if (this.tracing) this.recordEvent(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
+    return true;
+  }
+
+  private messageHandlerError(thrown: unknown, node: SimNode, type: string, from: string): unknown {
+    return this.handlerError(thrown, node.node, `onMessage(${type} from ${from})`);
   }
 
   fire(index: number, epoch: number, timerId: number, name: string, data: unknown): boolean {
     const node = this.nodes[index];
     if (epoch !== node.epoch || !node.up) return false;
     if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) return false;
-    if (node.pausedUntilMs > this.engine.nowMs) {
-      timerSlot.encode(this.agenda, node.pausedUntilMs, index, epoch, timerId, name, data);
-      return false;
-    }
+    if (node.pausedUntilMs > this.engine.nowMs) return this.holdTimer(node, timerId, name, data);
     this.stats.timers++;
     if (this.tracing) this.recordEvent(index, 'timer', -1, -1, name, data, DROP_NONE, false);
     const handler = node.spec.onTimer;
@@ -364,10 +373,20 @@ export class SimWorld implements WorldHook, FaultWorld {
       try {
         handler(node, name, data);
       } catch (thrown) {
-        throw this.handlerError(thrown, node.node, `onTimer(${name})`);
+        throw this.timerHandlerError(thrown, node, name);
       }
     }
     return true;
+  }
+
+  /** A timer due on a paused node fires when the pause ends (put off: false). */
+  private holdTimer(node: SimNode, timerId: number, name: string, data: unknown): boolean {
+    timerSlot.encode(this.agenda, node.pausedUntilMs, node.index, node.epoch, timerId, name, data);
+    return false;
+  }
+
+  private timerHandlerError(thrown: unknown, node: SimNode, name: string): unknown {
+    return this.handlerError(thrown, node.node, `onTimer(${name})`);
   }
 
   applyFault(fault: unknown): void {
