@@ -15,6 +15,7 @@ import {
   startEtcdCluster
 } from '../kernel-lib/src/live';
 import { DistlabInputError } from '../kernel-lib/src/core/options';
+import { checkLinearizable } from '../kernel-lib/src/checkers/linearizability';
 import { ROOT } from './helpers/paths';
 
 // Short timeouts keep the test quick; the bench uses etcd's defaults (100 ms, 1000 ms).
@@ -63,7 +64,7 @@ type Op = { clientId: string | number; kind: 'read' | 'write'; key: string; valu
  * A register history is linearizable (Wing & Gong search, memoised on the set of operations
  * placed and the register's value), key by key. Failed operations had no effect and are left
  * out; a write of unknown outcome may take effect at any time after its invocation, or never.
- * Used here until checkers/ has one (then both must agree).
+ * An oracle of its own beside checkers/linearizability: the two must agree.
  */
 function linearizableRegisters(history: readonly Op[]): { ok: boolean; key?: string } {
   const byKey = new Map<string, Op[]>();
@@ -259,6 +260,9 @@ describe('real etcd on loopback', () => {
     for (const o of r.history.filter((op) => op.kind === 'read' && op.outcome === 'ok' && op.value !== null)) expect(written.has(`${o.key}=${o.value}`)).toBe(true);
     expect(r.history.filter((o) => o.outcome === 'ok').length).toBeGreaterThan(200);
     expect(linearizableRegisters(r.history)).toEqual({ ok: true });
+    const verdict = checkLinearizable(r.history);
+    expect(verdict.ok, verdict.summary).toBe(true);
+    expect(verdict.operationCount).toBe(400);
     // The check can fail: the same history with one read answering a value overwritten before it began.
     let broken: Op[] | null = null;
     for (let i = 0; i < r.history.length && broken === null; i++) {
@@ -270,6 +274,7 @@ describe('real etcd on loopback', () => {
     }
     expect(broken).not.toBeNull();
     expect(linearizableRegisters(broken!).ok).toBe(false);
+    expect(checkLinearizable(broken!).ok).toBe(false);
   });
 
   it('the register check rejects a stale read and accepts an unknown write taking effect late', () => {
