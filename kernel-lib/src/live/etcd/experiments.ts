@@ -179,6 +179,8 @@ export type EtcdQuorumOptions = OptionsOf<typeof ETCD_QUORUM_OPTIONS>;
 export interface EtcdQuorumPoint {
   membersUp: number;
   memberCount: number;
+  /** Members a write needs: a majority. */
+  quorum: number;
   writes: number;
   writesOk: number;
   writeSuccessRate: number;
@@ -217,7 +219,7 @@ export async function etcdQuorumExperiment(options: EtcdQuorumOptions = {}): Pro
         if ((await cluster.get('quorum', { member, timeoutMs: o.timeoutMs })).outcome === 'ok') linOk += 1;
         if ((await cluster.get('quorum', { member, consistency: 'serializable', timeoutMs: o.timeoutMs })).outcome === 'ok') serOk += 1;
       }
-      points.push({ membersUp: up.length, memberCount: o.memberCount, writes: o.attempts, writesOk, writeSuccessRate: writesOk / o.attempts, linearizableReadsOk: linOk, serializableReadsOk: serOk, writeFailures });
+      points.push({ membersUp: up.length, memberCount: o.memberCount, quorum: majority, writes: o.attempts, writesOk, writeSuccessRate: writesOk / o.attempts, linearizableReadsOk: linOk, serializableReadsOk: serOk, writeFailures });
     }
     return { points, memberCount: o.memberCount };
   });
