@@ -1,4 +1,4 @@
-// Linearizability of a read/write register history: a Wing–Gong/Lowe search, memoised, one key at a time.
+// Linearizability of a read/write register history: a Wing–Gong/Lowe search over memoised configurations, forward in time, one key at a time.
 import { booleanOption, customOption, declareOptions, integerOption, invalid, type OptionsOf } from '../core/options';
 
 /** One client operation on a key, as a client saw it. */
@@ -61,6 +61,7 @@ interface Op {
   isRead: boolean;
   value: string | null;
 }
+
 
 /** A node of the doubly linked list of call and return events (Lowe's "lift"). */
 interface Entry {
@@ -140,11 +141,130 @@ function constrains(o: RegisterOperation): boolean {
 }
 
 /**
- * Lowe's variant of Wing & Gong: walk the list of calls and returns; linearize a call whose
- * step is legal (and whose (set, state) was not seen), backtrack at a return. The cache of
- * (linearized set, register value) cuts every path that reaches a visited configuration.
+ * Depth first for the common case (a linearizable history is ordered in about one step per
+ * operation), forward in time when that does not settle it quickly: the forward search proves
+ * a failure without exhausting orders, and names the operation that cannot be placed.
  */
 function search(ops: RegisterOperation[], initial: string | null, stepsMax: number, key: string): SearchOutcome {
+  const quick = Math.min(stepsMax, 20 * ops.length + 10_000);
+  const first = depthFirst(ops, initial, quick);
+  if (first.ok === true) return { ok: true, steps: first.steps };
+  const second = forward(ops, initial, stepsMax - first.steps, key);
+  return { ...second, steps: second.steps + first.steps };
+}
+
+/**
+ * The search of Wing & Gong with Lowe's memoisation, run forward in time (as Knossos's linear
+ * checker does): the configurations are the distinct (register value, pending operations
+ * already linearized) pairs. At an operation's return, every configuration is closed under
+ * linearizing pending operations, and only those in which it took effect survive; none left
+ * means no order exists, and that operation is the one that cannot be placed. Memory and time
+ * grow with the concurrency, not with the length of the history.
+ */
+function forward(ops: RegisterOperation[], initial: string | null, stepsMax: number, key: string): SearchOutcome {
+  const n = ops.length;
+  if (n === 0) return { ok: true, steps: 0 };
+  // An unknown write nobody read can always be taken to have had no effect: it only moves the
+  // register to a value no read returns. The others stay pending until the last read of their value.
+  const lastReadOf = new Map<string | null, number>();
+  for (const o of ops) if (o.kind === 'read') lastReadOf.set(o.value, Math.max(lastReadOf.get(o.value) ?? -Infinity, o.completeMs!));
+  const items: Op[] = ops.filter((o) => o.outcome === 'ok' || lastReadOf.has(o.value)).map((op, id) => ({ op, id, isRead: op.kind === 'read', value: op.value }));
+  const values = new Map<string | null, number>();
+  const valueList: (string | null)[] = [];
+  const code = (v: string | null) => {
+    let c = values.get(v);
+    if (c === undefined) {
+      values.set(v, (c = valueList.length));
+      valueList.push(v);
+    }
+    return c;
+  };
+  const valueOf = items.map((it) => code(it.value));
+  // Events: calls, returns, and the moment an unknown write stops mattering. Calls first at equal times.
+  const events: { t: number; kind: 0 | 1 | 2; it: Op }[] = [];
+  for (const it of items) {
+    events.push({ t: it.op.invokeMs, kind: 0, it });
+    if (it.op.outcome === 'ok') events.push({ t: it.op.completeMs!, kind: 1, it });
+    else events.push({ t: Math.max(it.op.invokeMs, lastReadOf.get(it.value)!), kind: 2, it });
+  }
+  events.sort((a, b) => a.t - b.t || a.kind - b.kind || a.it.id - b.it.id);
+  type Config = { state: number; lin: number[] };
+  const keyOf = (state: number, lin: number[]) => (lin.length === 0 ? `${state}` : `${state}:${lin.join(',')}`);
+  let configs: Config[] = [{ state: code(initial), lin: [] }];
+  const pending: Op[] = [];
+  let steps = 0;
+  for (const e of events) {
+    if (e.kind === 0) {
+      pending.push(e.it);
+      continue;
+    }
+    const id = e.it.id;
+    // Close every configuration under linearizing pending operations (each distinct one once).
+    // A read that is legal now is linearized at once: that never loses an order (it changes
+    // nothing and only removes a constraint), so only writes branch.
+    const absorb = (state: number, lin: number[]) => {
+      for (const p of pending) if (p.isRead && valueOf[p.id] === state && !lin.includes(p.id)) lin = insertSorted(lin, p.id);
+      return lin;
+    };
+    const seen = new Set<string>();
+    const all: Config[] = [];
+    for (const c of configs) {
+      const lin = absorb(c.state, c.lin);
+      const k = keyOf(c.state, lin);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      all.push({ state: c.state, lin });
+    }
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i];
+      for (const p of pending) {
+        if (p.isRead || c.lin.includes(p.id)) continue;
+        if (++steps > stepsMax) invalid('stepsMax', stepsMax, `more search steps for key ${key} (the history has ${n} operations on it)`);
+        const state = valueOf[p.id];
+        const lin = absorb(state, insertSorted(c.lin, p.id));
+        const k = keyOf(state, lin);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        all.push({ state, lin });
+      }
+    }
+    const next = new Map<string, Config>();
+    for (const c of all) {
+      const has = c.lin.includes(id);
+      // At its return an operation must have taken effect; an unknown write no later read needs is dropped either way.
+      if (!has && e.kind === 1) continue;
+      const lin = has ? c.lin.filter((x) => x !== id) : c.lin;
+      const k = keyOf(c.state, lin);
+      if (!next.has(k)) next.set(k, { state: c.state, lin });
+    }
+    if (next.size === 0) return { ok: false, steps, blocked: e.it, possible: new Set(all.map((c) => valueList[c.state])) };
+    pending.splice(pending.indexOf(e.it), 1);
+    configs = [...next.values()];
+  }
+  return { ok: true, steps };
+}
+
+function insertSorted(list: number[], x: number): number[] {
+  const out: number[] = [];
+  let placed = false;
+  for (const v of list) {
+    if (!placed && x < v) {
+      out.push(x);
+      placed = true;
+    }
+    out.push(v);
+  }
+  if (!placed) out.push(x);
+  return out;
+}
+
+/**
+ * Lowe's variant of Wing & Gong, depth first: walk the list of calls and returns; linearize a
+ * call whose step is legal (and whose (set, state) was not seen), backtrack at a return. It
+ * finds an order of a linearizable history in about one step per operation; it proves a
+ * history wrong only by exhausting the orders, so past `stepsMax` it answers undefined.
+ */
+function depthFirst(ops: RegisterOperation[], initial: string | null, stepsMax: number): { ok: boolean | undefined; steps: number } {
   const n = ops.length;
   if (n === 0) return { ok: true, steps: 0 };
   const items: Op[] = ops.map((op, id) => ({ op, id, isRead: op.kind === 'read', value: op.value }));
@@ -194,14 +314,10 @@ function search(ops: RegisterOperation[], initial: string | null, stepsMax: numb
   const stack: { entry: Entry; state: number }[] = [];
   let state = valueCode(initial);
   let steps = 0;
-  // The deepest point reached: the return that forced backtracking, and the states tried there.
-  let bestDepth = -1;
-  let blocked: Op | undefined;
-  let possible = new Set<string | null>();
   let entry = head.next;
   while (entry !== undefined) {
     if (returnsLeft === 0) return { ok: true, steps };
-    if (++steps > stepsMax) invalid('stepsMax', stepsMax, `more search steps for key ${key} (the history has ${n} operations on it)`);
+    if (++steps > stepsMax) return { ok: undefined, steps };
     if (entry.isCall) {
       const it = entry.op;
       const legal = it.isRead ? valueCode(it.value) === state : true;
@@ -223,14 +339,8 @@ function search(ops: RegisterOperation[], initial: string | null, stepsMax: numb
       entry = entry.next;
     } else {
       // A return whose call is not linearized yet: this path cannot order it. Backtrack.
-      if (stack.length >= bestDepth) {
-        if (stack.length > bestDepth) possible = new Set();
-        bestDepth = stack.length;
-        blocked = entry.op;
-        possible.add(valueList[state]);
-      }
       const top = stack.pop();
-      if (top === undefined) return { ok: false, steps, blocked, possible };
+      if (top === undefined) return { ok: false, steps };
       const it = top.entry.op;
       state = top.state;
       bits[it.id >>> 5] &= ~(1 << (it.id & 31));
@@ -274,6 +384,7 @@ function mix(x: number): number {
   x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
   return (x ^ (x >>> 16)) >>> 0;
 }
+
 
 /**
  * A small failing window. Start from the blocked operation, the operations that overlap it

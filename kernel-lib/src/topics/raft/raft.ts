@@ -63,6 +63,8 @@ interface ClientOp {
   mode: ReadMode;
   target?: string;
   timeoutMs: number;
+  /** After a refusal, try another member (default); false: the refusal ends the operation as failed. */
+  retry: boolean;
 }
 
 interface Workload { untilMs: number; writeFraction: number; keys: readonly string[]; readMode: ReadMode; thinkMs: number; timeoutMs: number }
@@ -141,19 +143,27 @@ export class RaftCluster {
       onOther: (ctx, msg) => {
         const s = ctx.state;
         const b = msg.body;
+        // A request forwarded by a follower names its client; a client's own comes from it.
+        const client: string = b.client ?? msg.from;
+        const refuse = () => ctx.send(client, 'not-leader', { opId: b.opId, leader: null });
+        if (msg.type === 'get' && b.mode === 'serializable') {
+          ctx.send(client, 'ok', { opId: b.opId, value: s.machine.kv.get(b.key) ?? null });
+          return;
+        }
+        if (msg.type !== 'put' && msg.type !== 'get') return;
+        if (s.role !== 'leader') {
+          // A follower forwards to the leader it knows, as etcd does; with none, it refuses.
+          if (s.leader !== null && b.client === undefined) ctx.send(s.leader, msg.type, { ...b, client });
+          else refuse();
+          return;
+        }
         if (msg.type === 'put') {
-          const index = member.propose(ctx, { key: b.key, value: b.value, client: msg.from, opId: b.opId });
-          if (index === undefined) ctx.send(msg.from, 'not-leader', { opId: b.opId, leader: s.leader });
-          else s.machine.waiting.set(index, { client: msg.from, opId: b.opId });
-        } else if (msg.type === 'get') {
-          if (b.mode === 'serializable') {
-            ctx.send(msg.from, 'ok', { opId: b.opId, value: s.machine.kv.get(b.key) ?? null });
-            return;
-          }
-          const accepted = member.readIndex(ctx, (ok) => {
-            if (ok) ctx.send(msg.from, 'ok', { opId: b.opId, value: ctx.state.machine.kv.get(b.key) ?? null });
+          const index = member.propose(ctx, { key: b.key, value: b.value, client, opId: b.opId })!;
+          s.machine.waiting.set(index, { client, opId: b.opId });
+        } else {
+          member.readIndex(ctx, (ok) => {
+            if (ok) ctx.send(client, 'ok', { opId: b.opId, value: ctx.state.machine.kv.get(b.key) ?? null });
           });
-          if (!accepted) ctx.send(msg.from, 'not-leader', { opId: b.opId, leader: s.leader });
         }
       }
     }));
@@ -195,6 +205,15 @@ export class RaftCluster {
           ctx.cancelTimer(s.timer);
           self.afterOp(ctx);
         } else if (msg.type === 'not-leader') {
+          if (!s.op!.retry) {
+            // A refusal had no effect: the operation failed.
+            s.record!.outcome = 'fail';
+            s.record!.completeMs = ctx.timeMs;
+            s.busy = false;
+            ctx.cancelTimer(s.timer);
+            self.afterOp(ctx);
+            return;
+          }
           // A refusal had no effect: try the leader it names, or the next member, a little later.
           const hint = msg.body.leader as string | null;
           s.target = hint !== null && hint !== msg.from ? members.indexOf(hint) : (s.target + 1) % members.length;
@@ -211,7 +230,7 @@ export class RaftCluster {
     if (s.queue.length === 0 && w !== undefined && ctx.timeMs < w.untilMs) {
       const write = ctx.random() < w.writeFraction;
       const key = w.keys[Math.floor(ctx.random() * w.keys.length)];
-      s.queue.push({ kind: write ? 'write' : 'read', key, value: write ? `${ctx.node}-${++s.written}` : null, mode: w.readMode, timeoutMs: w.timeoutMs });
+      s.queue.push({ kind: write ? 'write' : 'read', key, value: write ? `${ctx.node}-${++s.written}` : null, mode: w.readMode, timeoutMs: w.timeoutMs, retry: true });
       if (w.thinkMs > 0) {
         ctx.setTimer('next', w.thinkMs * (0.5 + ctx.random()));
         return;
@@ -245,12 +264,12 @@ export class RaftCluster {
   }
 
   /** Queue an operation at a client at `atMs` (it starts once the client's earlier ones are done). */
-  submit(client: string, op: { kind: 'read' | 'write'; key?: string; value?: string; mode?: ReadMode; member?: string; timeoutMs?: number }, options: { atMs?: number } = {}): this {
+  submit(client: string, op: { kind: 'read' | 'write'; key?: string; value?: string; mode?: ReadMode; member?: string; timeoutMs?: number; retry?: boolean }, options: { atMs?: number } = {}): this {
     if (!this.clients.includes(client)) invalid('client', client, `one of ${this.clients.join(', ') || '(no clients: set clientCount)'}`);
     if (op.kind !== 'read' && op.kind !== 'write') invalid('kind', op.kind, "'read' or 'write'");
     if (op.member !== undefined && !this.members.includes(op.member)) invalid('member', op.member, `one of ${this.members.join(', ')}`);
     const value = op.kind === 'write' ? op.value ?? `v${++this.nextValue}` : null;
-    const entry: ClientOp = { kind: op.kind, key: op.key ?? 'x', value, mode: op.mode ?? 'linearizable', target: op.member, timeoutMs: op.timeoutMs ?? this.clientTimeoutMs };
+    const entry: ClientOp = { kind: op.kind, key: op.key ?? 'x', value, mode: op.mode ?? 'linearizable', target: op.member, timeoutMs: op.timeoutMs ?? this.clientTimeoutMs, retry: op.retry ?? true };
     this.sim.request(client, 'submit', entry, { atMs: options.atMs ?? this.sim.timeMs });
     return this;
   }
