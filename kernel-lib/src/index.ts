@@ -64,8 +64,8 @@ export type {
 } from './simulation/simulation';
 
 // checkers: invariants over a trace or a run, and a check over many seeds.
-export { checkHappenedBefore, checkOneLeaderPerTerm, checkConvergence, checkSeeds } from './checkers';
-export type { CheckResult, Counterexample, HappenedBeforeOptions, LeaderCheckOptions, ConvergenceOptions, CheckSeedsOptions } from './checkers';
+export { checkHappenedBefore, checkOneLeaderPerTerm, checkConvergence, checkSeeds, checkLinearizable } from './checkers';
+export type { CheckResult, Counterexample, HappenedBeforeOptions, LeaderCheckOptions, ConvergenceOptions, CheckSeedsOptions, RegisterOperation, LinearizabilityOptions, LinearizabilityResult, LinearizabilityCounterexample } from './checkers';
 
 // experiments: Monte Carlo over seeds and grids, and the statistics of its rows.
 export { monteCarlo, MonteCarloRunError, summarize, percentile, wilsonInterval } from './experiments';
@@ -124,6 +124,14 @@ export {
   kubeNodeFailureExperiment,
   watchVsPollExperiment,
   kubeNodeFailureTimes,
+  // raft
+  raftCluster,
+  checkRaftSafety,
+  raftSafetyCheck,
+  RAFT_SAFETY_PROPERTIES,
+  raftFailoverExperiment,
+  raftQuorumExperiment,
+  raftMinorityLeaderExperiment,
   // resilience
   retryStormExperiment,
   bulkheadExperiment,
@@ -198,6 +206,25 @@ export type {
   KubeVersion,
   KubeNodeFailureTimesOptions,
   KubeNodeFailureTimes,
+  RaftCluster,
+  RaftClusterOptions,
+  RaftEntry,
+  RaftRole,
+  KvCommand,
+  ReadMode,
+  RaftObservations,
+  RaftSafetyProperty,
+  RaftSafetyOptions,
+  RaftSafetyResult,
+  RaftSafetyFailure,
+  RaftFailoverOptions,
+  RaftFailoverPoint,
+  RaftFailoverResult,
+  RaftQuorumOptions,
+  RaftQuorumPoint,
+  RaftMinorityOptions,
+  RaftMinorityResult,
+  RaftRequestResult,
   RetryStormOptions,
   BulkheadOptions,
   SyncChainOptions

@@ -21,4 +21,7 @@ export * from './idempotency/idempotency';
 export * from './kube/cluster';
 export * from './kube/experiments';
 export * from './kube/node-failure-times';
+export * from './raft/raft';
+export * from './raft/raft-checkers';
+export * from './raft/raft-experiments';
 export * from './resilience/resilience-patterns';

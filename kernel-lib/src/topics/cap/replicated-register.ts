@@ -4,6 +4,7 @@ import { parseNumber, choiceOption, declareOptions, invalid, numberListOption, n
 import type { Trace } from '../../trace/recorder';
 import type { StateInterval } from '../../trace/state-intervals';
 import type { PartitionOutcome } from './partition-outcomes';
+import type { RegisterOperation } from '../../checkers/linearizability';
 
 export type CapMode = 'CP' | 'AP';
 
@@ -37,6 +38,12 @@ export interface ReplicatedRegisterResult {
   mode: CapMode;
   trace: Trace;
   requests: RegisterRequest[];
+  /**
+   * The same requests as a client history for `checkLinearizable` (key `x`, initial value '0'):
+   * invoke when the request reached its replica, complete when it was answered; a refused
+   * write may still have reached the leader, so its outcome is unknown.
+   */
+  history: RegisterOperation[];
   /** Replica states over time, for `stateLaneChart`. */
   intervals: StateInterval[];
   /** Final value per replica. */
@@ -60,13 +67,15 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
   if (untilMs / Math.min(writeIntervalMs, readIntervalMs, gossipIntervalMs) > 100_000) invalid('untilMs', untilMs, 'at most 100,000 operations per run');
   const sim = simulation({ seed, network: { latency: 2 } });
   const requests: RegisterRequest[] = [];
+  const history: RegisterOperation[] = [];
   // Ground truth: the latest acknowledged write (value and when it was acknowledged).
   let latestAcked = 0;
   let nextValue = 1;
   const majority = 2;
-  const record = (replica: string, op: 'read' | 'write', outcome: 'ok' | 'refused', value: number | null, atMs: number) => {
+  const record = (replica: string, op: 'read' | 'write', outcome: 'ok' | 'refused', value: number | null, atMs: number, completeMs: number) => {
     const stale = op === 'read' && outcome === 'ok' && value !== null && value < latestAcked;
     requests.push({ atMs, replica, op, outcome, value, stale });
+    history.push({ clientId: `client@${replica}`, kind: op, key: 'x', value: value === null ? null : String(value), invokeMs: atMs, completeMs, outcome: outcome === 'ok' ? 'ok' : op === 'write' ? 'unknown' : 'fail' });
   };
   sim.nodesOf(REPLICAS, {
     state: () => ({ value: 0, stamp: [0, ''] as [number, string], lamport: 0, pending: new Map<number, { kind: string; acks: number; value: number; atMs: number; reqMsg: any; done: boolean }>(), nextOp: 0, leaderWrites: new Map<number, any>(), wid: 0 }),
@@ -86,10 +95,10 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
             s.stamp = [s.lamport, ctx.node];
             ctx.broadcast('replicate', { value: s.value, stamp: s.stamp });
             if (msg.body > latestAcked) latestAcked = msg.body;
-            record(ctx.node, 'write', 'ok', msg.body, ctx.timeMs);
+            record(ctx.node, 'write', 'ok', msg.body, ctx.timeMs, ctx.timeMs);
             ctx.respond(msg, 'ok');
           } else {
-            record(ctx.node, 'read', 'ok', s.value, ctx.timeMs);
+            record(ctx.node, 'read', 'ok', s.value, ctx.timeMs, ctx.timeMs);
             ctx.respond(msg, s.value);
           }
           return;
@@ -157,7 +166,7 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
     if (!p || p.done) return;
     p.done = true;
     const isRead = p.kind === 'read';
-    record(ctx.node, isRead ? 'read' : 'write', outcome, isRead ? value : p.value, p.atMs);
+    record(ctx.node, isRead ? 'read' : 'write', outcome, isRead ? value : p.value, p.atMs, ctx.timeMs);
     ctx.respond(p.reqMsg, outcome === 'ok' ? value : 'refused');
   }
   // Workload.
@@ -206,6 +215,7 @@ export function replicatedRegisterExperiment(options: ReplicatedRegisterOptions 
     mode,
     trace: sim.trace,
     requests,
+    history,
     intervals,
     finalValues,
     converged: new Set(Object.values(finalValues)).size === 1,
