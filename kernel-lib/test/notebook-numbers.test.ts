@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COURSE_CALL_NS, LATENCY_NUMBERS } from '../src/topics/latency/latency-numbers';
+import { COURSE_CALL_NS, COURSE_CROSS_COUNTRY_RTT_NS, LATENCY_NUMBERS } from '../src/topics/latency/latency-numbers';
 import { dbLoopExperiment } from '../src/topics/latency/db-loop';
 import { fibreLatency } from '../src/topics/latency/speed-of-light';
 import { TRADING_OPTIONS } from '../src/topics/clocks/clocks';
@@ -104,7 +104,8 @@ export const NAMED_CONSTANTS: { name: string; source: string; pattern: RegExp; s
   { name: 'SSD random read', source: 'LATENCY_NUMBERS', pattern: /\bSSD (random )?read/i, seconds: row('SSD random read') },
   { name: 'same-DC round trip', source: 'LATENCY_NUMBERS', pattern: /same[- ](DC|datacenter)( network)? round trip|round trip (inside|within) one datacenter|inside one datacenter a round trip/i, seconds: row('Network round trip (same DC)') },
   { name: 'disk seek', source: 'LATENCY_NUMBERS', pattern: /disk seek/i, seconds: row('Disk seek') },
-  { name: 'transatlantic round trip', source: 'LATENCY_NUMBERS', pattern: /round trip across the Atlantic|transatlantic round trip|US→EU round trip/i, seconds: row('Network round trip (US→EU)') },
+  { name: 'transatlantic round trip', source: 'LATENCY_NUMBERS', pattern: /round trip across the Atlantic|transatlantic round trip|US→EU round trip|across an ocean|cross-ocean/i, seconds: row('Network round trip (US→EU)') },
+  { name: 'round trip across a country', source: 'COURSE_CROSS_COUNTRY_RTT_NS', pattern: /across a country|cross-country/i, seconds: COURSE_CROSS_COUNTRY_RTT_NS * 1e-9 },
   { name: "the course's local function call", source: 'COURSE_CALL_NS.local', pattern: /function call inside one machine|local function call/i, seconds: COURSE_CALL_NS.local * 1e-9 },
   { name: "the course's call to another machine", source: 'COURSE_CALL_NS.network', pattern: /call to another machine|simulated network call/i, seconds: COURSE_CALL_NS.network * 1e-9 }
 ];
@@ -114,14 +115,19 @@ const spaced = (p: RegExp) => new RegExp(p.source.replace(/ /g, '\\s+'), 'gi');
 
 /** The time a sentence states for a named constant: the first one after the name, in the same clause. */
 function statedFor(text: string, at: number, length: number): Quantity | undefined {
-  const rest = text.slice(at + length);
-  const clause = rest.slice(0, Math.min(80, rest.search(/[.;:!?](\s|$)|\n\n/) >= 0 ? rest.search(/[.;:!?](\s|$)|\n\n/) : rest.length));
-  if (NAMED_CONSTANTS.some((c) => spaced(c.pattern).test(clause))) {
-    // Another constant named first: only a time before that name belongs to this one.
-    const next = Math.min(...NAMED_CONSTANTS.map((c) => clause.search(spaced(c.pattern))).filter((i) => i >= 0));
-    return quantities(clause.slice(0, next))[0];
-  }
-  return quantities(clause)[0];
+  // "30 ms across a country": a time right before the name (only spaces or emphasis between).
+  const before = text.slice(Math.max(0, at - 40), at);
+  const last = quantities(before).pop();
+  if (last && /^[\s*_]*$/.test(before.slice(last.index + last.text.length))) return { ...last, index: at - before.length + last.index };
+  const start = at + length;
+  const rest = text.slice(start);
+  const end = rest.search(/[.;:!?](\s|$)|\n\n/);
+  let clause = rest.slice(0, Math.min(80, end >= 0 ? end : rest.length));
+  // Another constant named first: only a time before that name belongs to this one.
+  const next = Math.min(...NAMED_CONSTANTS.map((c) => clause.search(spaced(c.pattern))).filter((i) => i >= 0));
+  if (Number.isFinite(next)) clause = clause.slice(0, next);
+  const q = quantities(clause)[0];
+  return q && { ...q, index: start + q.index };
 }
 
 /** Problems of one text: a named constant stated with another value (or only a vague one). */
@@ -142,7 +148,7 @@ function namedIndices(text: string): Set<number> {
   for (const c of NAMED_CONSTANTS) {
     for (const m of text.matchAll(spaced(c.pattern))) {
       const q = statedFor(text, m.index ?? 0, m[0].length);
-      if (q) at.add((m.index ?? 0) + m[0].length + text.slice((m.index ?? 0) + m[0].length).indexOf(q.text));
+      if (q) at.add(q.index);
     }
   }
   return at;
@@ -180,7 +186,7 @@ export const CLAIMS: { where: string; phrase: string; value: number; kind: 'time
   // 2.3: the 47 ms story
   { where: `${NB51}#c030`, phrase: '50 ppm is 4.3 seconds a day', value: 50e-6 * 86_400, kind: 'time' },
   { where: `${NB51}#c034`, phrase: 'drifted 47 ms behind', value: ms(TRADING_OPTIONS.specs.skewMs.default), kind: 'time' },
-  { where: `${NB51}#c034`, phrase: 'about 6.5 ms away', value: ms(TRADING_OPTIONS.specs.networkDelayMs.default), kind: 'time' },
+  { where: `${NB51}#c034`, phrase: 'about 6.5 ms apart', value: ms(TRADING_OPTIONS.specs.networkDelayMs.default), kind: 'time' },
   { where: `${NB51}#c037`, phrase: '47 ms is\nseven times the delay', value: Math.floor(TRADING_OPTIONS.specs.skewMs.default / TRADING_OPTIONS.specs.networkDelayMs.default), kind: 'count' },
   { where: `${NB51}#c037`, phrase: 'below the 6.5 ms delay', value: ms(TRADING_OPTIONS.specs.networkDelayMs.default), kind: 'time' },
   { where: `${NB51}#c097`, phrase: 'The 47 ms story', value: ms(TRADING_OPTIONS.specs.skewMs.default), kind: 'time' },
@@ -295,6 +301,8 @@ describe('numbers in prose, questions and feedback read the library', () => {
     expect(namedConstantProblems({ where: 'x', text: 'a transatlantic round trip takes about 70 ms' })).toHaveLength(1);
     expect(namedConstantProblems({ where: 'x', text: 'a same-datacenter network round trip (500 µs) than a main memory reference (100 ns)' })).toEqual([]);
     expect(namedConstantProblems({ where: 'x', text: 'a same-datacenter network round trip (50 µs) than a main memory reference (100 ns)' })).toHaveLength(1);
+    expect(namedConstantProblems({ where: 'x', text: 'about **30 ms across a country** and about 100 ms across an ocean' })).toEqual([]);
+    expect(namedConstantProblems({ where: 'x', text: 'about 40 ms across a country and about 100 ms across an ocean' })).toHaveLength(1);
   });
 
   it('every course number is where it is said to be and equals its library expression', () => {

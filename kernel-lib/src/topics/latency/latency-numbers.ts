@@ -17,3 +17,6 @@ export const LATENCY_NUMBERS: readonly LatencyNumber[] = [
 
 /** The course's two calls of 2.1 in nanoseconds: a function call inside one machine, and a call to another machine. */
 export const COURSE_CALL_NS = { local: 1, network: 1_000_000 } as const;
+
+/** The course's wide-area round trip across a country (2.1: ~30 ms), in nanoseconds; across an ocean is the US→EU row. */
+export const COURSE_CROSS_COUNTRY_RTT_NS = 30_000_000;
