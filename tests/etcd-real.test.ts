@@ -301,8 +301,15 @@ describe('real etcd on loopback', () => {
     expect(out).toContain('started');
     const members = etcdProcesses().filter((pid) => !before.includes(pid) && readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(child.pid));
     expect(members).toHaveLength(3);
+    const dataDir = /--data-dir\0([^\0]+)/.exec(readFileSync(`/proc/${members[0]}/cmdline`, 'utf8'))![1];
     child.kill('SIGKILL');
     expect(await until(() => members.every((pid) => !alive(pid)), 10_000), `still running: ${members.filter(alive)}`).toBe(true);
+    // Its data folder outlived it (no handler ran); the next cluster's start removes it.
+    const folder = join(dataDir, '..');
+    expect(existsSync(folder)).toBe(true);
+    const next = await startEtcdCluster({ memberCount: 1, ...FAST });
+    await next.close();
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('an interrupted experiment (SIGINT) stops its cluster', async () => {

@@ -125,6 +125,38 @@ async function freePort(taken: Set<number>): Promise<number> {
 }
 const HANDED_OUT = new Set<number>();
 
+const DATA_PREFIX = 'distlab-etcd-';
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Data folders of clusters whose kernel was killed (no exit handler ran): the owner's process
+ * ID is written in each, and a folder whose owner is gone is removed when a new cluster starts.
+ */
+function removeAbandonedDataFolders(): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(DATA_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+      if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid) continue;
+      try {
+        process.kill(owner, 0);
+        continue; // its owner still runs
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours, or already gone
+    }
+  }
+}
+
 /** etcd's member ID: the first 8 bytes of sha1(sorted peer URLs + cluster token), big-endian, in hex. */
 export function etcdMemberId(peerUrls: string[], clusterToken: string): string {
   const digest = createHash('sha1').update([...peerUrls].sort().join('') + clusterToken).digest();
@@ -210,7 +242,9 @@ export class EtcdCluster {
       throw new DistlabInputError(`invalid electionTimeoutMs: ${parsed.electionTimeoutMs} (expected at least 5 × heartbeatIntervalMs = ${5 * parsed.heartbeatIntervalMs} ms; etcd refuses less)`);
     }
     const etcd = requireEtcd();
-    const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-etcd-'));
+    removeAbandonedDataFolders();
+    const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), DATA_PREFIX));
+    fs.writeFileSync(path.join(baseDir, OWNER_FILE), String(process.pid));
     const token = `distlab-${path.basename(baseDir)}`;
     const taken = new Set<number>();
     const members: Member[] = [];
