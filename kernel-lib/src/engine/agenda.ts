@@ -9,8 +9,10 @@ const NO_FULL_HANDLER = (size: number): void => {
 const WALK_STEPS_PER_OP_MAX = 2;
 /** …or a pop scans more than this many buckets on average. */
 const SCAN_STEPS_PER_OP_MAX = 4;
-/** The front events the width is estimated from. */
+/** The front events the width is estimated from… */
 const WIDTH_SAMPLE_MAX = 64;
+/** …over their densest run of this many gaps. */
+const WIDTH_WINDOW = 16;
 
 /**
  * The simulator's event queue: a calendar queue (R. Brown, CACM 1988) over (timeMs, seq).
@@ -280,10 +282,19 @@ export class Agenda {
     // Sort by time; the sort is stable, so equal times keep their insertion order.
     const times = this.times;
     slots.sort((x, y) => times[x] - times[y]);
-    // Width: about three mean gaps between consecutive early events.
+    // Width: about three mean gaps between consecutive events where the early events are densest
+    // (the fewest ms over WIDTH_WINDOW consecutive ones): a near future of messages and timers
+    // sets the width, not faults scheduled far ahead among the early events.
     let width = 0;
     const k = Math.min(size, WIDTH_SAMPLE_MAX);
-    if (k >= 2) width = (3 * (times[slots[k - 1]] - times[slots[0]])) / (k - 1);
+    if (k >= 2) {
+      const window = Math.min(k - 1, WIDTH_WINDOW);
+      let span = Infinity;
+      for (let i = 0; i + window < k; i++) span = Math.min(span, times[slots[i + window]] - times[slots[i]]);
+      width = (3 * span) / window;
+      // Events at one time (a broadcast over equal delays) say nothing of the gaps: the mean gap then.
+      if (!(width > 0)) width = (3 * (times[slots[k - 1]] - times[slots[0]])) / (k - 1);
+    }
     if (!(width > 0 && width < Infinity) && size >= 2) width = (3 * (times[slots[size - 1]] - times[slots[0]])) / (size - 1);
     if (width > 0 && width < Infinity && 1 / width < Infinity) this.invWidth = 1 / width;
     this.bucketCount = bucketCount;
