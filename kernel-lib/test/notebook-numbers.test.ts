@@ -211,6 +211,28 @@ export const CLAIMS: { where: string; phrase: string; value: number; kind: 'time
   { where: `${Q51}#q-cap-classify`, phrase: 'leave it at -$100', value: -capBankExperiment({ mode: 'AP' }).finalBalance, kind: 'count' }
 ];
 
+/** Reference answers of numeric questions that the library computes: in seconds for a time. */
+export const ANSWERS: { key: string; id: string; value: number; time: boolean }[] = [
+  { key: '00-start-here.answers.json', id: 'start-rtt-vs-memory', value: row('Network round trip (same DC)') / row('Main memory reference'), time: false },
+  { key: Q51, id: 'q-sequential-latency', value: ms(SEQUENTIAL), time: true },
+  { key: Q51, id: 'q-batched-latency', value: ms(BATCHED), time: true },
+  { key: Q51, id: 'q-parallel-latency', value: ms(PARALLEL), time: true },
+  { key: Q51, id: 'q-etcd-quorum', value: 5 - majorityQuorum(5), time: false }
+];
+
+function answerProblems(): string[] {
+  return ANSWERS.flatMap((a) => {
+    const q = (JSON.parse(readFileSync(join(QUIZ, a.key), 'utf8')) as { questions: Record<string, { answer?: unknown; unit?: string }> }).questions[a.id];
+    if (q === undefined) return [`${a.key}#${a.id}: no such question`];
+    const text = `${String(q.answer)}${/^[\d.,e-]+$/.test(String(q.answer)) && q.unit ? ` ${q.unit}` : ''}`;
+    if (a.time) {
+      const t = quantities(text)[0];
+      return t && sameTime(t, a.value) ? [] : [`${a.key}#${a.id}: answer ${text}, the library gives ${formatS(a.value)}`];
+    }
+    return Number(text.replace(/,/g, '')) === a.value ? [] : [`${a.key}#${a.id}: answer ${text}, the library gives ${a.value}`];
+  });
+}
+
 /** Parameters of experiment cells that stand for a course number start at the library's value. */
 export const PARAMETERS: { where: string; name: string; value: number }[] = [
   { where: `${NB51}#c017`, name: 'callRttMs', value: COURSE_CALL_NS.network / 1e6 },
@@ -307,6 +329,10 @@ describe('numbers in prose, questions and feedback read the library', () => {
 
   it('every course number is where it is said to be and equals its library expression', () => {
     expect(claimProblems(texts, CLAIMS)).toEqual([]);
+  });
+
+  it('numeric reference answers are the values the library computes', () => {
+    expect(answerProblems()).toEqual([]);
   });
 
   it("parameters that stand for a course number start at the library's value", () => {
