@@ -1,6 +1,6 @@
 /**
- * A small Kubernetes cluster on the simulator: etcd members that commit writes only with a
- * majority, API servers in front of them, controller-manager and scheduler pairs that elect a
+ * A small Kubernetes cluster on the simulator: etcd members running Raft (the Raft topic's
+ * member, etcd's defaults), which commit writes only through an elected leader and a majority, API servers in front of them, controller-manager and scheduler pairs that elect a
  * leader through Lease objects, and kubelets that heartbeat and run pods. Faults (killed nodes,
  * lost etcd members, partitions, API-server crashes) are the engine's faults.
  */
@@ -10,6 +10,8 @@ import { booleanOption, parseNumber, parseOneOf, parseString, choiceOption, decl
 import { maxOf } from '../../core/numbers';
 import type { StateInterval } from '../../trace/state-intervals';
 import { KUBE_VERSIONS, KubeVersion, nodeMonitorGracePeriodS } from './node-failure-times';
+import { raftMember } from '../raft/raft-node';
+import { RAFT_CLUSTER_OPTIONS } from '../raft/raft';
 
 
 export const KUBE_CLUSTER_OPTIONS = declareOptions('kubeCluster', {
@@ -63,6 +65,12 @@ export type KubePhaseCountsOptions = OptionsOf<typeof KUBE_PHASE_COUNTS_OPTIONS>
 
 interface Entry { obj: any; rev: number }
 type Store = Map<string, Entry>;
+/** A put in etcd's Raft log; `expectRev` makes it conditional (a Lease update's compare-and-swap). */
+interface EtcdCommand { key: string; obj: any; expectRev?: number; id?: number; replyTo?: string }
+interface EtcdMachine { store: Store; rev: number; waiting: Map<number, { id: number; replyTo: string }> }
+/** etcd's defaults: --heartbeat-interval 100, --election-timeout 1000 (ms). */
+const ETCD_HEARTBEAT_MS = RAFT_CLUSTER_OPTIONS.specs.heartbeatIntervalMs.default;
+const ETCD_ELECTION_TIMEOUT_MS = RAFT_CLUSTER_OPTIONS.specs.electionTimeoutMs.default;
 
 interface PodRecord { name: string; node: string; phase: string; timeMs: number }
 
@@ -110,69 +118,69 @@ export class KubeCluster {
     const sim = (this.sim = simulation({ seed: this.seed, trace: false, network: { latency: lognormalLatency({ medianMs: 0.5, p99Ms: 2 }) } }));
     const etcd = this.etcdMembers;
     const apis = this.apiServers;
-    const majority = Math.floor(etcdCount / 2) + 1;
     const self = this;
 
-    // ---- etcd: leader = lowest-numbered member that hears from a majority; commit needs a majority of acks.
-    sim.nodesOf(etcd, {
-      state: () => ({ heardMs: new Map<string, number>(), pending: new Map<number, any>(), seq: 0 }),
-      durable: () => ({ store: new Map() as Store, rev: 0 }),
-      start(ctx) { ctx.setTimer('beat', 100); },
-      onRestart(ctx) { ctx.setTimer('beat', 100); },
-      onTimer(ctx, name, data) {
-        if (name === 'beat') {
-          for (const p of etcd) if (p !== ctx.node) ctx.send(p, 'heartbeat');
-          ctx.setTimer('beat', 100);
-        } else if (name === 'commit-timeout') {
-          const p = ctx.state.pending.get(data);
-          if (p && !p.done) { p.done = true; ctx.send(p.from, 'result', { id: p.id, ok: false, error: 'etcdserver: request timed out' }); }
+    // ---- etcd: a Raft cluster with etcd's defaults (heartbeat 100 ms, election timeout 1000 ms,
+    // check-quorum on). A put is committed through the leader's log and applied by every member
+    // in log order; a range is a serializable read of the member's own copy, served without quorum.
+    const seedObjects: [string, any][] = [['deploy/web', { key: 'deploy/web', replicas }]];
+    for (const w of this.workers) seedObjects.push([`node/${w}`, { key: `node/${w}`, name: w, ready: true, renewMs: 0, cordoned: false }]);
+    let recordedIndex = seedObjects.length;
+    const member = raftMember<EtcdCommand, EtcdMachine>({
+      members: etcd,
+      heartbeatIntervalMs: ETCD_HEARTBEAT_MS,
+      electionTimeoutMs: ETCD_ELECTION_TIMEOUT_MS,
+      checkQuorum: true,
+      // The cluster has been up for days: etcd-1 leads when the run starts, as the lowest member did before.
+      bootstrapLeader: etcd[0],
+      // The objects the cluster had before the run: committed entries on every member's disk.
+      initialLog: () => seedObjects.map(([key, obj]) => ({ term: 0, command: { key, obj }, uid: 0 })),
+      machine: () => ({ store: new Map(), rev: 0, waiting: new Map() }),
+      apply: (ctx, m, command, index) => {
+        const cur = m.store.get(command.key);
+        // The revision check runs where the entry applies, so every member decides the same.
+        const ok = command.expectRev === undefined || (cur?.rev ?? 0) === command.expectRev;
+        if (ok) apply(m, command.key, command.obj);
+        if (ok && index > recordedIndex) {
+          recordedIndex = index;
+          self.recordCommit(command.key, command.obj, ctx.timeMs);
         }
+        const w = m.waiting.get(index);
+        if (w === undefined) return;
+        m.waiting.delete(index);
+        if (w.id === command.id && w.replyTo === command.replyTo) ctx.send(w.replyTo, 'result', ok ? { id: w.id, ok: true } : { id: w.id, ok: false, error: 'conflict' });
       },
-      onMessage(ctx, msg) {
+      onStepDown: (ctx) => ctx.state.machine.waiting.clear(),
+      onTimer: (ctx, name, index) => {
+        if (name !== 'commit-timeout') return;
+        const w = ctx.state.machine.waiting.get(index);
+        if (w === undefined) return;
+        ctx.state.machine.waiting.delete(index);
+        ctx.send(w.replyTo, 'result', { id: w.id, ok: false, error: 'etcdserver: request timed out' });
+      },
+      onOther: (ctx, msg) => {
         const st = ctx.state;
-        const d = ctx.durable;
-        if (msg.type === 'heartbeat') { st.heardMs.set(msg.from, ctx.timeMs); return; }
-        const alive = etcd.filter((m) => m === ctx.node || ctx.timeMs - (st.heardMs.get(m) ?? -1e9) < 400);
-        const leader = alive.length >= majority ? alive[0] : null;
         if (msg.type === 'range') {
           // Serializable read from this member's copy: works without quorum.
-          ctx.send(msg.from, 'result', { id: msg.body.id, ok: true, items: [...d.store.values()].map((e: Entry) => ({ ...e.obj, rev: e.rev })) });
+          ctx.send(msg.from, 'result', { id: msg.body.id, ok: true, items: [...st.machine.store.values()].map((e: Entry) => ({ ...e.obj, rev: e.rev })) });
         } else if (msg.type === 'put') {
-          if (leader === null) return; // no quorum: the API server will time out
-          if (leader !== ctx.node) { ctx.send(leader, 'put', msg.body); return; }
-          const { key, obj, expectRev } = msg.body;
-          const cur = d.store.get(key);
-          if (expectRev !== undefined && (cur?.rev ?? 0) !== expectRev) {
-            ctx.send(msg.body.replyTo, 'result', { id: msg.body.id, ok: false, error: 'conflict' });
+          if (st.role !== 'leader') {
+            // A follower forwards the proposal to its leader; with none known it is dropped and the API server times out.
+            if (st.leader !== null && !msg.body.forwarded) ctx.send(st.leader, 'put', { ...msg.body, forwarded: true });
             return;
           }
-          const seq = st.seq++;
-          st.pending.set(seq, { ...msg.body, acks: 1, done: false, from: msg.body.replyTo });
-          for (const p of etcd) if (p !== ctx.node) ctx.send(p, 'append', { seq, key, obj });
-          ctx.setTimer('commit-timeout', 1000, seq);
-          if (majority === 1) commit(ctx, seq);
-        } else if (msg.type === 'append') {
-          ctx.send(msg.from, 'append-ok', msg.body.seq);
-        } else if (msg.type === 'append-ok') {
-          const p = st.pending.get(msg.body);
-          if (p && !p.done && ++p.acks >= majority) commit(ctx, msg.body);
-        } else if (msg.type === 'apply') {
-          apply(ctx.durable, msg.body.key, msg.body.obj);
+          const { key, obj, expectRev, id, replyTo } = msg.body;
+          const index = member.propose(ctx, { key, obj, expectRev, id, replyTo })!;
+          st.machine.waiting.set(index, { id, replyTo });
+          ctx.setTimer('commit-timeout', 1000, index);
         }
       }
     });
+    sim.nodesOf(etcd, member.spec);
     function apply(d: { store: Store; rev: number }, key: string, obj: any) {
       d.rev++;
       if (obj === null) d.store.delete(key);
       else d.store.set(key, { obj, rev: d.rev });
-    }
-    function commit(ctx: NodeContext, seq: number) {
-      const p = ctx.state.pending.get(seq);
-      p.done = true;
-      apply(ctx.durable, p.key, p.obj);
-      for (const m of etcd) if (m !== ctx.node) ctx.send(m, 'apply', { key: p.key, obj: p.obj });
-      ctx.send(p.from, 'result', { id: p.id, ok: true });
-      self.recordCommit(p.key, p.obj, ctx.timeMs);
     }
 
     // ---- API servers: stateless; writes go to etcd's leader (through the local member), reads to the local member.
@@ -317,10 +325,6 @@ export class KubeCluster {
         }
       }
     });
-    // Initial objects, written straight into every member's disk before the run (the cluster's history).
-    const seedObjects: [string, any][] = [['deploy/web', { key: 'deploy/web', replicas }]];
-    for (const w of this.workers) seedObjects.push([`node/${w}`, { key: `node/${w}`, name: w, ready: true, renewMs: 0, cordoned: false }]);
-    for (const m of etcd) for (const [k, o] of seedObjects) apply(sim.durableOf(m), k, o);
     for (const w of this.workers) this.nodeHistory.push({ node: w, status: 'Ready', timeMs: 0 });
   }
 
@@ -512,7 +516,7 @@ export class KubeCluster {
       if (mergeNode) {
         // Keep the kubelet's last heartbeat: read the node object from a live member first.
         const member = this.etcdMembers.find((m) => s.isUp(m)) ?? this.etcdMembers[0];
-        const cur = s.durableOf(member).store.get(key);
+        const cur = s.stateOf(member).machine.store.get(key);
         obj = { ...(cur?.obj ?? {}), cordoned: obj.cordoned };
       }
       s.request(target, 'put', { key, obj }).atMs;

@@ -73,12 +73,19 @@ export interface RaftConfig<C, M> {
   machine: () => M;
   /** Apply a committed command to the state machine. */
   apply: (ctx: NodeContext<RaftVolatile<M>, RaftDurable<C>>, machine: M, command: C, index: number) => void;
+  /** Timers that are not Raft's own. */
+  onTimer?: (ctx: NodeContext<RaftVolatile<M>, RaftDurable<C>>, name: string, data: any) => void;
   /** Messages that are not Raft's own (client requests). */
   onOther?: (ctx: NodeContext<RaftVolatile<M>, RaftDurable<C>>, msg: Message) => void;
   /** Called when this member stops being leader (pending client requests will not be answered by it). */
   onStepDown?: (ctx: NodeContext<RaftVolatile<M>, RaftDurable<C>>) => void;
   observer?: RaftObserver;
   breakage?: RaftBreakage;
+  /**
+   * A cluster that was running before the run: this member leads term 1 from time 0 and the
+   * others follow it (a state an election would have reached). Default: all start as followers.
+   */
+  bootstrapLeader?: string;
   /** Log entries every member has before the run (term 0), already committed. */
   initialLog?: () => RaftEntry<C>[];
 }
@@ -100,6 +107,9 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
   const majority = Math.floor(members.length / 2) + 1;
   const broken = config.breakage ?? {};
   const obs = config.observer;
+  // The other members (the simulation's other nodes include clients and other components).
+  const peers = new Map(members.map((m) => [m, members.filter((x) => x !== m)]));
+  const peersOf = (node: string) => peers.get(node)!;
   const lastIndex = (d: RaftDurable<C>) => d.log.length;
   const termAt = (d: RaftDurable<C>, i: number) => (i === 0 ? 0 : d.log[i - 1]?.term ?? -1);
 
@@ -139,7 +149,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
     ctx.log('candidate', { term: d.currentTerm });
     resetElection(ctx);
     if (s.votes.size >= majority) return becomeLeader(ctx);
-    for (const p of ctx.peers) ctx.send(p, 'RequestVote', { term: d.currentTerm, lastLogIndex: lastIndex(d), lastLogTerm: termAt(d, lastIndex(d)) });
+    for (const p of peersOf(ctx.node)) ctx.send(p, 'RequestVote', { term: d.currentTerm, lastLogIndex: lastIndex(d), lastLogTerm: termAt(d, lastIndex(d)) });
   };
 
   const becomeLeader = (ctx: RaftContext<C, M>) => {
@@ -151,7 +161,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
     s.electionTimer = -1;
     ctx.log('leader', { term: d.currentTerm, lastLogIndex: lastIndex(d) });
     obs?.leader(ctx.node, d.currentTerm, ctx.timeMs, d.log);
-    for (const p of ctx.peers) {
+    for (const p of peersOf(ctx.node)) {
       s.nextIndex[p] = lastIndex(d) + 1;
       s.matchIndex[p] = 0;
       s.heardMs[p] = ctx.timeMs;
@@ -167,7 +177,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
   };
 
   const replicate = (ctx: RaftContext<C, M>, type: 'AppendEntries' | 'Heartbeat') => {
-    for (const p of ctx.peers) sendAppend(ctx, p, type);
+    for (const p of peersOf(ctx.node)) sendAppend(ctx, p, type);
   };
 
   const sendAppend = (ctx: RaftContext<C, M>, peer: string, type: 'AppendEntries' | 'Heartbeat') => {
@@ -214,7 +224,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
       // Only an entry of the current term is committed by counting replicas (§5.4.2).
       if (d.log[n - 1].term !== d.currentTerm && !broken.commitPriorTerms) break;
       let count = 1;
-      for (const p of ctx.peers) if (s.matchIndex[p] >= n) count++;
+      for (const p of peersOf(ctx.node)) if (s.matchIndex[p] >= n) count++;
       if (count >= majority) {
         for (let i = s.commitIndex + 1; i <= n; i++) obs?.commit(ctx.node, d.currentTerm, i, d.log[i - 1], ctx.timeMs);
         ctx.log('commit', { term: d.currentTerm, index: n });
@@ -228,7 +238,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
     const s = ctx.state;
     if (s.role !== 'leader' || s.reads.length === 0) return;
     // A read is safe once a majority confirmed this leader after it was asked, and its read index is applied.
-    const acks = ctx.peers.map((p) => s.readAcks[p]).sort((a, b) => b - a);
+    const acks = peersOf(ctx.node).map((p) => s.readAcks[p]).sort((a, b) => b - a);
     const confirmed = majority === 1 ? s.readSeq : acks[majority - 2];
     const ready = s.reads.filter((r) => r.seq <= confirmed && r.index <= s.lastApplied);
     if (ready.length === 0) return;
@@ -267,7 +277,17 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
       const log = config.initialLog?.() ?? [];
       return { currentTerm: 0, votedFor: null, log, commitIndex: log.length };
     },
-    start: init,
+    start(ctx) {
+      const leader = config.bootstrapLeader;
+      if (leader !== undefined) {
+        ctx.durable.currentTerm = 1;
+        ctx.durable.votedFor = leader;
+        ctx.state.leader = leader;
+        ctx.state.leaderHeardMs = ctx.timeMs;
+      }
+      init(ctx);
+      if (leader === ctx.node) becomeLeader(ctx);
+    },
     onRestart: init,
     onTimer(ctx, name, data) {
       const s = ctx.state;
@@ -282,7 +302,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
       } else if (name === 'check-quorum') {
         if (s.role !== 'leader' || data !== d.currentTerm) return;
         let active = 1;
-        for (const p of ctx.peers) if (ctx.timeMs - s.heardMs[p] < electionMs) active++;
+        for (const p of peersOf(ctx.node)) if (ctx.timeMs - s.heardMs[p] < electionMs) active++;
         if (active < majority) {
           // etcd's CheckQuorum: a leader that has not heard from a majority for an election timeout steps down.
           ctx.log('step-down', { term: d.currentTerm, active });
@@ -290,7 +310,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
           return;
         }
         ctx.setTimer('check-quorum', electionMs, d.currentTerm);
-      }
+      } else config.onTimer?.(ctx, name, data);
     },
     onMessage(ctx, msg) {
       const s = ctx.state;
@@ -381,7 +401,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
       if (s.role !== 'leader') return undefined;
       d.log.push({ term: d.currentTerm, command, uid: obs?.uid() ?? 0 });
       advanceCommit(ctx);
-      for (const p of ctx.peers) if (s.nextIndex[p] === lastIndex(d)) sendAppend(ctx, p, 'AppendEntries');
+      for (const p of peersOf(ctx.node)) if (s.nextIndex[p] === lastIndex(d)) sendAppend(ctx, p, 'AppendEntries');
       return lastIndex(d);
     },
     readIndex(ctx, done) {
