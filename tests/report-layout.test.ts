@@ -27,7 +27,7 @@ function figuresWithCode(nb: Notebook): { codeEnd: string; title: string }[] {
       const svg = output.data?.['image/svg+xml'];
       if (!svg) continue;
       const title = /role-title-text"[^>]*>[\s\S]*?<text\b[^>]*>([^<]+)<\/text>/.exec(Array.isArray(svg) ? svg.join('') : String(svg))?.[1];
-      const last = source.at(-1);
+      const last = source[source.length - 1];
       if (title && last) pairs.push({ codeEnd: squash(last).slice(0, 24), title: squash(title.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')) });
       break;
     }

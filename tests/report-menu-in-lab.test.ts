@@ -47,7 +47,7 @@ describe('File → Save and Export Notebook As → distlab report, in a real Jup
     await page.keyboard.press('Escape');
     expect(labels.filter((label) => /report/i.test(label))).toEqual(['distlab report (HTML)', 'distlab report (PDF)']);
     // Whatever JupyterLab lists comes from the server's exporters: none of them is a distlab one.
-    const formats = Object.keys(await (await api('/api/nbconvert')).json());
+    const formats = Object.keys((await (await api('/api/nbconvert')).json()) as Record<string, unknown>);
     expect(formats.length).toBeGreaterThan(3);
     expect(formats.filter((name) => /distlab/i.test(name))).toEqual([]);
   });
