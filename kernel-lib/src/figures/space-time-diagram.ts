@@ -56,9 +56,21 @@ const KIND_SHAPES: Record<string, string> = {
   heal: 'stroke'
 };
 const HIGHLIGHT = PALETTE[4];
+/** Draw order of event marks (later on top): a node's crash, restart, pause or resume is never hidden under a drop's cross. */
+const DRAW_RANK: Record<string, number> = { drop: 0, crash: 2, restart: 2, pause: 2, resume: 2 };
+const drawRank = (kind: string) => DRAW_RANK[kind] ?? 1;
+/** Rows of stamps above a lane; a stamp that overlaps one on every row is left out (its event's tooltip has it). */
+const STAMP_ROWS = 3;
 
 // The happened-before relation lives in trace/causality; re-exported for the figure's tests.
 export { CausalOrder };
+
+/** A scale over the values of `order` that occur in `present`, in that order, with their ranges. */
+function presentScale<R>(order: readonly string[], range: readonly R[], present: readonly string[]): { domain: string[]; range: R[] } {
+  const seen = new Set(present);
+  const kept = order.map((value, i) => [value, range[i]] as const).filter(([value]) => seen.has(value));
+  return { domain: kept.map(([value]) => value), range: kept.map(([, r]) => r) };
+}
 
 interface Message {
   msgId: number;
@@ -235,12 +247,11 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
       };
     });
 
-  const outcomeScale = {
-    domain: ['delivered', 'dropped', 'in flight'],
-    range: [PALETTE[0], PALETTE[3], PALETTE[7]]
-  };
+  // Legends list only what is drawn: each domain keeps the values its layer's data holds.
+  const outcomeScale = presentScale(['delivered', 'dropped', 'in flight'], [PALETTE[0], PALETTE[3], PALETTE[7]], arrows.map((a) => a.outcome));
+  const dashes = presentScale(['delivered', 'dropped', 'in flight'], [[1, 0], [5, 3], [2, 3]], arrows.map((a) => a.outcome));
   const kinds = [...new Set(points.map((p) => p.kind))];
-  const intervalKinds = ['partitioned', 'crashed', 'paused'];
+  const shaded = presentScale(['partitioned', 'crashed', 'paused'], [INK, PALETTE[3], PALETTE[1]], intervals.map((i) => i.kind));
   const layers: unknown[] = [
     laneLinesLayer(geometry),
     {
@@ -251,7 +262,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
         x2: { field: 'x2' },
         y: { ...y, field: 'laneTop' },
         y2: { field: 'laneBottom' },
-        fill: { field: 'kind', type: 'nominal', title: 'shaded', scale: { domain: intervalKinds, range: [INK, PALETTE[3], PALETTE[1]] }, legend: intervals.length ? { orient: 'right' } : null }
+        fill: { field: 'kind', type: 'nominal', title: 'shaded', scale: shaded, legend: intervals.length ? { orient: 'right' } : null }
       }
     },
     {
@@ -263,8 +274,8 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
         y,
         y2: { field: 'lane2' },
         // stroke, not color: events own the color scale, messages get their own legend.
-        stroke: { field: 'outcome', type: 'nominal', title: 'message', scale: outcomeScale, legend: { orient: 'right' } },
-        strokeDash: { field: 'outcome', type: 'nominal', title: 'message', scale: { domain: outcomeScale.domain, range: [[1, 0], [5, 3], [2, 3]] }, legend: { orient: 'right' } },
+        stroke: { field: 'outcome', type: 'nominal', title: 'message', scale: outcomeScale, legend: arrows.length ? { orient: 'right' } : null },
+        strokeDash: { field: 'outcome', type: 'nominal', title: 'message', scale: dashes, legend: arrows.length ? { orient: 'right' } : null },
         strokeWidth: { field: 'strokeWidth', type: 'quantitative', scale: null },
         opacity: { field: 'opacity', type: 'quantitative', scale: null },
         tooltip: [{ field: 'msgId', title: 'message' }, { field: 'label' }, { field: 'from' }, { field: 'to' }, { field: 'outcome' }]
@@ -272,7 +283,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     },
     {
       data: { values: arrows.filter((a) => a.outcome === 'delivered') },
-      mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, strokeWidth: 0, color: outcomeScale.range[0] },
+      mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, strokeWidth: 0, color: PALETTE[0] },
       encoding: {
         x: { ...x, field: 'tipX' },
         y: { ...y, field: 'tipLane' },
@@ -281,7 +292,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
       }
     },
     {
-      data: { values: points },
+      data: { values: [...points].sort((a, b) => drawRank(a.kind) - drawRank(b.kind)) },
       mark: { type: 'point', filled: true, size: 60, strokeWidth: 2 },
       encoding: {
         x,
@@ -311,24 +322,26 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
       }
     );
   }
+  let stampsLeftOut = 0;
   if (showStamps) {
     // Events close together on one lane would print their stamps on top of each other: a stamp
-    // that would overlap the previous one on its row moves up a row (two rows, then it shares).
+    // that would overlap the previous one on its row moves up a row; with no row free it is left out.
     const pxPerX = widthPx / Math.max(geometry.xMax - geometry.xMin, 1e-9);
     const rowEnds = new Map<number, number[]>();
     const rowOf = new Map<number, number>();
     [...points].sort((a, b) => a.lane - b.lane || a.x - b.x || a.seq - b.seq).forEach((p) => {
-      const halfPx = (p.stamp.length * 5.6) / 2 + 1; // 10 px digits are about 5.6 px wide
+      const halfPx = (p.stamp.length * 6.4) / 2 + 1; // 10 px digits are up to 6.4 px wide (DejaVu Sans)
       const centre = p.x * pxPerX;
-      const ends = rowEnds.get(p.lane) ?? [-Infinity, -Infinity];
+      const ends = rowEnds.get(p.lane) ?? Array.from({ length: STAMP_ROWS }, () => -Infinity);
       rowEnds.set(p.lane, ends);
-      let row = ends.findIndex((end) => centre - halfPx >= end);
-      if (row < 0) row = 0;
+      const row = ends.findIndex((end) => centre - halfPx >= end);
+      if (row < 0) return;
       ends[row] = centre + halfPx;
       rowOf.set(p.seq, row);
     });
-    const stamped = points.map((p) => ({ ...p, stampRow: rowOf.get(p.seq) ?? 0 }));
-    for (const row of [0, 1]) {
+    const stamped = points.filter((p) => rowOf.has(p.seq)).map((p) => ({ ...p, stampRow: rowOf.get(p.seq) as number }));
+    stampsLeftOut = points.length - stamped.length;
+    for (let row = 0; row < STAMP_ROWS; row++) {
       if (!stamped.some((p) => p.stampRow === row)) continue;
       layers.push({
         data: { values: stamped.filter((p) => p.stampRow === row) },
@@ -342,7 +355,7 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
     `${windowNote}${lanes.length} nodes, ${events.length} events; messages: ${counts.delivered} delivered, ${counts.dropped} dropped (dashed, ×)` +
       (counts.inFlight ? `, ${counts.inFlight} in flight at the end (dotted)` : '') +
       (counts.crossing ? `, ${counts.crossing} crossing the window edge (not drawn)` : ''),
-    stamps === 'none' ? '' : showStamps ? `labels: ${stamps === 'lamport' ? 'Lamport stamps' : `vector stamps [${lanes.join(',')}]`}` : `stamps hidden: ${events.length} events > stampsMax ${stampsMax}`,
+    stamps === 'none' ? '' : showStamps ? `labels: ${stamps === 'lamport' ? 'Lamport stamps' : `vector stamps [${lanes.join(',')}]`}${stampsLeftOut ? ` (${stampsLeftOut} too close to print: hover the event)` : ''}` : `stamps hidden: ${events.length} events > stampsMax ${stampsMax}`,
     highlightNote
   ].filter((s) => s !== '');
   const spec = {
