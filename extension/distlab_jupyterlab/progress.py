@@ -18,6 +18,8 @@ Public API (used by the lab's REST handler and by the report):
 Free responses (kind ``response``) are stored in the record as ``response``: the text, or a
 table's rows (a list of {column id: text}); their state is ``answered`` or ``unanswered``.
 A checklist's hand-ticked items are kept as ``ticked`` (a list of item ids).
+A checked question keeps the ``answer`` of its last attempt (the right one, once given), so the lab
+can show it after a reload; the lab displays it as input values only, never as markup.
 
 Everything is bounded, and anything else is refused with a ValueError (a 400 with its message):
 a request body (MAX_BODY_BYTES, MAX_EVENTS), every field of an event (types and ranges below),
@@ -50,6 +52,10 @@ EVENT_TYPES = ("attempt", "hint", "giveup", "exercise", "response", "tick")
 MAX_RESPONSE_BYTES = 20_000
 MAX_RESPONSE_ROWS = 100
 MAX_RESPONSE_COLUMNS = 12
+# The answer of a checked question kept with its record (so a reload shows it): typed text, option
+# ids, or item -> category; the lab (answers/answer-store.ts) says the same limits.
+MAX_ANSWER_CHARS = 500
+MAX_ANSWER_PARTS = 100
 # One request: its body, and the events in it.
 MAX_BODY_BYTES = 256 * 1024
 MAX_EVENTS = 200
@@ -198,6 +204,19 @@ def _check_response(value: Any) -> Any:
     return value
 
 
+def _valid_answer_part(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_ANSWER_CHARS
+
+
+def _valid_answer(value: Any) -> bool:
+    """An attempt's answer: text, a list of option ids, or item id -> category id, all short."""
+    if isinstance(value, list):
+        return len(value) <= MAX_ANSWER_PARTS and all(_valid_item(v) for v in value)
+    if isinstance(value, dict):
+        return len(value) <= MAX_ANSWER_PARTS and all(_valid_item(k) and (v == "" or _valid_item(v)) for k, v in value.items())
+    return _valid_answer_part(value)
+
+
 def _valid_response(value: Any) -> bool:
     try:
         _check_response(value)
@@ -216,6 +235,7 @@ RECORD_FIELDS = {
     "lastCorrect": lambda v: isinstance(v, bool),
     "lastResult": lambda v: isinstance(v, str) and RESULT_PATTERN.match(v) is not None,
     "lastSeed": _valid_seed,
+    "answer": _valid_answer,
     "response": _valid_response,
     "ticked": lambda v: isinstance(v, list) and len(v) <= MAX_TICKED and all(_valid_item(t) for t in v),
     "updated": lambda v: isinstance(v, str) and len(v) <= 40,
@@ -257,6 +277,9 @@ def _check_event(event: Any) -> dict[str, Any]:
         raise ValueError(f"invalid event type: {_show(kind)} (expected one of {', '.join(EVENT_TYPES)})")
     if kind == "attempt":
         _check_bool(event, "correct", required=True)
+        if "answer" in event and not _valid_answer(event["answer"]):
+            raise ValueError(f"invalid answer: {_show(event['answer'])} (expected text of at most {MAX_ANSWER_CHARS} characters, "
+                             f"or at most {MAX_ANSWER_PARTS} option or item ids)")
     elif kind == "hint":
         hint = event.get("hint", 1)
         if not _is_int(hint) or not 1 <= hint <= MAX_HINT:
@@ -559,6 +582,9 @@ def _merge(questions: dict[str, Any], checked: list[dict[str, Any]]) -> None:
             record["attempts"] = min(record.get("attempts", 0) + 1, MAX_COUNT)
             record["correct"] = bool(record.get("correct")) or event["correct"]
             record["lastCorrect"] = event["correct"]
+            # The answer shown after a reload: the right one, once there is one.
+            if "answer" in event and (event["correct"] or not record["correct"]):
+                record["answer"] = event["answer"]
         elif kind == "hint":
             record["hints"] = max(record.get("hints", 0), event.get("hint", 1))
         elif kind == "giveup":

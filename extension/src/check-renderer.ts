@@ -106,6 +106,15 @@ export function liveCheckEvent(msg: KernelMessage.IMessage, sentHere: (msgId: st
   return { id: `exercise:${result.exercise}`, type: 'exercise', correct: result.passed, seed, result: sha256Hex(JSON.stringify(result)).slice(0, 16) };
 }
 
+/** The distlab check among a cell's outputs (the last one), or null: what a run of an exercise cell gave. */
+export function checkResultIn(outputs: { readonly length: number; get(index: number): { data: Record<string, unknown> } }): Partial<CheckResultV1> | null {
+  for (let i = outputs.length - 1; i >= 0; i--) {
+    const result = outputs.get(i).data[MIME_CHECK] as Partial<CheckResultV1> | undefined;
+    if (typeof result === 'object' && result !== null && result.version === 1) return result;
+  }
+  return null;
+}
+
 /** How many requests a kernel connection remembers having sent (the oldest are forgotten). */
 const REMEMBERED_REQUESTS = 500;
 

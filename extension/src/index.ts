@@ -7,7 +7,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { Token } from '@lumino/coreutils';
 import { PanelLayout } from '@lumino/widgets';
 import { QUESTION_METADATA_KEY } from './answers/question-types';
-import { checkRendererFactory, LiveCheckRecorder } from './check-renderer';
+import { checkRendererFactory, checkResultIn, LiveCheckRecorder } from './check-renderer';
 import { progressKey, ProgressStore } from './progress-client';
 import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
@@ -89,10 +89,12 @@ const questionsPlugin: JupyterFrontEndPlugin<void> = {
       }
       let widget = existing;
       if (widget === undefined) {
-        const runExercise = () => {
+        const runExercise = async () => {
           const cells = panel.content.widgets;
-          const next = cells.slice(cells.indexOf(cell) + 1).find((c) => c.model.type === 'code');
-          if (next) void CodeCell.execute(next as CodeCell, panel.sessionContext);
+          const next = cells.slice(cells.indexOf(cell) + 1).find((c) => c.model.type === 'code') as CodeCell | undefined;
+          if (!next) return null;
+          await CodeCell.execute(next, panel.sessionContext);
+          return checkResultIn(next.model.outputs);
         };
         // Checklist items name questions of the same notebook; code questions record under their exercise.
         const lookup = (id: string) => {

@@ -1,8 +1,11 @@
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
+import type { CheckResultV1 } from 'distlab/dist/exercises/check-result-mime';
+import { answerToStore, optionTextsOfList, storedAnswer } from './answers/answer-store';
 import { checkResponse, openReveal } from './answers/matching';
 import type { Question, Response } from './answers/question-types';
 import { validateQuestionMetadata } from './answers/validate-metadata';
-import { progressKey, ProgressStore, QuestionState } from './progress-client';
+import { progressKey, ProgressEvent, ProgressStore, QuestionState } from './progress-client';
 import { buildChecklist, buildResponse, KindView, QuestionLookup } from './response-widgets';
 
 const STATE_TEXT: Record<QuestionState, string> = {
@@ -13,6 +16,17 @@ const STATE_TEXT: Record<QuestionState, string> = {
   revealed: 'Answer shown',
   answered: 'Answered'
 };
+
+/** An attempt keeps the learner's answer, so a reload can show it. */
+interface AttemptEvent extends ProgressEvent {
+  answer?: Response;
+}
+
+/** Marks a markdown list that repeats the options the widget shows: hidden in the lab (CSS), kept in the notebook. */
+export const OPTIONS_SHOWN_BY_WIDGET = 'jp-distlab-options-in-widget';
+
+/** What a run of the exercise cell gave: its check result, or null (an error, no check). */
+export type RunExercise = () => Promise<Partial<CheckResultV1> | null>;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -35,10 +49,16 @@ export class QuestionWidget extends Widget {
   private hintButton: HTMLButtonElement | null = null;
   private hintsShown = 0;
   private readResponse: () => Response = () => '';
+  private writeResponse: (response: Response) => void = () => undefined;
+  /** The answer came from progress (a reload) or the learner: restore it only before either. */
+  private answerSettled = false;
+  /** The run of the exercise cell this widget started last; an older run's end says nothing. */
+  private exerciseRun = 0;
+  private markdownObserver: MutationObserver | null = null;
   /** The view of an ungraded kind (response, checklist), which keeps its own state. */
   private kindView: KindView | null = null;
 
-  constructor(private readonly store: ProgressStore, private readonly runExercise: () => void, private readonly lookup: QuestionLookup = () => null) {
+  constructor(private readonly store: ProgressStore, private readonly runExercise: RunExercise, private readonly lookup: QuestionLookup = () => null) {
     super();
     this.addClass('jp-distlab-question');
     this.feedbackNode.setAttribute('role', 'status');
@@ -48,7 +68,46 @@ export class QuestionWidget extends Widget {
 
   override dispose(): void {
     this.store.changed.disconnect(this.showState, this);
+    this.markdownObserver?.disconnect();
     super.dispose();
+  }
+
+  protected override onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    // The cell re-renders its markdown (an edit, a windowed notebook): mark the list again each time.
+    const cellNode = this.parent?.node;
+    if (!cellNode || this.markdownObserver) return;
+    this.markdownObserver = new MutationObserver(() => this.markOptionList());
+    this.markdownObserver.observe(cellNode, { childList: true, subtree: true });
+    this.markOptionList();
+  }
+
+  protected override onBeforeDetach(msg: Message): void {
+    this.markdownObserver?.disconnect();
+    this.markdownObserver = null;
+    super.onBeforeDetach(msg);
+  }
+
+  private showOptionText(id: string, text: string): void {
+    const span = this.node.querySelector(`[data-option="${CSS.escape(id)}"]`);
+    const wanted = this.question?.kind === 'classification' ? text : `${id}. ${text}`;
+    if (span && span.textContent !== wanted) span.textContent = wanted;
+  }
+
+  /** Hide (by a class) the cell's markdown list that lists exactly the options the widget shows. */
+  private markOptionList(): void {
+    const q = this.question;
+    const cellNode = this.parent?.node;
+    if (!cellNode) return;
+    const options = q !== null && (q.kind === 'single' || q.kind === 'multiple') ? q.options : q?.kind === 'classification' ? q.items : [];
+    for (const list of Array.from(cellNode.querySelectorAll('.jp-RenderedMarkdown ul, .jp-RenderedMarkdown ol'))) {
+      if (this.node.contains(list)) continue;
+      const items = Array.from(list.children).filter((c) => c.tagName === 'LI').map((li) => li.textContent ?? '');
+      const texts = optionTextsOfList(items, options);
+      if (list.classList.contains(OPTIONS_SHOWN_BY_WIDGET) !== (texts !== null)) list.classList.toggle(OPTIONS_SHOWN_BY_WIDGET, texts !== null);
+      // The list says more than the labels: the widget shows what it says (as text), so nothing is lost.
+      if (texts !== null) texts.forEach((text, i) => this.showOptionText(options[i].id, text));
+    }
   }
 
   /** (Re)build from the cell's metadata.distlab; malformed metadata shows an author error here only. */
@@ -58,7 +117,8 @@ export class QuestionWidget extends Widget {
     this.hintsShown = 0;
     this.hintsNode.replaceChildren();
     this.revealNode.replaceChildren();
-    this.feedbackNode.replaceChildren();
+    this.say('');
+    this.answerSettled = false;
     this.kindView = null;
     delete this.node.dataset.kind;
     if (errors.length > 0) {
@@ -111,6 +171,7 @@ export class QuestionWidget extends Widget {
     this.node.append(form, this.feedbackNode, this.hintsNode, this.revealNode);
     this.updateHintButton();
     this.showState();
+    this.markOptionList();
   }
 
   private buildInputs(q: Question): HTMLElement {
@@ -122,12 +183,18 @@ export class QuestionWidget extends Widget {
         const fieldset = el('fieldset', {}, el('legend', { className: 'jp-distlab-sr' }, q.title));
         for (const option of q.options) {
           const input = el('input', { type: q.kind === 'single' ? 'radio' : 'checkbox', name, value: option.id });
-          fieldset.append(el('label', { className: 'jp-distlab-option' }, input, el('span', {}, `${option.id}. ${option.label}`)));
+          const text = el('span', {}, `${option.id}. ${option.label}`);
+          text.dataset.option = option.id;
+          fieldset.append(el('label', { className: 'jp-distlab-option' }, input, text));
         }
         box.append(fieldset);
         this.readResponse = () => {
           const chosen = Array.from(fieldset.querySelectorAll('input')).filter((i) => i.checked).map((i) => i.value);
           return q.kind === 'single' ? chosen[0] ?? '' : chosen;
+        };
+        this.writeResponse = (response) => {
+          const chosen = Array.isArray(response) ? response : [response];
+          for (const input of Array.from(fieldset.querySelectorAll('input'))) input.checked = chosen.includes(input.value);
         };
         break;
       }
@@ -138,6 +205,7 @@ export class QuestionWidget extends Widget {
         input.placeholder = q.kind === 'numeric' ? (q.unit ? `a number, e.g. 12 ${q.unit}` : 'a number') : 'your answer';
         box.append(input);
         this.readResponse = () => input.value;
+        this.writeResponse = (response) => (input.value = typeof response === 'string' ? response : '');
         break;
       }
       case 'classification': {
@@ -148,30 +216,69 @@ export class QuestionWidget extends Widget {
           select.setAttribute('aria-label', `Category of ${item.label}`);
           select.append(el('option', { value: '', textContent: 'choose…' }), ...q.categories.map((c) => el('option', { value: c.id, textContent: c.label })));
           selects[item.id] = select;
-          table.append(el('label', { className: 'jp-distlab-item' }, el('span', {}, item.label), select));
+          const text = el('span', {}, item.label);
+          text.dataset.option = item.id;
+          table.append(el('label', { className: 'jp-distlab-item' }, text, select));
         }
         box.append(table);
         this.readResponse = () => Object.fromEntries(Object.entries(selects).map(([id, s]) => [id, s.value]));
+        this.writeResponse = (response) => {
+          const placed = typeof response === 'object' && !Array.isArray(response) ? response : {};
+          for (const [id, select] of Object.entries(selects)) select.value = placed[id] ?? '';
+        };
         break;
       }
       case 'code':
         box.append(el('p', { className: 'jp-distlab-code-note' }, `Write your function in the code cell below and run it (or press Run check): distlab's check of “${q.exercise}” is recorded here.`));
         break;
     }
+    // Once the learner touches an input, progress no longer fills it in.
+    box.addEventListener('input', () => (this.answerSettled = true));
+    box.addEventListener('change', () => (this.answerSettled = true));
     return box;
   }
 
-  private say(kind: 'correct' | 'incorrect' | 'info', ...lines: string[]): void {
-    this.feedbackNode.dataset.kind = kind;
+  /** The one writer of the feedback: each message replaces the one before; say('') clears it. */
+  private say(kind: 'correct' | 'incorrect' | 'info' | '', ...lines: string[]): void {
+    if (kind === '') delete this.feedbackNode.dataset.kind;
+    else this.feedbackNode.dataset.kind = kind;
     this.feedbackNode.replaceChildren(...lines.map((line) => el('p', {}, line)));
+  }
+
+  /** The feedback a right answer gets: now, or after a reload. */
+  private sayCorrect(q: Question): void {
+    const reveal = openReveal(q);
+    this.say('correct', 'Correct!', ...(reveal?.explanation ? [reveal.explanation] : []));
+  }
+
+  private async checkExercise(q: Question & { kind: 'code' }): Promise<void> {
+    const run = ++this.exerciseRun;
+    this.say('info', 'Running the exercise cell below…');
+    let result: Partial<CheckResultV1> | null = null;
+    let failed: string | null = null;
+    try {
+      result = await this.runExercise();
+    } catch (error) {
+      failed = (error as Error).message;
+    }
+    if (run !== this.exerciseRun || this.isDisposed) return;
+    const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+    if (result === null || result.exercise !== q.exercise) {
+      this.say('incorrect', failed ? `The exercise cell could not run: ${failed}` : `The exercise cell ran without a check of “${q.exercise}”: read its output for an error, fix it and run again.`);
+    } else if (result.passed === true) {
+      this.say('correct', `Check passed: ${text(result.runs)} seeded runs, every invariant held.`);
+    } else if (result.starter === true) {
+      this.say('info', 'That is the starter code, not counted: read the counterexample below, change the function and run again.');
+    } else {
+      this.say('incorrect', `Check failed on seed ${text(result.seed)}: the counterexample is below the cell.`);
+    }
   }
 
   check(): void {
     const q = this.question;
     if (q === null) return;
     if (q.kind === 'code') {
-      this.say('info', 'Running the exercise cell below…');
-      this.runExercise();
+      void this.checkExercise(q);
       return;
     }
     const response = this.readResponse();
@@ -185,9 +292,9 @@ export class QuestionWidget extends Widget {
       this.say('info', `Could not read that: ${outcome.unreadable}.`);
       return;
     }
+    this.answerSettled = true;
     if (outcome.correct) {
-      const reveal = openReveal(q);
-      this.say('correct', 'Correct!', ...(reveal?.explanation ? [reveal.explanation] : []));
+      this.sayCorrect(q);
     } else {
       const lines = ['Not quite.', ...outcome.feedback];
       if (outcome.misplaced && outcome.misplaced.length > 0 && q.kind === 'classification') {
@@ -196,7 +303,10 @@ export class QuestionWidget extends Widget {
       if ((q.hints ?? []).length > this.hintsShown) lines.push('A hint may help: press Hint.');
       this.say('incorrect', ...lines);
     }
-    void this.store.send([{ id: q.id, type: 'attempt', correct: outcome.correct }]);
+    const event: AttemptEvent = { id: q.id, type: 'attempt', correct: outcome.correct };
+    const kept = answerToStore(response);
+    if (kept !== undefined) event.answer = kept;
+    void this.store.send([event]);
   }
 
   private showHint(): void {
@@ -220,6 +330,8 @@ export class QuestionWidget extends Widget {
     const q = this.question;
     if (q === null) return;
     const reveal = openReveal(q);
+    // The answer replaces whatever was said before (a "Could not read that", a "Not quite").
+    this.say('');
     this.revealNode.replaceChildren(
       ...(reveal?.answer ? [el('p', {}, el('strong', {}, 'Answer: '), reveal.answer)] : []),
       ...(reveal?.explanation ? [el('p', {}, reveal.explanation)] : [])
@@ -233,6 +345,24 @@ export class QuestionWidget extends Widget {
     const state = this.store.stateOf(progressKey(this.question));
     this.node.dataset.state = state;
     this.stateNode.textContent = STATE_TEXT[state];
+    this.restoreAnswer();
+  }
+
+  /**
+   * After a reload: the answer the learner gave, as input values (a progress file may come from
+   * someone else: nothing of it is read as markup), and for a right answer the explanation.
+   * Only displays: it sends no event.
+   */
+  private restoreAnswer(): void {
+    const q = this.question;
+    if (q === null || this.answerSettled || q.kind === 'code') return;
+    const record = this.store.records[progressKey(q)];
+    if (record === undefined) return;
+    this.answerSettled = true;
+    const answer = storedAnswer(q, (record as { answer?: unknown }).answer);
+    if (answer !== null) this.writeResponse(answer);
+    // The explanation follows the badge; a stored answer that does not check is not called right.
+    if (record.state === 'correct' && (answer === null || checkResponse(q, answer).correct)) this.sayCorrect(q);
   }
 }
 
