@@ -170,10 +170,12 @@ function ensureKernelspec() {
 
 /**
  * Lab-wide setting defaults for this .venv: no news or update checks (they reach out to
- * the internet and pop up over the notebook). A learner's own settings still win.
+ * the internet and pop up over the notebook); code cells wrap long lines, so a cell's
+ * parameters never sit off screen. A learner's own settings still win.
  */
 const LAB_SETTING_OVERRIDES = {
-  '@jupyterlab/apputils-extension:notification': { checkForUpdates: false, fetchNews: 'false' }
+  '@jupyterlab/apputils-extension:notification': { checkForUpdates: false, fetchNews: 'false' },
+  '@jupyterlab/notebook-extension:tracker': { codeCellConfig: { lineNumbers: false, lineWrap: true } }
 };
 
 function ensureLabSettings() {
