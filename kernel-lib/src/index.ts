@@ -208,6 +208,7 @@ export type {
   KubeNodeFailureTimes,
   RaftCluster,
   RaftClusterOptions,
+  RaftWorkloadOptions,
   RaftEntry,
   RaftRole,
   KvCommand,

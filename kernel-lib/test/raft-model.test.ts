@@ -129,3 +129,13 @@ describe("CAP's registers under the linearizability checker", () => {
     expect(ap.summary.staleReads).toBeGreaterThan(0);
   });
 });
+
+describe('Raft cluster input', () => {
+  it('names a bad workload option', () => {
+    const c = dl.raftCluster({ clientCount: 2 });
+    expect(() => c.workload({ untilMs: 100, writeFraction: 2 })).toThrow('invalid writeFraction: 2 (expected 0..1)');
+    expect(() => c.workload({ untilMs: 100, keys: [] })).toThrow('invalid keys: [] (expected a non-empty array of strings)');
+    expect(() => c.workload({} as never)).toThrow('invalid untilMs: undefined (expected a number of ms (required))');
+    expect(() => c.submit('c9', { kind: 'read' })).toThrow('invalid client: "c9" (expected one of c1, c2)');
+  });
+});

@@ -1,11 +1,14 @@
 // A Raft key-value cluster (etcd's parameters and defaults) with clients whose histories are recorded.
 import { simulation, Simulation, type NodeContext, type RunResult } from '../../simulation/simulation';
-import { booleanOption, customOption, declareOptions, integerOption, invalid, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
+import { booleanOption, choiceOption, customOption, declareOptions, integerOption, invalid, numberOption, probabilityOption, seedOption, type OptionsOf } from '../../core/options';
 import type { LatencySpec } from '../../world/net/latency';
 import type { RegisterOperation } from '../../checkers/linearizability';
 import { raftMember, type RaftBreakage, type RaftDurable, type RaftEntry, type RaftMember, type RaftObserver, type RaftVolatile } from './raft-node';
 
 export type { RaftBreakage, RaftEntry, RaftRole } from './raft-node';
+
+export type ReadMode = 'linearizable' | 'serializable';
+const READ_MODES: readonly ReadMode[] = ['linearizable', 'serializable'];
 
 /** etcd's names and defaults: --heartbeat-interval 100 ms, --election-timeout 1000 ms, check-quorum on (3.4). */
 export const RAFT_CLUSTER_OPTIONS = declareOptions('raftCluster', {
@@ -26,6 +29,22 @@ export const RAFT_CLUSTER_OPTIONS = declareOptions('raftCluster', {
   seed: seedOption()
 });
 export type RaftClusterOptions = OptionsOf<typeof RAFT_CLUSTER_OPTIONS>;
+
+export const RAFT_WORKLOAD_OPTIONS = declareOptions('RaftCluster.workload', {
+  fromMs: numberOption({ doc: 'Clients start here', min: 0, max: 1e9, unit: 'ms', defaultText: 'now' }),
+  untilMs: numberOption({ doc: 'No new operation starts after this time (required)', min: 0, max: 1e9, unit: 'ms', defaultText: 'none: required' }),
+  writeFraction: probabilityOption({ doc: 'Probability that an operation is a write (of a unique value), else a read', default: 0.5 }),
+  keys: customOption<readonly string[]>({
+    doc: 'Keys the operations pick from, uniformly',
+    expected: 'a non-empty array of strings',
+    default: ['x'],
+    parse: (name, value) => (Array.isArray(value) && value.length > 0 && value.every((k) => typeof k === 'string') ? value : invalid(name, value, 'a non-empty array of strings'))
+  }),
+  readMode: choiceOption(READ_MODES, { doc: 'linearizable: the leader confirms with a majority (read index); serializable: any member answers from its copy', default: 'linearizable' }),
+  thinkMs: numberOption({ doc: 'Mean pause of a client between operations', min: 0, max: 1e6, unit: 'ms', default: 0 }),
+  timeoutMs: numberOption({ doc: 'Per operation: the client gives up after this long', min: 1, max: 600_000, unit: 'ms', defaultText: "the cluster's clientTimeoutMs" })
+});
+export type RaftWorkloadOptions = OptionsOf<typeof RAFT_WORKLOAD_OPTIONS>;
 
 /** A key-value command in the log. */
 export interface KvCommand {
@@ -54,7 +73,7 @@ export interface RaftObservations {
   logSamples: { timeMs: number; logs: Record<string, { term: number; uid: number }[]> }[];
 }
 
-export type ReadMode = 'linearizable' | 'serializable';
+
 
 interface ClientOp {
   kind: 'read' | 'write';
@@ -279,16 +298,12 @@ export class RaftCluster {
    * soon as its last one ended (after about `thinkMs`), a write (of a unique value) with
    * probability `writeFraction`, else a read, on one of `keys`.
    */
-  workload(options: { fromMs?: number; untilMs: number; writeFraction?: number; keys?: readonly string[]; readMode?: ReadMode; thinkMs?: number; timeoutMs?: number }): this {
-    const w: Workload = {
-      untilMs: options.untilMs,
-      writeFraction: options.writeFraction ?? 0.5,
-      keys: options.keys ?? ['x'],
-      readMode: options.readMode ?? 'linearizable',
-      thinkMs: options.thinkMs ?? 0,
-      timeoutMs: options.timeoutMs ?? this.clientTimeoutMs
-    };
-    for (const client of this.clients) this.sim.request(client, 'workload', w, { atMs: options.fromMs ?? this.sim.timeMs });
+  workload(options: RaftWorkloadOptions): this {
+    const o = RAFT_WORKLOAD_OPTIONS.parse(options);
+    if (o.untilMs === undefined) invalid('untilMs', o.untilMs, 'a number of ms (required)');
+    const w: Workload = { untilMs: o.untilMs, writeFraction: o.writeFraction, keys: o.keys, readMode: o.readMode, thinkMs: o.thinkMs, timeoutMs: o.timeoutMs ?? this.clientTimeoutMs };
+    const fromMs = o.fromMs ?? this.sim.timeMs;
+    for (const client of this.clients) this.sim.request(client, 'workload', w, { atMs: fromMs });
     return this;
   }
 
