@@ -105,3 +105,40 @@ describe('space-time diagrams: stamps and event marks stay readable', () => {
     }
   });
 });
+
+/** Pairs of tick labels of one axis that touch or overlap (less than 2 px apart), from the rendered SVG. */
+function crowdedTickLabels(svg: string): string[] {
+  const out: string[] = [];
+  for (const group of svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>([\s\S]*?)<\/g>/g)) {
+    // Labels vega's overlap rule hid are written with opacity 0: not drawn.
+    const labels = [...group[1].matchAll(/<text text-anchor="(start|middle|end)" transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*font-size="([\d.]+)px"[^>]*opacity="([\d.]+)"[^>]*>([^<]*)<\/text>/g)]
+      .filter((m) => Number(m[5]) > 0)
+      .map((m) => {
+        const size = Number(m[4]);
+        const w = textPx(m[6]) * (size / 10);
+        const x = Number(m[2]);
+        const left = m[1] === 'start' ? x : m[1] === 'middle' ? x - w / 2 : x - w;
+        return { text: m[6], left, right: left + w, y: Number(m[3]), size };
+      });
+    for (const [i, a] of labels.entries()) {
+      for (const b of labels.slice(i + 1)) {
+        const sameRow = Math.abs(a.y - b.y) < a.size;
+        if (sameRow && a.left < b.right + 2 && b.left < a.right + 2) out.push(`"${a.text}" and "${b.text}"`);
+      }
+    }
+  }
+  return out;
+}
+
+describe('axis tick labels never touch', () => {
+  const narrow = {
+    'latency-cdf-narrow': dl.latencyCdf(Array.from({ length: 200 }, (_, i) => 0.05 + i * 0.01), { widthPx: 160 }),
+    'latency-histogram-narrow': dl.latencyHistogram(Array.from({ length: 200 }, (_, i) => 3.8 + (i % 20) * 0.01), { widthPx: 120 }),
+    'xy-narrow': dl.xyChart(Array.from({ length: 11 }, (_, i) => ({ series: 's', x: i * 0.02, y: 3.8 + i * 0.02 })), { widthPx: 120 })
+  };
+  for (const [name, figure] of Object.entries({ ...allFigures(), ...narrow })) {
+    it(name, () => {
+      expect(crowdedTickLabels(figure.svg())).toEqual([]);
+    });
+  }
+});
