@@ -52,8 +52,6 @@ export interface RaftVolatile<M = unknown> {
 export interface RaftBreakage {
   /** Grant votes without Raft's up-to-date rule (§5.4.1). */
   ignoreLogUpToDate?: boolean;
-  /** Commit an entry of an earlier term by counting replicas (the bug of Raft's Figure 8). */
-  commitPriorTerms?: boolean;
 }
 
 /** What the checkers need, recorded whether or not the trace is on. */
@@ -222,7 +220,7 @@ export function raftMember<C, M>(config: RaftConfig<C, M>): RaftMember<C, M> {
     const d = ctx.durable;
     for (let n = lastIndex(d); n > s.commitIndex; n--) {
       // Only an entry of the current term is committed by counting replicas (§5.4.2).
-      if (d.log[n - 1].term !== d.currentTerm && !broken.commitPriorTerms) break;
+      if (d.log[n - 1].term !== d.currentTerm) break;
       let count = 1;
       for (const p of peersOf(ctx.node)) if (s.matchIndex[p] >= n) count++;
       if (count >= majority) {
