@@ -1,7 +1,7 @@
 import * as dl from 'distlab';
 import { describe, expect, it } from 'vitest';
 import { allFigures } from './fixtures/figure-inputs';
-import { TraceBuilder } from './fixtures/traces';
+import { smallTrace, TraceBuilder } from './fixtures/traces';
 
 type Unit = { data?: { values?: Record<string, unknown>[] }; mark?: unknown; encoding?: Record<string, Channel>; layer?: Unit[]; hconcat?: Unit[]; vconcat?: Unit[]; concat?: Unit[]; transform?: unknown[] };
 type Channel = { field?: string; type?: string; legend?: unknown; scale?: { domain?: unknown[] } | null };
@@ -73,6 +73,21 @@ describe('every legend entry is a mark the figure draws', () => {
       expect(out).toEqual([]);
     });
   }
+});
+
+describe('the replay of a space-time diagram lists only what it draws', () => {
+  it('every legend entry of the replay of the gallery trace and of a crowded trace has data', () => {
+    for (const trace of [crowdedTrace(), smallTrace()]) {
+      const bundle = (dl.spaceTimeDiagram(trace) as unknown as { toMimeBundle(): { data: Record<string, unknown> } }).toMimeBundle();
+      const replay = bundle.data['application/vnd.plotly.v1+json'] as { data: unknown[] };
+      const listed = replay.data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false);
+      expect(listed.length).toBeGreaterThan(3);
+      for (const t of listed) {
+        const x = (t as { x?: unknown[] }).x ?? [];
+        expect(x.filter((v) => v !== null).length, String((t as { name?: string }).name)).toBeGreaterThan(0);
+      }
+    }
+  });
 });
 
 describe('space-time diagrams: stamps and event marks stay readable', () => {

@@ -359,6 +359,8 @@ export function spaceTimeReplay(trace: TraceInput, options: SpaceTimeReplayOptio
     const style = OUTCOME_STYLE[outcome];
     arrowTraces.push(push({
       type: 'scatter', mode: 'lines', name: oneLabel !== null ? `${escapeText(oneLabel)}: ${outcome}` : outcome, x, y, hoverinfo: 'skip',
+      // The legend lists only outcomes that happen (frames fill these traces, never add to them).
+      showlegend: x.length > 0,
       line: { color: style.color, dash: style.dash, width: 1.5 }, legendrank: LEGEND_RANK.message
     }));
   }
