@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { Lab, openNotebook, screenshot, useLabPage } from './helpers/lab';
+import { Lab, openNotebook, runAllCells, screenshot, useLabPage } from './helpers/lab';
 
 const NUMERIC = '.jp-distlab-question[data-question-id="start-rtt-vs-memory"]';
 const SINGLE = '.jp-distlab-question[data-question-id="start-slowest-operation"]';
@@ -18,7 +18,8 @@ function writeScratchNotebook(dir: string): void {
     cells: [
       { id: 'm0', cell_type: 'markdown', source: '**Exercise.** Write the quorum size.', metadata: { distlab: { version: 1, question: { id: 'scratch-quorum', kind: 'code', title: 'Quorum size exercise', salt: '0123456789abcdef0123456789abcdef', exercise: 'quorum-size' } } } },
       { id: 'c0', cell_type: 'code', source: "import * as dl from 'distlab';\nconst quorumSize = (n: number) => Math.floor(n / 2) + 1;\ndl.gradeExercise('quorum-size', quorumSize)", metadata: {}, outputs: [], execution_count: null },
-      { id: 'c1', cell_type: 'code', source: LONG_LINE, metadata: {}, outputs: [], execution_count: null }
+      { id: 'c1', cell_type: 'code', source: LONG_LINE, metadata: {}, outputs: [], execution_count: null },
+      { id: 'c2', cell_type: 'code', source: "dl.gradeExercise('quorum-size', (n: number) => Math.floor(n / 2))", metadata: {}, outputs: [], execution_count: null }
     ]
   };
   writeFileSync(join(dir, 'scratch-widgets.ipynb'), JSON.stringify(nb));
@@ -103,6 +104,28 @@ describe('question widgets in a real JupyterLab (Debian chromium)', () => {
     await expect.poll(() => question.locator('.jp-distlab-feedback').innerText(), { timeout: 30_000 }).toContain('passed');
     expect(await question.locator('.jp-distlab-feedback').innerText()).not.toContain('Running');
     await screenshot(page, 'question-widgets-exercise-passed-light');
+  });
+
+  it('a counterexample diagram follows the dark theme (no white box)', async () => {
+    await openNotebook(page, lab, 'scratch-widgets.ipynb');
+    await runAllCells(page);
+    const img = page.locator('.jp-distlab-check-output[data-passed="false"] .jp-distlab-diagram img');
+    await img.waitFor({ timeout: 120_000 });
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Settings$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^Theme$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^JupyterLab Dark$/ }).click();
+    await expect.poll(() => page.evaluate(() => document.body.dataset.jpThemeLight)).toBe('false');
+    const luminance = (rgb: string) => {
+      const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    };
+    await expect.poll(async () => luminance(await img.evaluate((i) => getComputedStyle(i).backgroundColor)), { timeout: 10_000 }).toBeLessThan(0.3);
+    await img.scrollIntoViewIfNeeded();
+    await screenshot(page, 'question-widgets-counterexample-dark');
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Settings$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^Theme$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^JupyterLab Light$/ }).click();
+    await expect.poll(() => page.evaluate(() => document.body.dataset.jpThemeLight)).toBe('true');
   });
 
   it('a code line wider than the notebook wraps instead of pushing off screen', async () => {
