@@ -65,7 +65,12 @@ function counterexamples(): Record<string, string> {
 }
 
 describe('every legend entry is a mark the figure draws', () => {
-  const figures = { ...allFigures(), crowded: dl.spaceTimeDiagram(crowdedTrace()) };
+  const figures = {
+    ...allFigures(),
+    crowded: dl.spaceTimeDiagram(crowdedTrace()),
+    // A fixed state order (as a topic declares it) naming a state this run never reaches.
+    'state-lanes-declared': dl.stateLaneChart([{ lane: 'r1', state: 'serving, in sync', startMs: 0, endMs: 50 }, { lane: 'r3', state: 'refuses requests (minority)', startMs: 0, endMs: 50 }], { states: ['serving, in sync', 'refuses requests (minority)', 'catching up'] })
+  };
   for (const [name, figure] of Object.entries(figures)) {
     it(name, () => {
       const out: string[] = [];

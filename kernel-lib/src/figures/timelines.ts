@@ -23,7 +23,7 @@ const UNIT_MS = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 } as const;
 
 export const STATE_LANE_CHART_OPTIONS = declareOptions('stateLaneChart', {
   lanes: textListOption({ doc: 'Lane order, top to bottom; every lane of the intervals', defaultText: 'order of first appearance', expected: 'a non-empty array of lane names' }),
-  states: textListOption({ doc: 'State order in the legend (and colour assignment); every state of the intervals', defaultText: 'order of first appearance', expected: 'a non-empty array of state names' }),
+  states: textListOption({ doc: 'State order in the legend (and colour assignment); every state of the intervals (a state listed that never occurs keeps its colour but has no legend entry)', defaultText: 'order of first appearance', expected: 'a non-empty array of state names' }),
   colours: customOption<Record<string, string>>({
     doc: 'Fixed colours per state (CSS colours)',
     defaultText: 'leader/follower/candidate/up/down have fixed Okabe–Ito colours, others follow the palette',
@@ -66,11 +66,15 @@ export function stateLaneChart(intervals: readonly StateInterval[], options: Sta
   for (const r of rows) if (!states.includes(r.state)) invalid('states', states, `every state of the intervals, missing ${r.state}`);
   const spare = PALETTE.filter((c) => !Object.values(KNOWN_STATE_COLOURS).includes(c) || c === PALETTE[4] || c === PALETTE[7]);
   let spareIndex = 0;
-  const colours = states.map((s) => o.colours?.[s] ?? KNOWN_STATE_COLOURS[s] ?? spare[spareIndex++ % spare.length]);
+  const allColours = states.map((s) => o.colours?.[s] ?? KNOWN_STATE_COLOURS[s] ?? spare[spareIndex++ % spare.length]);
+  // The legend lists only states that occur (a declared state never reached has no entry); colours stay with their state.
+  const occurs = new Set(rows.map((r) => r.state));
+  const legendStates = states.filter((s) => occurs.has(s));
+  const colours = legendStates.map((s) => allColours[states.indexOf(s)]);
   const per = UNIT_MS[unit];
   const values = rows.map((r) => ({ ...r, start: round(r.startMs / per), end: round(r.endMs / per), duration: formatDurationMs(r.endMs - r.startMs) }));
   const spec = {
-    title: { text: title, subtitle: `${lanes.length} lanes, ${states.length} states` },
+    title: { text: title, subtitle: `${lanes.length} lanes, ${legendStates.length} states` },
     width: widthPx,
     height: { step: laneHeightPx },
     data: { values },
@@ -79,7 +83,7 @@ export function stateLaneChart(intervals: readonly StateInterval[], options: Sta
       y: { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontWeight: 'bold', labelFontSize: 12 } },
       x: { field: 'start', type: 'quantitative', title: `${timeTitle} (${unit})` },
       x2: { field: 'end' },
-      color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: states, range: colours }, legend: { orient: 'right' } },
+      color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: legendStates, range: colours }, legend: { orient: 'right' } },
       tooltip: [{ field: 'lane' }, { field: 'state' }, { field: 'start', title: `from (${unit})` }, { field: 'end', title: `to (${unit})` }, { field: 'duration' }]
     }
   };
