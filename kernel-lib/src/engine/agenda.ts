@@ -282,18 +282,19 @@ export class Agenda {
     // Sort by time; the sort is stable, so equal times keep their insertion order.
     const times = this.times;
     slots.sort((x, y) => times[x] - times[y]);
-    // Width: about three mean gaps between consecutive events where the early events are densest
-    // (the fewest ms over WIDTH_WINDOW consecutive ones): a near future of messages and timers
-    // sets the width, not faults scheduled far ahead among the early events.
+    // Width: about three mean gaps between consecutive early events, or, when the early events
+    // are far denser somewhere (their densest run of WIDTH_WINDOW gaps is under a quarter of the
+    // mean gap: a near future of messages and timers with faults scheduled far ahead), three
+    // gaps of that run, so a few far events do not widen the buckets of the dense near future.
     let width = 0;
     const k = Math.min(size, WIDTH_SAMPLE_MAX);
     if (k >= 2) {
+      width = (3 * (times[slots[k - 1]] - times[slots[0]])) / (k - 1);
       const window = Math.min(k - 1, WIDTH_WINDOW);
       let span = Infinity;
       for (let i = 0; i + window < k; i++) span = Math.min(span, times[slots[i + window]] - times[slots[i]]);
-      width = (3 * span) / window;
-      // Events at one time (a broadcast over equal delays) say nothing of the gaps: the mean gap then.
-      if (!(width > 0)) width = (3 * (times[slots[k - 1]] - times[slots[0]])) / (k - 1);
+      const denseWidth = (3 * span) / window;
+      if (denseWidth > 0 && 4 * denseWidth < width) width = denseWidth;
     }
     if (!(width > 0 && width < Infinity) && size >= 2) width = (3 * (times[slots[size - 1]] - times[slots[0]])) / (size - 1);
     if (width > 0 && width < Infinity && 1 / width < Infinity) this.invWidth = 1 / width;
