@@ -14,7 +14,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .progress import apply_events_with_notices, dismiss_notices, parse_events, read_progress, remove_stale_temp_files, reset_progress
+from .progress import apply_events_with_notices, dismiss_notices, parse_events, read_progress, remove_stale_temp_files, reset_progress, reset_question
 from .questions import scan_notebooks
 
 # Two threads: a read can run while a write waits for the file lock (writes are serialised by it).
@@ -53,6 +53,18 @@ class ProgressHandler(APIHandler):
         self._reply({}, [])
 
 
+class QuestionProgressHandler(APIHandler):
+    """DELETE /distlab/progress/question?id=ID: the learner reset that one question in the panel."""
+
+    @web.authenticated
+    async def delete(self):
+        try:
+            questions, notices = await _off_loop(reset_question, self.get_query_argument("id", ""))
+        except ValueError as error:
+            raise web.HTTPError(400, str(error)) from None
+        self.finish(json.dumps({"questions": questions, "notices": notices}))
+
+
 class ProgressNoticesHandler(APIHandler):
     """DELETE: the learner dismissed the notices the panel shows."""
 
@@ -74,6 +86,7 @@ def setup_handlers(server_app) -> None:
     web_app.add_handlers(".*$", [
         (url_path_join(base, "distlab", "progress"), ProgressHandler),
         (url_path_join(base, "distlab", "progress", "notices"), ProgressNoticesHandler),
+        (url_path_join(base, "distlab", "progress", "question"), QuestionProgressHandler),
         (url_path_join(base, "distlab", "questions"), QuestionsHandler),
     ])
     try:

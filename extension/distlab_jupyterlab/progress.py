@@ -666,3 +666,19 @@ def reset_progress(path: str | os.PathLike[str] | None = None) -> None:
             except Damage:
                 _set_aside(target)  # never deleted: it may hold what a learner earned
         _write(target, _encode({}, []), backup=good)
+
+
+def reset_question(question_id: Any, path: str | os.PathLike[str] | None = None) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Forget one question's record (an explicit learner action); the others stay as they are.
+    A question id that is not one is refused (ValueError); one without a record changes nothing."""
+    if not _valid_id(question_id):
+        raise ValueError(f"invalid question id: {_show(question_id)} (expected a question id: a letter or digit, then up to 119 of letters, digits, '_', '.', '-', "
+                         "optionally after 'exercise:')")
+    target = _target(path)
+    with _locked(target) as exclusive:
+        _remove_stale_temp_files(target.parent, exclusive)
+        questions, notices, good = _read_locked(target)
+        if question_id in questions:
+            questions = {key: record for key, record in questions.items() if key != question_id}
+            _write(target, _encode(questions, notices), backup=good)
+        return questions, notices

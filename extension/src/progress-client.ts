@@ -99,6 +99,11 @@ export class ProgressStore {
     return this.update(this.request('progress', { method: 'DELETE' }));
   }
 
+  /** Forget one question's record (its progress key); the others stay. Only on the learner's click. */
+  resetQuestion(key: string): Promise<void> {
+    return this.update(this.request(`progress/question?id=${encodeURIComponent(key)}`, { method: 'DELETE' }));
+  }
+
   /** The learner has read the notices (the set-aside files stay where they are). */
   dismissNotices(): Promise<void> {
     return this.update(this.request('progress/notices', { method: 'DELETE' }));

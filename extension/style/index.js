@@ -1,2 +1,3 @@
 import './base.css';
 import './param-controls.css';
+import './progress-panel.css';
