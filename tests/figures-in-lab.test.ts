@@ -91,6 +91,37 @@ describe('the figure gallery in a real JupyterLab, in Debian chromium', () => {
     expect(figures).toBeGreaterThan(0);
   });
 
+  it('no two tick labels of an axis touch in any gallery figure as the lab draws it', async () => {
+    const crowded = new Set<string>();
+    let axes = 0;
+    await scrollUntil(page, async () => {
+      const found = await page.evaluate(() => {
+        const out: string[] = [];
+        let groups = 0;
+        for (const group of Array.from(document.querySelectorAll('.jp-RenderedVegaCommon5 g.role-axis-label, .vega-embed g.role-axis-label'))) {
+          groups += 1;
+          const title = group.closest('svg')?.querySelector('.role-title-text')?.textContent ?? '?';
+          const boxes = Array.from(group.querySelectorAll('text'))
+            .filter((t) => Number(t.getAttribute('opacity') ?? 1) > 0 && (t.textContent ?? '') !== '')
+            .map((t) => ({ text: t.textContent ?? '', box: t.getBoundingClientRect() }));
+          for (const [i, a] of boxes.entries()) {
+            for (const b of boxes.slice(i + 1)) {
+              const rows = a.box.top < b.box.bottom && b.box.top < a.box.bottom;
+              const cols = a.box.left < b.box.right + 2 && b.box.left < a.box.right + 2;
+              if (rows && cols) out.push(`${title}: "${a.text}" and "${b.text}"`);
+            }
+          }
+        }
+        return { out, groups };
+      });
+      found.out.forEach((c) => crowded.add(c));
+      axes = Math.max(axes, found.groups);
+      return false;
+    });
+    expect(axes).toBeGreaterThan(0);
+    expect([...crowded]).toEqual([]);
+  });
+
   it('draws the space-time diagram: lanes, arrows, drops', async () => {
     const figure = figureTitled(page, 'Space-time diagram');
     expect(await scrollUntil(page, async () => (await figure.count()) > 0)).toBe(true);

@@ -140,7 +140,9 @@ export function spaceTimeDiagram(trace: TraceInput, options: SpaceTimeDiagramOpt
   const pad = (rawMax - rawMin || 1) * 0.04;
   const geometry: LaneGeometry = { lanes, widthPx, laneHeightPx, xMin: round(rawMin - pad), xMax: round(rawMax + pad) };
   const xTitle = axis === 'time' ? 'virtual time (ms)' : axis === 'lamport' ? 'Lamport timestamp (logical time)' : 'order in the trace (event #)';
-  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [geometry.xMin, geometry.xMax], nice: false, zero: false }, axis: axis === 'time' ? {} : { tickMinStep: 1, format: 'd' } };
+  // A tick every ~70 px at most: four-digit times ("1,000", "1,100") printed every 40 px touch in the lab.
+  const ticks = { tickCount: Math.max(2, Math.round(widthPx / 70)), labelSeparation: 4 };
+  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [geometry.xMin, geometry.xMax], nice: false, zero: false }, axis: axis === 'time' ? ticks : { ...ticks, tickMinStep: 1, format: 'd' } };
   const y = laneY(geometry);
   const laneOf = (node: string) => lanes.indexOf(node);
 
