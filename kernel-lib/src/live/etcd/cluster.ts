@@ -75,6 +75,11 @@ export const ETCD_TIMEOUT_OPTIONS = declareOptions('EtcdCluster operation', {
   timeoutMs: integerOption({ doc: 'Time bound of this operation (default: the cluster’s operationTimeoutMs)', min: 1, max: 120_000, unit: 'ms' })
 });
 
+export type EtcdPutOptions = OptionsOf<typeof ETCD_PUT_OPTIONS>;
+export type EtcdGetOptions = OptionsOf<typeof ETCD_GET_OPTIONS>;
+export type EtcdLinkOptions = OptionsOf<typeof ETCD_LINK_OPTIONS>;
+export type EtcdTimeoutOptions = OptionsOf<typeof ETCD_TIMEOUT_OPTIONS>;
+
 function undefinedOrString(doc: string) {
   return {
     doc,
@@ -384,7 +389,7 @@ export class EtcdCluster {
   }
 
   /** Write `value` under `key` through one member. */
-  async put(key: string, value: string, options: OptionsOf<typeof ETCD_PUT_OPTIONS> = {}): Promise<EtcdResult> {
+  async put(key: string, value: string, options: EtcdPutOptions = {}): Promise<EtcdResult> {
     this.assertOpen();
     if (typeof key !== 'string' || key === '') invalid('key', key, 'a non-empty string');
     if (typeof value !== 'string') invalid('value', value, 'a string');
@@ -396,7 +401,7 @@ export class EtcdCluster {
   }
 
   /** Read `key` through one member: linearizable (quorum-confirmed) or serializable (local). */
-  async get(key: string, options: OptionsOf<typeof ETCD_GET_OPTIONS> = {}): Promise<EtcdGetResult> {
+  async get(key: string, options: EtcdGetOptions = {}): Promise<EtcdGetResult> {
     this.assertOpen();
     if (typeof key !== 'string' || key === '') invalid('key', key, 'a non-empty string');
     const o = ETCD_GET_OPTIONS.parse(options);
@@ -410,7 +415,7 @@ export class EtcdCluster {
   }
 
   /** Each member's own view: its state, the leader it follows and its term. */
-  async status(options: OptionsOf<typeof ETCD_TIMEOUT_OPTIONS> = {}): Promise<EtcdMemberStatus[]> {
+  async status(options: EtcdTimeoutOptions = {}): Promise<EtcdMemberStatus[]> {
     this.assertOpen();
     const timeoutMs = ETCD_TIMEOUT_OPTIONS.parse(options).timeoutMs ?? this.options.operationTimeoutMs;
     return Promise.all(
@@ -433,7 +438,7 @@ export class EtcdCluster {
   }
 
   /** The leader a majority of members follow at the highest term seen, or null. */
-  async leader(options: OptionsOf<typeof ETCD_TIMEOUT_OPTIONS> = {}): Promise<EtcdLeaderResult> {
+  async leader(options: EtcdTimeoutOptions = {}): Promise<EtcdLeaderResult> {
     const started = Date.now();
     const statuses = await this.status(options);
     const answered = statuses.filter((s) => s.outcome === 'ok' && s.term !== null);
@@ -479,12 +484,12 @@ export class EtcdCluster {
   }
 
   /** SIGKILL a member: it stops at once, with no chance to hand over. */
-  kill(member: string, options: OptionsOf<typeof ETCD_TIMEOUT_OPTIONS> = {}): Promise<EtcdResult> {
+  kill(member: string, options: EtcdTimeoutOptions = {}): Promise<EtcdResult> {
     return this.signal('kill', member, 'SIGKILL', 'exit', ETCD_TIMEOUT_OPTIONS.parse(options).timeoutMs ?? this.options.operationTimeoutMs);
   }
 
   /** SIGTERM a member: a graceful stop (a leader hands leadership over first). */
-  async stop(member: string, options: OptionsOf<typeof ETCD_TIMEOUT_OPTIONS> = {}): Promise<EtcdResult> {
+  async stop(member: string, options: EtcdTimeoutOptions = {}): Promise<EtcdResult> {
     const m = this.member(member);
     if (m.state === 'paused') m.child?.kill('SIGCONT'); // a stopped process cannot act on SIGTERM
     return this.signal('stop', member, 'SIGTERM', 'exit', ETCD_TIMEOUT_OPTIONS.parse(options).timeoutMs ?? this.options.operationTimeoutMs);
@@ -505,7 +510,7 @@ export class EtcdCluster {
   }
 
   /** Start a stopped or killed member again on its data folder; ok once it answers a status. */
-  async restart(member: string, options: OptionsOf<typeof ETCD_TIMEOUT_OPTIONS> = {}): Promise<EtcdResult> {
+  async restart(member: string, options: EtcdTimeoutOptions = {}): Promise<EtcdResult> {
     this.assertOpen();
     const m = this.member(member);
     const timeoutMs = ETCD_TIMEOUT_OPTIONS.parse(options).timeoutMs ?? Math.max(this.options.operationTimeoutMs, 10_000);
@@ -539,18 +544,18 @@ export class EtcdCluster {
   }
 
   /** Lose every message from `from` to `to` (and back, unless `bothWays: false`). */
-  cut(from: string, to: string, options: OptionsOf<typeof ETCD_LINK_OPTIONS> = {}): EtcdResult {
+  cut(from: string, to: string, options: EtcdLinkOptions = {}): EtcdResult {
     return this.setLink(from, to, { mode: 'cut' }, ETCD_LINK_OPTIONS.parse(options).bothWays, `cut ${from} → ${to}`);
   }
 
   /** Delay every byte from `from` to `to` by `delayMs` (and back, unless `bothWays: false`). */
-  delay(from: string, to: string, delayMs: number, options: OptionsOf<typeof ETCD_LINK_OPTIONS> = {}): EtcdResult {
+  delay(from: string, to: string, delayMs: number, options: EtcdLinkOptions = {}): EtcdResult {
     if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0 || delayMs > 60_000) invalid('delayMs', delayMs, '0..60000 ms');
     return this.setLink(from, to, { mode: 'delay', delayMs }, ETCD_LINK_OPTIONS.parse(options).bothWays, `delay ${from} → ${to}`);
   }
 
   /** Drop each chunk from `from` to `to` with probability p; a lost chunk breaks its TCP stream, which etcd redials. */
-  drop(from: string, to: string, dropProbability: number, options: OptionsOf<typeof ETCD_LINK_OPTIONS> = {}): EtcdResult {
+  drop(from: string, to: string, dropProbability: number, options: EtcdLinkOptions = {}): EtcdResult {
     if (typeof dropProbability !== 'number' || !(dropProbability >= 0 && dropProbability <= 1)) invalid('dropProbability', dropProbability, '0..1');
     return this.setLink(from, to, { mode: 'drop', dropProbability }, ETCD_LINK_OPTIONS.parse(options).bothWays, `drop ${from} → ${to}`);
   }
