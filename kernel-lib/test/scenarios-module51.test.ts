@@ -228,6 +228,15 @@ describe('Part 5: Kubernetes', () => {
     expect(c.getNodes()).toMatch(/worker-1\s+Ready,SchedulingDisabled/);
   });
 
+  it('kubectl AGE counts from the start of the simulated run, for nodes, leases and pods alike', () => {
+    const c = dl.kubeCluster({ seed: 3, replicas: 3 });
+    c.run({ untilS: 20 });
+    const ages = (table: string, column: number) => table.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[column]);
+    expect(ages(c.getNodes({ atS: 20 }), 3)).toEqual(['20s', '20s', '20s']);
+    expect(ages(c.getLeases({ atS: 20 }), 2)).toEqual(['20s', '20s']);
+    for (const podAge of ages(c.getPods({ atS: 20 }), 4)) expect(Number(podAge.replace(/s$/, ''))).toBeLessThanOrEqual(20);
+  });
+
   it('watch vs poll: polling load grows with clients per interval, watching with changes only', () => {
     const { rows } = dl.watchVsPollExperiment({ clientCounts: [50], changesPerS: 0.5, pollIntervalS: 1 });
     const poll = rows.find((r) => r.mode === 'poll')!;

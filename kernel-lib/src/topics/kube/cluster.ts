@@ -448,7 +448,7 @@ export class KubeCluster {
     const atMs = this.viewMs(KUBE_NODES_VIEW_OPTIONS.parse(options).atS);
     return columns(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], this.workers.map((w) => {
       const h = this.nodeHistory.filter((n) => n.node === w && n.timeMs <= atMs);
-      return [w, h.length ? h[h.length - 1].status : 'Ready', '<none>', age(atMs + CLUSTER_AGE_MS), `${this.version}.0`];
+      return [w, h.length ? h[h.length - 1].status : 'Ready', '<none>', age(atMs), `${this.version}.0`];
     }));
   }
 
@@ -457,7 +457,7 @@ export class KubeCluster {
     const atMs = this.viewMs(KUBE_LEASES_VIEW_OPTIONS.parse(options).atS);
     return columns(['NAME', 'HOLDER', 'AGE'], ['kube-controller-manager', 'kube-scheduler'].map((lease) => {
       const h = this.leaderHistory.filter((l) => l.lease === lease && l.timeMs <= atMs);
-      return [lease, h.length ? h[h.length - 1].holder : '<none>', age(atMs + CLUSTER_AGE_MS)];
+      return [lease, h.length ? h[h.length - 1].holder : '<none>', age(atMs)];
     }));
   }
 
@@ -532,12 +532,9 @@ export class KubeCluster {
   }
 
   private getNodesFrom(items: any[], atMs: number): string {
-    return columns(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], items.filter((o) => o.key.startsWith('node/')).map((n) => [n.name, (n.ready ? 'Ready' : 'NotReady') + (n.cordoned ? ',SchedulingDisabled' : ''), '<none>', age(atMs + CLUSTER_AGE_MS), `${this.version}.0`]));
+    return columns(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], items.filter((o) => o.key.startsWith('node/')).map((n) => [n.name, (n.ready ? 'Ready' : 'NotReady') + (n.cordoned ? ',SchedulingDisabled' : ''), '<none>', age(atMs), `${this.version}.0`]));
   }
 }
-
-/** Nodes and leases predate the run: the simulated cluster has been up for 12 days, the pods are new. */
-const CLUSTER_AGE_MS = 12 * 24 * 3_600_000;
 
 function age(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
