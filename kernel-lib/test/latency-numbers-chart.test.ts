@@ -19,7 +19,15 @@ describe('latencyNumbersChart', () => {
 
   it('labels the log axis in human units', () => {
     const svg = latencyNumbersChart().svg();
-    for (const label of ['1 ns', '1 µs', '1 ms', '100 ms']) expect(svg).toContain(`>${label}<`);
+    for (const label of ['1 ns', '1 µs', '1 ms', '1 s']) expect(svg).toContain(`>${label}<`);
+  });
+
+  it('labels every decade only where each label has room (about 60 px), else every third, so labels never run together', () => {
+    const narrow = latencyNumbersChart().svg();
+    expect(narrow).not.toContain('>100 ms<');
+    expect(narrow).not.toContain('>0.1 ns<');
+    const wide = latencyNumbersChart({ widthPx: 1200 }).svg();
+    for (const label of ['0.1 ns', '1 ns', '10 ns', '100 ms']) expect(wide).toContain(`>${label}<`);
   });
 
   it('rejects bad options by name, value and range', () => {

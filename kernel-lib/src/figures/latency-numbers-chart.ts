@@ -70,6 +70,9 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
   const domainMaxNs = Math.pow(10, Math.ceil(Math.log10(maxNs)) + 2);
   const decades: number[] = [];
   for (let v = domainMinNs; v <= domainMaxNs * 1.0001; v *= 10) decades.push(Number(v.toPrecision(1)));
+  // A label per decade needs about 60 px ('100 µs'); narrower, label only 1 ns, 1 µs, 1 ms, 1 s…
+  const labelEvery = widthPx / Math.max(1, decades.length - 1) >= 60 ? 1 : 3;
+  const labelled = decades.filter((v) => Math.round(Math.log10(v)) % labelEvery === 0);
 
   const spec = {
     title: { text: title, subtitle: `log scale; each bar is ×N the time of one ${baseline.operation}` },
@@ -83,7 +86,7 @@ export function latencyNumbersChart(options: LatencyNumbersChartOptions = {}): F
         type: 'quantitative',
         title: 'latency (log scale)',
         scale: { type: 'log', domain: [domainMinNs, domainMaxNs] },
-        axis: { labelExpr: VEGA_LABEL_EXPR_NS, values: decades, grid: true }
+        axis: { labelExpr: VEGA_LABEL_EXPR_NS, values: labelled, grid: true }
       },
       tooltip: [
         { field: 'operation', type: 'nominal' },
