@@ -130,6 +130,8 @@ describe('Course progress panel: titles, marks and resetting one question (real 
     await page.locator('.lm-Menu-itemLabel', { hasText: /^Theme$/ }).click();
     await page.locator('.lm-Menu-itemLabel', { hasText: /^JupyterLab Dark$/ }).click();
     await expect.poll(() => page.evaluate(() => document.body.dataset.jpThemeLight), { timeout: 30_000 }).toBe('false');
+    // The theme change shows the loading splash over the page for a moment.
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached', timeout: 30_000 });
     await showProgressPanel(page);
     const eye = row(module51.filter((q) => q.kind === 'single')[0].id);
     await expect.poll(async () => (await markInk(eye)).width, { timeout: 15_000 }).toBeGreaterThan(4);
