@@ -1,46 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, VENV_PYTHON } from './helpers/paths';
-
-interface KernelMessage {
-  t: number;
-  type: string;
-  content: { name?: string; text?: string; data?: Record<string, unknown>; transient?: { display_id?: string } };
-}
-interface StepResult {
-  messages: KernelMessage[];
-  interruptAtS: number | null;
-  idleAtS: number | null;
-}
-interface Step {
-  code: string;
-  interruptOnText?: string;
-  interruptAfterS?: number;
-  timeoutS?: number;
-}
-
-/** Run steps through one real tslab kernel (cwd inside the project, so `distlab` resolves). */
-function kernelSession(steps: Step[]): StepResult[] {
-  const base = join(ROOT, '.distlab');
-  mkdirSync(base, { recursive: true });
-  const cwd = mkdtempSync(join(base, '.kernel-'));
-  try {
-    const out = execFileSync(VENV_PYTHON, [join(ROOT, 'tests', 'helpers', 'kernel_session.py'), cwd], {
-      input: JSON.stringify(steps),
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-      timeout: 600_000
-    });
-    return (JSON.parse(out) as { steps: StepResult[] }).steps;
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}
-
-const textOf = (step: StepResult, name: 'stdout' | 'stderr') =>
-  step.messages.filter((m) => m.type === 'stream' && m.content.name === name).map((m) => m.content.text ?? '').join('');
+import { kernelSession, streamText, type StepResult } from './helpers/kernel-session';
 
 const QUORUM = `
 function quorum({ seed, params }: dl.Trial) {
@@ -89,18 +48,18 @@ describe('runs that stay bounded, through the real tslab kernel', () => {
 
   it('the fan-out storm stops with inFlightMax, the time and the seed, fast and small', () => {
     const [, stormStep, memory] = steps;
-    const error = textOf(stormStep, 'stderr');
+    const error = streamText(stormStep, 'stderr');
     expect(error).toMatch(/DistlabLimitError: inFlightMax exceeded: 100000 events pending at t=0\.\d+ ms/);
     expect(error).toContain('raise run({ inFlightMax }) above 100000 (seed=42)');
     expect(stormStep.idleAtS).toBeLessThan(2);
-    const { rssGrowthMb } = JSON.parse(textOf(memory, 'stdout').trim().replace(/^'|'$/g, ''));
+    const { rssGrowthMb } = JSON.parse(streamText(memory, 'stdout').trim().replace(/^'|'$/g, ''));
     expect(rssGrowthMb).toBeLessThan(150);
     console.log(`storm: stopped after ${stormStep.idleAtS?.toFixed(2)} s, kernel RSS +${rssGrowthMb} MB`);
   });
 
   it('a Monte Carlo of 100,000,000 seeds is refused before it starts', () => {
     const step = steps[3];
-    expect(textOf(step, 'stderr')).toContain('DistlabInputError: invalid seeds: 100000000 (expected an integer 1..10000000)');
+    expect(streamText(step, 'stderr')).toContain('DistlabInputError: invalid seeds: 100000000 (expected an integer 1..10000000)');
     expect(step.idleAtS).toBeLessThan(2);
   });
 
@@ -121,8 +80,8 @@ describe('runs that stay bounded, through the real tslab kernel', () => {
     expect(last.type).toBe('update_display_data');
     expect(String(last.content.data?.['text/html'])).toContain('<table');
     expect(String(last.content.data?.['text/plain'])).toMatch(/60,000 runs in \d+ s \([\d,]+ runs\/s\)/);
-    expect(textOf(step, 'stdout').trim()).toBe('2');
-    expect(textOf(step, 'stderr')).toBe('');
+    expect(streamText(step, 'stdout').trim()).toBe('2');
+    expect(streamText(step, 'stderr')).toBe('');
     const rate = String(last.content.data?.['text/plain']).match(/\(([\d,]+) runs\/s\)/)![1];
     console.log(`monteCarloAsync in the kernel: ${rate} runs/s, ${bars.length} bar updates`);
   });
@@ -140,8 +99,8 @@ describe('runs that stay bounded, through the real tslab kernel', () => {
       const latencyS = (run.idleAtS as number) - (run.interruptAtS as number);
       latencies.push(`${kind}: ${latencyS.toFixed(3)} s`);
       expect(latencyS, kind).toBeLessThan(0.3);
-      expect(textOf(run, 'stderr'), kind).toMatch(/interrupted/i);
-      expect(textOf(next, 'stdout').trim(), kind).toBe('42');
+      expect(streamText(run, 'stderr'), kind).toMatch(/interrupted/i);
+      expect(streamText(next, 'stdout').trim(), kind).toBe('42');
     }
     console.log(`interrupt to idle: ${latencies.join('; ')}`);
   });

@@ -2,35 +2,11 @@
 // and a kernel that is killed takes its members with it. (Jupyter kills the kernel's process
 // group; that each member dies with the one process that started it, with no group kill, is
 // tested in etcd-real.test.ts.)
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ROOT, VENV_PYTHON } from './helpers/paths';
+import { kernelSession, streamText, type StepResult } from './helpers/kernel-session';
 
-interface KernelMessage {
-  type: string;
-  content: { name?: string; text?: string; ename?: string; evalue?: string };
-}
-interface StepResult {
-  messages: KernelMessage[];
-  interruptAtS: number | null;
-  status: string | null;
-}
-
-function kernelSession(steps: { code: string; interruptOnText?: string; interruptAfterS?: number; timeoutS?: number }[]): StepResult[] {
-  const base = join(ROOT, '.distlab');
-  mkdirSync(base, { recursive: true });
-  const cwd = mkdtempSync(join(base, '.kernel-'));
-  try {
-    const out = execFileSync(VENV_PYTHON, [join(ROOT, 'tests', 'helpers', 'kernel_session.py'), cwd], { input: JSON.stringify(steps), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000 });
-    return (JSON.parse(out) as { steps: StepResult[] }).steps;
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}
-
-const stdout = (step: StepResult) => step.messages.filter((m) => m.type === 'stream' && m.content.name === 'stdout').map((m) => m.content.text ?? '').join('');
+const stdout = (step: StepResult) => streamText(step, 'stdout');
 
 function alive(pid: number): boolean {
   try {

@@ -1,11 +1,15 @@
 // Errors a run raises: a bound passed, learner code that threw; each with the seed that replays it.
-import { learnerFrames } from './options';
+import { cellReport, learnerFrames } from './options';
 
 /** A run went past one of its bounds (`eventsMax`, `inFlightMax`). Carries the seed that replays it. */
 export class DistlabLimitError extends Error {
   constructor(message: string, readonly seed: number) {
     super(`${message} (seed=${seed})`);
     this.name = 'DistlabLimitError';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return cellReport(this);
   }
 }
 
@@ -36,6 +40,10 @@ export class DistlabHandlerError extends Error {
     // The frames of the learner's code that threw, without the engine's below them (`cause` has all).
     const frames = cause instanceof Error && typeof cause.stack === 'string' ? learnerFrames(cause.stack) : [];
     if (frames.length > 0) this.stack = [`${this.name}: ${this.message}`, ...frames].join('\n');
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return cellReport(this);
   }
 }
 

@@ -11,6 +11,27 @@ export class DistlabInputError extends Error {
     this.name = 'DistlabInputError';
     this.stack = learnerStack(this);
   }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return cellReport(this);
+  }
+}
+
+/**
+ * How a distlab error prints in a notebook (tslab prints with `console.error`, so util.inspect):
+ * the message and the learner's frames only. Node's `vm` would put distlab's own file and
+ * source line with a caret above it, and its `evalmachine` positions count lines of tslab's
+ * converted JavaScript, not of the cell, so they are named as the cell without a number.
+ */
+export function cellReport(error: Error): string {
+  const lines = [`${error.name}: ${error.message}`];
+  for (const frame of learnerFrames(error.stack ?? '')) {
+    const line = frame
+      .replace(/^(\s+at .+) \(evalmachine\.<anonymous>:\d+:\d+\)$/, '$1 (in this cell)')
+      .replace(/^(\s+)at evalmachine\.<anonymous>:\d+:\d+$/, '$1in this cell');
+    if (line !== lines[lines.length - 1]) lines.push(line);
+  }
+  return lines.join('\n');
 }
 
 /**

@@ -1,6 +1,6 @@
 // Monte Carlo over seeds and a parameter grid, with bounded memory (samples streamed).
 import { describeThrown } from '../core/errors';
-import { customOption, declareOptions, integerOption, invalid, learnerFrames, rejectUnknownKeys, seedOption, type OptionsOf } from '../core/options';
+import { customOption, declareOptions, integerOption, invalid, learnerFrames, cellReport, rejectUnknownKeys, seedOption, type OptionsOf } from '../core/options';
 import { CONFIDENCE_OPTION, MetricAccumulator, MetricSummary } from './stats';
 
 /** One run of a Monte Carlo experiment, as the scenario receives it. */
@@ -249,6 +249,10 @@ export class MonteCarloRunError extends Error {
     this.cause = cause;
     // The frames of the scenario's line that threw, not Monte Carlo's own (`cause` has all).
     if (cause instanceof Error && typeof cause.stack === 'string') this.stack = [`${this.name}: ${this.message}`, ...learnerFrames(cause.stack)].join('\n');
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return cellReport(this);
   }
 
   /** The error to throw for what a run threw; an interrupt (breakOnSigint) passes unchanged. */

@@ -26,6 +26,10 @@ export class EtcdMissingError extends Error {
     // The message is the whole story (what to run); a stack of distlab's frames would bury it.
     this.stack = `${this.name}: ${message}`;
   }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.name}: ${this.message}`;
+  }
 }
 
 /** The words a cell prints without etcd: exactly how to get it, and that the simulation still runs. */
