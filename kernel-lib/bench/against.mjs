@@ -135,7 +135,8 @@ export async function compare({ commit, quick = false, pairs, processes, only, a
   const pooled = {};
   for (let i = 0; i < processCount; i++) {
     const args = [fileURLToPath(import.meta.url), '--child', before.dist, '--after', afterDist, '--pairs', String(pairCount), ...(quick ? ['--quick'] : []), ...(only ? ['--only', only.join(',')] : [])];
-    const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
+    // Node flags given to this process (e.g. V8 options for a diagnosis) reach the measuring processes.
+    const child = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 });
     if (child.status !== 0) throw new Error(`against: process ${i + 1} failed: ${(child.stderr || '').trim().split('\n').slice(-3).join(' ')}`);
     const raw = JSON.parse(child.stdout.trim().split('\n').pop());
     for (const [name, entry] of Object.entries(raw)) {
