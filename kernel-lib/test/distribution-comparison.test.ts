@@ -13,7 +13,10 @@ describe('distributionComparisonChart', () => {
     const steps = layers[0].data.values;
     // Independent oracle: count the samples <= x.
     for (const [name, samples] of [['simulated', a], ['real', b]] as const) {
-      const mine = steps.filter((s) => s.series === name);
+      const all = steps.filter((s) => s.series === name);
+      // The curve starts from 0 at the smallest sample.
+      expect([all[0].ms, all[0].fraction]).toEqual([Math.min(...samples), 0]);
+      const mine = all.slice(1);
       expect(mine.map((s) => s.ms)).toEqual([...new Set(samples)].sort((x, y) => x - y));
       for (const s of mine) expect(s.fraction).toBeCloseTo(samples.filter((v) => v <= (s.ms as number)).length / samples.length, 6);
     }

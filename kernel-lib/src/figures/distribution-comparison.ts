@@ -45,6 +45,8 @@ export function distributionComparisonChart(series: readonly DistributionSeries[
   const colours = checked.map((_, i) => PALETTE[i % PALETTE.length]);
   const steps: { series: string; ms: number; fraction: number }[] = [];
   for (const c of checked) {
+    // The curve rises from 0 at the smallest sample, so a few samples do not start mid-air.
+    steps.push({ series: c.name, ms: round(c.sorted[0]), fraction: 0 });
     c.sorted.forEach((v, i) => {
       if (i + 1 < c.sorted.length && c.sorted[i + 1] === v) return;
       steps.push({ series: c.name, ms: round(v), fraction: round((i + 1) / c.sorted.length) });
@@ -64,6 +66,8 @@ export function distributionComparisonChart(series: readonly DistributionSeries[
         encoding: {
           x: { field: 'ms', type: 'quantitative', title: `${o.what} (ms${o.scale === 'log' ? ', log scale' : ''})`, scale: o.scale === 'log' ? { type: 'log' } : { zero: false } },
           y: { field: 'fraction', type: 'quantitative', title: `fraction ≤ ${o.what}`, scale: { domain: [0, 1] }, axis: { format: '%' } },
+          // Along the fraction, so the rise from 0 comes before the first step at the same time.
+          order: { field: 'fraction', type: 'quantitative' },
           color: { ...colour, legend: { orient: 'top-left', direction: 'vertical', offset: 8 } },
           tooltip: [{ field: 'series' }, { field: 'ms', title: `${o.what} (ms)` }, { field: 'fraction', format: '.1%' }]
         }
