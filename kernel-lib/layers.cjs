@@ -13,7 +13,7 @@ const LAYERS = [
   { folder: 'figures', holds: 'generic figures over plain data (Vega-Lite spec, kernel-rendered SVG, text summary)', imports: ['core', 'world', 'trace', 'experiments', 'topics', 'measure', 'figures'] },
   { folder: 'exercises', holds: 'code exercises checked in the kernel, with a counterexample diagram', imports: ['core', 'world', 'trace', 'simulation', 'checkers', 'figures', 'exercises'] },
   { folder: 'display', holds: 'the channel to the tslab kernel: show(), inline display, progress bars', imports: ['core', 'experiments', 'figures', 'display'] },
-  { folder: 'live', holds: 'real processes beside the simulation: an etcd cluster on loopback and its experiments (wall time, never inside the simulator)', imports: ['core', 'experiments', 'live'] }
+  { folder: 'live', holds: 'real processes beside the simulation: an etcd cluster on loopback and its experiments (wall time, never inside the simulator)', imports: ['core', 'experiments', 'checkers', 'topics', 'live'] }
 ];
 
 module.exports = { LAYERS };

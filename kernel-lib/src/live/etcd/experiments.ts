@@ -5,6 +5,8 @@ import { rng } from '../../core/rng';
 import { percentile } from '../../experiments/stats';
 import { ETCD_CLUSTER_OPTIONS, startEtcdCluster, type EtcdCluster, type EtcdClusterOptions, type EtcdResult } from './cluster';
 import { onInterrupt } from './lifecycle';
+import type { RegisterOperation } from '../../checkers/linearizability';
+import type { RaftQuorumPoint } from '../../topics/raft/raft-experiments';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -176,19 +178,8 @@ export const ETCD_QUORUM_OPTIONS = declareOptions('etcdQuorumExperiment', {
 });
 export type EtcdQuorumOptions = OptionsOf<typeof ETCD_QUORUM_OPTIONS>;
 
-export interface EtcdQuorumPoint {
-  membersUp: number;
-  memberCount: number;
-  /** Members a write needs: a majority. */
-  quorum: number;
-  writes: number;
-  writesOk: number;
-  writeSuccessRate: number;
-  linearizableReadsOk: number;
-  serializableReadsOk: number;
-  /** How the failed writes ended (`timeout` or `refused`), with the server's words. */
-  writeFailures: string[];
-}
+/** A row of the real quorum experiment: the simulated experiment's row, so one figure draws both. */
+export type EtcdQuorumPoint = RaftQuorumPoint;
 
 /**
  * Kill members one by one (followers first) and try writes, linearizable reads and serializable
@@ -302,20 +293,8 @@ export async function etcdMinorityLeaderExperiment(options: EtcdMinorityOptions 
 
 // --- a concurrent history for the linearizability checker ------------------------------------
 
-/** One operation of a history, in the shape checkers/linearizability reads. */
-export interface EtcdHistoryOperation {
-  clientId: string | number;
-  kind: 'read' | 'write';
-  key: string;
-  /** The value written, or the value read (null: the key was absent). */
-  value: string | null;
-  /** Monotonic ms from the start of the history. */
-  invokeMs: number;
-  /** When the answer came; absent when the outcome is unknown (it may take effect any time after invoke). */
-  completeMs?: number;
-  /** ok: answered; fail: surely without effect; unknown: a write with no answer, which may or may not have happened. */
-  outcome: 'ok' | 'fail' | 'unknown';
-}
+/** One operation of a history: the shape `checkLinearizable` reads. */
+export type EtcdHistoryOperation = RegisterOperation;
 
 export const ETCD_HISTORY_OPTIONS = declareOptions('etcdHistoryExperiment', {
   ...clusterSpecs,
