@@ -26,6 +26,8 @@ describe('distributionComparisonChart', () => {
     expect(layers[1].data.values.map((m) => [m.series, m.ms])).toEqual([['simulated', 20], ['real', 200]]);
     expect(fig.summary).toContain('real / simulated median: 10.00');
     expect(fig.svg()).toContain('median 200 ms');
+    // The picture states both medians and the ratio too (the lab shows the picture, not the text).
+    expect(fig.svg()).toContain('real / simulated = 10.00');
   });
 
   it('rejects bad input naming the parameter', () => {

@@ -52,11 +52,15 @@ export function distributionComparisonChart(series: readonly DistributionSeries[
       steps.push({ series: c.name, ms: round(v), fraction: round((i + 1) / c.sorted.length) });
     });
   }
+  // On the picture as well as in the text: the lab shows the picture only.
+  const ratioText = checked.length === 2
+    ? `medians ${checked.map((c) => `${c.name} ${formatDurationMs(percentile(c.sorted, 50))}`).join(', ')}; ${checked[1].name} / ${checked[0].name} = ${(percentile(checked[1].sorted, 50) / percentile(checked[0].sorted, 50)).toFixed(2)}`
+    : '';
   const medians = checked.map((c) => ({ series: c.name, ms: round(percentile(c.sorted, 50)), label: `median ${formatDurationMs(percentile(c.sorted, 50))}` }));
   const colour = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colours } };
   const title = o.title ?? `${o.what}: ${names.join(' vs ')}`;
   const spec = {
-    title: { text: title, subtitle: `fraction of ${checked.map((c) => `${c.sorted.length} ${c.name}`).join(', ')} samples at or below each ${o.what}` },
+    title: { text: title, subtitle: [`fraction of ${checked.map((c) => `${c.sorted.length} ${c.name}`).join(', ')} samples at or below each ${o.what}`, ...(ratioText ? [ratioText] : [])] },
     width: o.widthPx,
     height: o.heightPx,
     layer: [
