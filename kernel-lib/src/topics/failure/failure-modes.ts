@@ -27,6 +27,8 @@ export type RequestOutcome = 'ok' | 'timeout' | 'late reply' | 'wrong answer';
 export interface FailureModeResult {
   seed: number;
   mode: FailureMode;
+  /** When the fault started, in ms. */
+  faultAtMs: number;
   trace: Trace;
   /** One row per request, as the client saw it. */
   outcomes: { request: number; sentMs: number; outcome: RequestOutcome; replyMs: number | null }[];
@@ -79,7 +81,7 @@ export function failureModeExperiment(options: FailureModeOptions = {}): Failure
   const outcomes: FailureModeResult['outcomes'] = sim.stateOf('client').outcomes;
   const counts: Record<RequestOutcome, number> = { ok: 0, timeout: 0, 'late reply': 0, 'wrong answer': 0 };
   for (const o of outcomes) counts[o.outcome]++;
-  return { seed, mode, trace: sim.trace, outcomes, counts };
+  return { seed, mode, faultAtMs, trace: sim.trace, outcomes, counts };
 }
 
 /** The cases the course lists for "I sent a request and heard nothing". */
