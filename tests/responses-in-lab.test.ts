@@ -1,8 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Lab, openNotebook, screenshot, showProgressPanel, useLabPage } from './helpers/lab';
+import { NOTEBOOKS } from './helpers/paths';
 
 const NOTEBOOK = '5.1-what-makes-systems-distributed.ipynb';
+// Questions the progress panel scores: every question of the notebook but its responses and checklists.
+const GRADED = JSON.parse(readFileSync(join(NOTEBOOKS, NOTEBOOK), 'utf8')).cells.filter((c: any) => {
+  const kind = c.metadata?.distlab?.question?.kind;
+  return kind !== undefined && kind !== 'response' && kind !== 'checklist';
+}).length;
 const RESPONSE = '.jp-distlab-question[data-question-id="q-own-system"]';
 const TAKEAWAYS = '.jp-distlab-question[data-question-id="q-takeaways"]';
 const CHALLENGES = '.jp-distlab-question[data-question-id="q-three-challenges"]';
@@ -51,8 +59,8 @@ describe('free responses and the key-takeaways checklist in a real JupyterLab (D
     await screenshot(page, 'response-table-light');
     await showProgressPanel(page);
     await expect.poll(() => panelRow(page, 'q-own-system').getAttribute('data-state')).toBe('answered');
-    // 16 graded questions; the response and the checklist are listed but not scored.
-    expect(await page.locator(`#distlab-progress section[data-path="${NOTEBOOK}"] .jp-distlab-score`).innerText()).toBe('0/16');
+    // The response and the checklist are listed but not scored.
+    expect(await page.locator(`#distlab-progress section[data-path="${NOTEBOOK}"] .jp-distlab-score`).innerText()).toBe(`0/${GRADED}`);
   });
 
   it('a response over 20 kB is refused with a clear message, and the saved one is kept', async () => {
@@ -84,14 +92,14 @@ describe('free responses and the key-takeaways checklist in a real JupyterLab (D
     await expect.poll(() => item(page, 'three-challenges').getAttribute('data-ticked')).toBe('true');
     expect(await item(page, 'three-challenges').getAttribute('data-auto')).toBe('true');
     expect(await item(page, 'three-challenges').locator('input').isDisabled()).toBe(true);
-    // PACELC has no question: tick it with the keyboard.
+    // PACELC's questions are unanswered yet: tick it by hand, with the keyboard.
     await takeaways.scrollIntoViewIfNeeded();
     await item(page, 'pacelc').locator('input').focus();
     await page.keyboard.press('Space');
     await expect.poll(() => item(page, 'pacelc').getAttribute('data-ticked')).toBe('true');
     await expect.poll(() => takeaways.locator('.jp-distlab-state').innerText()).toBe('3 of 8 ticked');
     await expect.poll(() => panelRow(page, 'q-takeaways').locator('.jp-distlab-qstate').innerText()).toBe('3/8 ticked');
-    expect(await page.locator(`#distlab-progress section[data-path="${NOTEBOOK}"] .jp-distlab-score`).innerText()).toBe('1/16');
+    expect(await page.locator(`#distlab-progress section[data-path="${NOTEBOOK}"] .jp-distlab-score`).innerText()).toBe(`1/${GRADED}`);
     await screenshot(page, 'takeaways-checklist-light');
   });
 
