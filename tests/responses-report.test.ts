@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, VENV_PYTHON } from './helpers/paths';
 
+// Questions the report scores: every question of module 5.1 but its responses and checklists.
+const GRADED = JSON.parse(readFileSync(join(ROOT, 'notebooks', '5.1-what-makes-systems-distributed.ipynb'), 'utf8')).cells.filter((c: any) => {
+  const kind = c.metadata?.distlab?.question?.kind;
+  return kind !== undefined && kind !== 'response' && kind !== 'checklist';
+}).length;
 const dir = mkdtempSync(join(tmpdir(), 'distlab-responses-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +43,7 @@ print(json.dumps({"rows": {r["id"]: r for r in rows}, "score": score(rows)}))`);
     const items = result.rows['q-takeaways'].items;
     expect(items.filter((i: { ticked: boolean }) => i.ticked).map((i: { id: string }) => i.id)).toEqual(['three-challenges', 'pacelc', 'spectrum']);
     expect(items.find((i: { id: string }) => i.id === 'pacelc')).toMatchObject({ auto: false, manual: true });
-    expect(result.score).toEqual({ correct: 1, total: 16 });
+    expect(result.score).toEqual({ correct: 1, total: GRADED });
   });
 
   it('the HTML report shows the response (escaped) under its question, and the ticked takeaways', () => {
@@ -54,6 +59,6 @@ print(json.dumps({"html": out}))`);
     expect(html.indexOf('class="distlab-response"')).toBeLessThan(html.indexOf('id="cell-id=c015"'));
     expect(html).toContain('<p class="distlab-response-title">3 of 8 ticked</p>');
     expect(html).toMatch(/☑<\/span> PACELC[^<]*<em>\(ticked by you\)<\/em>/);
-    expect(html).toContain('1 / 16 questions correct');
+    expect(html).toContain(`1 / ${GRADED} questions correct`);
   });
 });
