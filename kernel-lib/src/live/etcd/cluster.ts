@@ -149,16 +149,27 @@ function removeAbandonedDataFolders(): void {
     try {
       const owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
       if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid) continue;
-      try {
-        process.kill(owner, 0);
-        continue; // its owner still runs
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') continue;
-      }
+      if (processRuns(owner)) continue;
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       // not ours, or already gone
     }
+  }
+}
+
+/** True while `pid` runs; a killed process its parent has not reaped yet (a zombie) no longer does. */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (name) state …"; the name may hold spaces, so read after the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }
 
