@@ -28,7 +28,8 @@ export interface CheckResult {
   summary: string;
 }
 
-function result(name: string, seed: number, counterexample?: Counterexample): CheckResult {
+/** A check's result: ok or its counterexample, with the seed that replays it. */
+export function result(name: string, seed: number, counterexample?: Counterexample): CheckResult {
   return {
     name,
     ok: counterexample === undefined,

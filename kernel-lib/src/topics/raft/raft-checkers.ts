@@ -1,5 +1,5 @@
 // Raft's safety properties (Figure 3 of the paper) checked over a run, and over many seeds with random faults.
-import type { CheckResult, Counterexample } from '../../checkers/checkers';
+import { result, type CheckResult, type Counterexample } from '../../checkers/checkers';
 import { declareOptions, integerOption, numberOption, probabilityOption, type OptionsOf } from '../../core/options';
 import type { TraceEvent } from '../../trace/event';
 import type { Trace } from '../../trace/recorder';
@@ -9,15 +9,6 @@ import { RaftCluster, type RaftInternals, type RaftObservations } from './raft';
 export const RAFT_SAFETY_PROPERTIES = ['election safety', 'log matching', 'leader completeness', 'state machine safety'] as const;
 export type RaftSafetyProperty = (typeof RAFT_SAFETY_PROPERTIES)[number];
 
-function result(name: string, seed: number, counterexample?: Counterexample): CheckResult {
-  return {
-    name,
-    ok: counterexample === undefined,
-    seed,
-    counterexample,
-    summary: counterexample === undefined ? `ok: ${name} (seed=${seed})` : `FAILED ${name}: ${counterexample.message} (seed=${seed})`
-  };
-}
 
 /** Local events of the trace that show a finding (`leader` of a term, `commit` of an index), when the trace is on. */
 function find(trace: Trace | undefined, match: (e: TraceEvent) => boolean): TraceEvent[] {
