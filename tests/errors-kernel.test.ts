@@ -17,16 +17,20 @@ describe('errors as a learner sees them in the tslab kernel', () => {
     ]);
   }, 300_000);
 
-  it('a bad option: the message, then the learner function and the cell, no library path, caret or converted line numbers', () => {
+  it('a bad option: the message, then the learner function and the cell, each with its line of code, no library path, caret or converted line numbers', () => {
     const printed = streamText(steps[1], 'stderr');
-    expect(printed).toMatch(/^DistlabInputError: invalid seed: -1 \(expected an integer 0\.\.9007199254740991\)\n {4}at make \(in this cell\)\n {4}in this cell\n?$/);
+    expect(printed.trimEnd().split('\n')).toEqual([
+      'DistlabInputError: invalid seed: -1 (expected an integer 0..9007199254740991)',
+      '    at make, in this cell: return dl.simulation({ seed: plan.seed });',
+      '    in this cell: const sim = make({ seed: -1 });'
+    ]);
     expect(printed).not.toMatch(LIBRARY_INTERNALS);
   });
 
   it("a handler's own error names node, event, time and seed, and where it threw in the cell", () => {
     const printed = streamText(steps[2], 'stderr');
     expect(printed).toMatch(/^DistlabHandlerError: node a in start threw at t=0 ms: TypeError: boom \(seed=3\)/);
-    expect(printed).toContain('(in this cell)');
+    expect(printed).toContain("at start, in this cell: s2.node('a', { start: () => { throw new TypeError('boom'); } });");
     expect(printed).not.toMatch(LIBRARY_INTERNALS);
   });
 

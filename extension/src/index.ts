@@ -14,6 +14,7 @@ import { QuestionWidget } from './question-widget';
 import { paramControlsPlugin } from './param-controls/plugin';
 import { reportExportPlugin } from './report-export-menu';
 import { setupHintPlugin } from './setup-hint';
+import { cellErrorLinesPlugin } from './cell-errors/plugin';
 
 /** Plugin and command ids are constants so settings and tests can name them. */
 export const PLUGIN_ID_CORE = '@distlab/jupyterlab:core';
@@ -216,4 +217,4 @@ const kernelWatchPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin, paramControlsPlugin, setupHintPlugin];
+export default [corePlugin, questionsPlugin, progressPanelPlugin, checkRendererPlugin, kernelWatchPlugin, reportExportPlugin, paramControlsPlugin, setupHintPlugin, cellErrorLinesPlugin];

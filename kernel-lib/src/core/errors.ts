@@ -1,11 +1,12 @@
 // Errors a run raises: a bound passed, learner code that threw; each with the seed that replays it.
-import { cellReport, learnerFrames } from './options';
+import { captureFrames, cellReport, framesOfThrown, setLearnerFrames } from './cell-frames';
 
 /** A run went past one of its bounds (`eventsMax`, `inFlightMax`). Carries the seed that replays it. */
 export class DistlabLimitError extends Error {
   constructor(message: string, readonly seed: number) {
     super(`${message} (seed=${seed})`);
     this.name = 'DistlabLimitError';
+    setLearnerFrames(this, captureFrames(new.target));
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -38,8 +39,8 @@ export class DistlabHandlerError extends Error {
     this.name = 'DistlabHandlerError';
     this.cause = cause;
     // The frames of the learner's code that threw, without the engine's below them (`cause` has all).
-    const frames = cause instanceof Error && typeof cause.stack === 'string' ? learnerFrames(cause.stack) : [];
-    if (frames.length > 0) this.stack = [`${this.name}: ${this.message}`, ...frames].join('\n');
+    const frames = cause instanceof Error ? framesOfThrown(cause) : [];
+    if (frames.length > 0) setLearnerFrames(this, frames);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -4,52 +4,18 @@
  * `invalid dropProbability: 1.5 (expected 0..1)`, `unknown option: lossy (expected one of …)`.
  * Internal invariants use `assert` instead: a failure there is a bug, not bad input.
  */
+import { captureFrames, cellReport, setLearnerFrames } from './cell-frames';
 
 export class DistlabInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DistlabInputError';
-    this.stack = learnerStack(this);
+    setLearnerFrames(this, captureFrames(new.target));
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return cellReport(this);
   }
-}
-
-/**
- * How a distlab error prints in a notebook (tslab prints with `console.error`, so util.inspect):
- * the message and the learner's frames only. Node's `vm` would put distlab's own file and
- * source line with a caret above it, and its `evalmachine` positions count lines of tslab's
- * converted JavaScript, not of the cell, so they are named as the cell without a number.
- */
-export function cellReport(error: Error): string {
-  const lines = [`${error.name}: ${error.message}`];
-  for (const frame of learnerFrames(error.stack ?? '')) {
-    const line = frame
-      .replace(/^(\s+at .+) \(evalmachine\.<anonymous>:\d+:\d+\)$/, '$1 (in this cell)')
-      .replace(/^(\s+)at evalmachine\.<anonymous>:\d+:\d+$/, '$1in this cell');
-    if (line !== lines[lines.length - 1]) lines.push(line);
-  }
-  return lines.join('\n');
-}
-
-/**
- * Keep only the stack frames of the learner's own code: frames inside distlab, tslab and
- * Node itself say nothing about which cell line passed the bad value.
- */
-function learnerStack(error: Error): string {
-  return [`${error.name}: ${error.message}`, ...learnerFrames(error.stack ?? '')].join('\n');
-}
-
-/**
- * The `at …` lines of a stack outside distlab's own code (its source or build), tslab and Node;
- * all of them if none is left (the caller is distlab itself, or its tests).
- */
-export function learnerFrames(stack: string): string[] {
-  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
-  const own = frames.filter((line) => !/[\\/]kernel-lib[\\/](src|dist)[\\/]|[\\/]node_modules[\\/](distlab|tslab)[\\/]|\(node:|at node:/.test(line));
-  return own.length > 0 ? own : frames;
 }
 
 function describe(value: unknown): string {

@@ -1,6 +1,7 @@
 // Monte Carlo over seeds and a parameter grid, with bounded memory (samples streamed).
 import { describeThrown } from '../core/errors';
-import { customOption, declareOptions, integerOption, invalid, learnerFrames, cellReport, rejectUnknownKeys, seedOption, type OptionsOf } from '../core/options';
+import { customOption, declareOptions, integerOption, invalid, rejectUnknownKeys, seedOption, type OptionsOf } from '../core/options';
+import { cellReport, framesOfThrown, setLearnerFrames } from '../core/cell-frames';
 import { CONFIDENCE_OPTION, MetricAccumulator, MetricSummary } from './stats';
 
 /** One run of a Monte Carlo experiment, as the scenario receives it. */
@@ -248,7 +249,8 @@ export class MonteCarloRunError extends Error {
     this.name = 'MonteCarloRunError';
     this.cause = cause;
     // The frames of the scenario's line that threw, not Monte Carlo's own (`cause` has all).
-    if (cause instanceof Error && typeof cause.stack === 'string') this.stack = [`${this.name}: ${this.message}`, ...learnerFrames(cause.stack)].join('\n');
+    const frames = cause instanceof Error ? framesOfThrown(cause) : [];
+    if (frames.length > 0) setLearnerFrames(this, frames);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -86,6 +86,13 @@ export class Simulation {
     this.stats = this.world.stats;
   }
 
+  /** What a cell that ends with `sim.node(…)` or `sim` prints: a summary, not the engine's internals. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const nodes = this.nodeNames.length === 0 ? 'no nodes yet' : `${this.nodeNames.length} node${this.nodeNames.length === 1 ? '' : 's'} (${this.nodeNames.slice(0, 8).join(', ')}${this.nodeNames.length > 8 ? ', …' : ''})`;
+    const ran = this.stats.events === 0 ? 'not run yet: sim.run({ untilMs })' : `at t=${this.engine.nowMs} ms after ${this.stats.events} events, ${this.stats.sent} messages sent`;
+    return `Simulation (seed=${this.seed}): ${nodes}, ${ran}`;
+  }
+
   /** Current virtual time, in ms. */
   get timeMs(): number {
     return this.engine.nowMs;
