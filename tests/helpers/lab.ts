@@ -52,6 +52,11 @@ export interface StartLabOptions {
   /** Reuse the Jupyter user directories of an earlier server (to test a restart). */
   homeDir?: string;
   token?: string;
+  /**
+   * The arguments for `jupyter`, given the test's own (port, token, root folder...): default
+   * `['lab', ...testArgs]`. A test of `npm start` builds them as scripts/start.mjs does.
+   */
+  command?: (testArgs: string[]) => string[];
 }
 
 /** Start a real JupyterLab from the project's .venv on a free localhost port, as a clean user. */
@@ -77,9 +82,10 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     JUPYTERLAB_SETTINGS_DIR: join(homeDir, 'settings'),
     JUPYTERLAB_WORKSPACES_DIR: join(homeDir, 'workspaces')
   };
-  const args = ['lab', '--no-browser', `--port=${port}`, '--ServerApp.port_retries=0', '--ServerApp.ip=127.0.0.1',
+  const testArgs = ['--no-browser', `--port=${port}`, '--ServerApp.port_retries=0', '--ServerApp.ip=127.0.0.1',
     `--ServerApp.root_dir=${rootDir}`, `--IdentityProvider.token=${token}`, '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'];
-  if (process.getuid?.() === 0) args.push('--allow-root');
+  if (process.getuid?.() === 0) testArgs.push('--allow-root');
+  const args = options.command ? options.command(testArgs) : ['lab', ...testArgs];
   const child: ChildProcess = spawn(join(VENV_BIN, 'jupyter'), args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
