@@ -82,10 +82,10 @@ describe('Course progress panel: titles, marks and resetting one question (real 
   });
 
   it('resets one question after a confirm: the panel, the question in the notebook and the file forget it, the others stay', async () => {
-    const before = progressFile();
+    const opened = progressFile();
     await openNotebook(page, lab, '00-start-here.ipynb');
     // Opening a notebook changes no progress.
-    expect(progressFile()).toEqual(before);
+    expect(progressFile()).toEqual(opened);
     await showProgressPanel(page);
     const target = start[1].id;
     const widget = page.locator(`.jp-distlab-question[data-question-id="${target}"]`);
@@ -103,13 +103,26 @@ describe('Course progress panel: titles, marks and resetting one question (real 
     expect(await dialog.innerText()).toContain(start[1].title);
     await dialog.locator('button', { hasText: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 10_000 });
-    expect(progressFile()).toEqual(before);
+    expect(progressFile()).toEqual(opened);
+
+    // On screen the question holds a wrong answer, its feedback and a hint.
+    await widget.locator('input[value="a"]').check();
+    await widget.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => widget.locator('.jp-distlab-feedback').innerText()).toContain('Not quite.');
+    await widget.getByRole('button', { name: /^Hint/ }).click();
+    await expect.poll(() => widget.locator('.jp-distlab-hints li').count()).toBeGreaterThan(0);
+    await expect.poll(() => progressFile().questions[target]?.state).toBe('incorrect');
+    const before = progressFile();
 
     await row(target).locator('.jp-distlab-qreset').click();
     await dialog.waitFor({ state: 'visible', timeout: 10_000 });
     await dialog.locator('button', { hasText: 'Reset question' }).click();
     await expect.poll(() => row(target).getAttribute('data-state'), { timeout: 15_000 }).toBe('unanswered');
     await expect.poll(() => widget.getAttribute('data-state'), { timeout: 15_000 }).toBe('unanswered');
+    // The question starts over on screen: no feedback, hint or chosen answer is left from before.
+    expect((await widget.locator('.jp-distlab-feedback').innerText()).trim()).toBe('');
+    expect(await widget.locator('.jp-distlab-hints li').count()).toBe(0);
+    expect(await widget.locator('input:checked').count()).toBe(0);
     const after = progressFile();
     expect(after.questions[target]).toBeUndefined();
     const { [target]: _gone, ...others } = before.questions;

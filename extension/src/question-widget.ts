@@ -343,9 +343,23 @@ export class QuestionWidget extends Widget {
     if (this.question === null) return;
     if (this.kindView !== null) return this.kindView.refresh();
     const state = this.store.stateOf(progressKey(this.question));
+    // Reset from the progress panel: the question starts over on screen too.
+    if (state === 'unanswered' && this.node.dataset.state !== undefined && this.node.dataset.state !== 'unanswered') this.startOver();
     this.node.dataset.state = state;
     this.stateNode.textContent = STATE_TEXT[state];
     this.restoreAnswer();
+  }
+
+  /** Forget what the question showed: feedback, hints, the answer shown, the learner's answer. */
+  private startOver(): void {
+    this.exerciseRun += 1;
+    this.say('');
+    this.hintsShown = 0;
+    this.hintsNode.replaceChildren();
+    this.updateHintButton();
+    this.revealNode.replaceChildren();
+    this.writeResponse('');
+    this.answerSettled = false;
   }
 
   /**
