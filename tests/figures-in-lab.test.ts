@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorsInPage, Lab, openNotebook, useLabPage, waitForKernelIdle } from './helpers/lab';
 import { errorOutputs, executeCells } from './helpers/notebook';
+import { shootCells, switchTheme } from './helpers/notebook-shots';
 import { ARTIFACTS } from './helpers/paths';
 
 /** The rendered figure whose title is `title`: a Vega-Lite view, or the replay a space-time diagram shows in the lab. */
@@ -142,11 +143,16 @@ describe('the figure gallery in a real JupyterLab, in Debian chromium', () => {
     expect(await shoot(figure, 'figures-availability')).toMatch(/\.png$/);
   });
 
-  it('switches to the dark theme and still draws the figures', async () => {
-    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Settings$/ }).click();
-    await page.locator('.lm-Menu-itemLabel', { hasText: /^Theme$/ }).click();
-    await page.locator('.lm-Menu-itemLabel', { hasText: /^JupyterLab Dark$/ }).click();
-    await expect.poll(() => page.evaluate(() => document.body.dataset.jpThemeLight), { timeout: 30_000 }).toBe('false');
+  it('screenshots every gallery cell in the light theme', async () => {
+    const cells = await page.locator('.jp-Notebook .jp-Cell').count();
+    expect((await shootCells(page, 'gallery', 'light')).paths.length).toBe(cells);
+  });
+
+  it('switches to the dark theme and still draws the figures; every cell screenshotted, nothing left painted light', async () => {
+    await switchTheme(page, 'dark');
+    const dark = await shootCells(page, 'gallery', 'dark');
+    expect(dark.paths.length).toBe(await page.locator('.jp-Notebook .jp-Cell').count());
+    expect(dark.lightAreas).toEqual([]);
     const figure = figureTitled(page, 'Space-time diagram');
     expect(await scrollUntil(page, async () => (await figure.count()) > 0)).toBe(true);
     expect(await shoot(figure, 'figures-space-time-diagram-dark')).toMatch(/\.png$/);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { errorsInPage, Lab, openNotebook, runAllCells, screenshot, useLabPage } from './helpers/lab';
+import { lightAreaIn, shootCells, switchTheme } from './helpers/notebook-shots';
 
 describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
   const labPage = useLabPage();
@@ -42,5 +43,18 @@ describe('the start notebook in a real JupyterLab, in Debian chromium', () => {
     const items = await page.locator('.lm-CommandPalette-itemLabel').allTextContents();
     expect(items).toEqual(expect.arrayContaining(['Show Course progress', 'Reset Course progress…']));
     await page.keyboard.press('Escape');
+  });
+
+  it('screenshots every cell after Run All, light and dark; in the dark nothing is left painted light', async () => {
+    const cells = await page.locator('.jp-Notebook .jp-Cell').count();
+    await switchTheme(page, 'light');
+    expect((await shootCells(page, '00-start-here', 'light')).paths.length).toBe(cells);
+    // The probe sees light paint where there is some: a code cell's editor in the light theme.
+    expect(await lightAreaIn(page.locator('.jp-Notebook .jp-CodeCell').first())).toMatch(/is painted light$/);
+    await switchTheme(page, 'dark');
+    const dark = await shootCells(page, '00-start-here', 'dark');
+    expect(dark.paths.length).toBe(cells);
+    expect(dark.lightAreas).toEqual([]);
+    await switchTheme(page, 'light');
   });
 });
