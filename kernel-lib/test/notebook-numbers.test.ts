@@ -207,6 +207,11 @@ export const CLAIMS: { where: string; phrase: string; value: number; kind: 'time
   // the gallery's skew story reads the same story
   { where: 'gallery.ipynb#gallery-13', phrase: 'The 47 ms skew story', value: ms(TRADING_OPTIONS.specs.skewMs.default), kind: 'time' },
   { where: 'gallery.ipynb#gallery-13', phrase: '(7.5 ms)', value: ms(TRADING_OPTIONS.specs.networkDelayMs.default + TRADING_OPTIONS.specs.hedgeProcessingMs.default), kind: 'time' },
+  // the glossary's definitions state the same course numbers
+  { where: 'glossary.ipynb#clock-drift', phrase: '50 ppm is 4.3 seconds a day', value: 50e-6 * 86_400, kind: 'time' },
+  { where: 'glossary.ipynb#clock-skew', phrase: 'ran 47 ms behind', value: ms(TRADING_OPTIONS.specs.skewMs.default), kind: 'time' },
+  { where: 'glossary.ipynb#quorum', phrase: '2 of 3', value: majorityQuorum(3), kind: 'count', pick: 'first' },
+  { where: 'glossary.ipynb#quorum', phrase: '3 of 5', value: majorityQuorum(5), kind: 'count', pick: 'first' },
   // common mistake 6 and the CAP classification's feedback
   { where: `${Q51}#q-cap-classify`, phrase: 'leave it at -$100', value: -capBankExperiment({ mode: 'AP' }).finalBalance, kind: 'count' }
 ];
