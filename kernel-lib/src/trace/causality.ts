@@ -1,9 +1,10 @@
 // Happened-before: program order on each node plus send → deliver, as Lamport and vector stamps.
 import { invalid } from '../core/options';
+import { compareVectors, type VectorRelation } from '../core/vector-order';
 import type { TraceEvent, TraceEventType } from './event';
 
 /** How two stamps relate: `before` means the first happened before the second. */
-export type StampRelation = 'before' | 'after' | 'equal' | 'concurrent';
+export type StampRelation = VectorRelation;
 
 /**
  * The one place where stamps are derived. Events are fed in trace order; each ticks its node's
@@ -106,23 +107,8 @@ export class CausalStamper {
   }
 }
 
-/**
- * Compare vector stamps (node name to counter, a missing node counts 0): `before` means a
- * happened before b.
- */
-export function compareVectorStamps(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): StampRelation {
-  let below = false;
-  let above = false;
-  for (const key in a) {
-    const mine = a[key];
-    const theirs = b[key] ?? 0;
-    if (mine < theirs) below = true;
-    else if (mine > theirs) above = true;
-  }
-  for (const key in b) if (!(key in a) && b[key] > 0) below = true;
-  if (below) return above ? 'concurrent' : 'before';
-  return above ? 'after' : 'equal';
-}
+/** Compare vector stamps (a missing node counts 0): the core's one comparison, by the name the checkers use. */
+export const compareVectorStamps = compareVectors;
 
 /** How two stamped events of one run relate, by their vector stamps. */
 export function causalRelation(a: Pick<TraceEvent, 'vector'>, b: Pick<TraceEvent, 'vector'>): StampRelation {

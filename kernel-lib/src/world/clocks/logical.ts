@@ -1,5 +1,6 @@
 // Logical clocks: Lamport and vector clocks, and comparing vector stamps.
 import { parseInteger, parseString, invalid } from '../../core/options';
+import { compareVectors, type VectorRelation } from '../../core/vector-order';
 
 /** Lamport's logical clock: one counter; if a happened before b then L(a) < L(b). */
 export class LamportClock {
@@ -28,27 +29,9 @@ export function lamportClock(): LamportClock {
 export type Vector = Record<string, number>;
 
 /** How two vector timestamps relate. */
-export type CausalRelation = 'before' | 'after' | 'equal' | 'concurrent';
+export type CausalRelation = VectorRelation;
 
-/** Compare vector timestamps: `before` means a happened before b. */
-export function compareVectors(a: Vector, b: Vector): CausalRelation {
-  let less = false;
-  let greater = false;
-  for (const key in a) {
-    const x = a[key];
-    const y = b[key] ?? 0;
-    if (x < y) less = true;
-    else if (x > y) greater = true;
-  }
-  for (const key in b) {
-    if (key in a) continue;
-    if (b[key] > 0) less = true;
-  }
-  if (less && greater) return 'concurrent';
-  if (less) return 'before';
-  if (greater) return 'after';
-  return 'equal';
-}
+export { compareVectors };
 
 /** Neither happened before the other. */
 export function concurrent(a: Vector, b: Vector): boolean {
