@@ -17,11 +17,27 @@ const cells = [
   '\n// runs the handler of the cell above\ns4.run({ untilMs: 10 });'
 ];
 
-/** Run one cell; the lines of its output, as shown once the lab has numbered them. */
+/**
+ * Run one cell; the lines of its output, as shown once the lab has numbered them. The click
+ * is checked to have made this cell the active one (outputs above it can still move it), and
+ * the run to have given its prompt a new number.
+ */
 async function runCell(page: Page, index: number): Promise<() => Promise<string[]>> {
   const cell = page.locator('.jp-Notebook .jp-CodeCell').nth(index);
-  await cell.locator('.cm-content').click();
+  const prompt = cell.locator('.jp-InputPrompt');
+  const before = (await prompt.textContent()) ?? '';
+  await expect
+    .poll(async () => {
+      await cell.locator('.cm-content').click();
+      return cell.evaluate((node) => node.classList.contains('jp-mod-active'));
+    }, { timeout: 30_000 })
+    .toBe(true);
   await page.keyboard.press('Shift+Enter');
+  const ranAgain = async () => {
+    const now = ((await prompt.textContent()) ?? '').trim();
+    return /^\[\d+\]:?$/.test(now) && now !== before.trim();
+  };
+  await expect.poll(ranAgain, { timeout: 60_000 }).toBe(true);
   await waitForKernelIdle(page);
   return async () => (await cell.locator('.jp-OutputArea-output').allInnerTexts()).join('\n').trim().split('\n');
 }

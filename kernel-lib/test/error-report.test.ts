@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import * as dl from '../src/index';
+import { cellReport } from '../src/core/cell-frames';
 
 /** Run `code` as tslab runs a cell (vm, evalmachine, tslab's wrapper); return what it printed. */
 function printedByCell(code: string, earlierCell?: string): { printed: string; stack: string } {
@@ -76,5 +77,11 @@ describe('a distlab error as a notebook cell prints it', () => {
     expect(inspect(sim)).toBe('Simulation (seed=3): 2 nodes (a, b), not run yet: sim.run({ untilMs })');
     sim.run({ untilMs: 100 });
     expect(inspect(sim)).toMatch(/^Simulation \(seed=3\): 2 nodes \(a, b\), at t=[\d.]+ ms after 3 events, 1 messages sent$/);
+  });
+
+  it('a frame an await resumed (`at async …`) reads as the cell too, with no converted position', () => {
+    const error = new Error('etcd cluster did not settle');
+    error.stack = 'Error: etcd cluster did not settle\n    at settle (/x/kernel-lib/dist/live/etcd/experiments.js:143:11)\n    at async withCluster (/x/kernel-lib/dist/live/etcd/experiments.js:38:16)\n    at async evalmachine.<anonymous>:18:43\n    at async Object.execute (/x/node_modules/tslab/dist/executor.js:173:17)';
+    expect(cellReport(error)).toBe('Error: etcd cluster did not settle\n    in this cell');
   });
 });

@@ -120,8 +120,9 @@ const CODE_MAX = 120;
 /** How one learner frame prints: `at make, in this cell: return f(x);`, or as V8 wrote it. */
 function describeFrame(frame: StackFrame, runningCellHash: string | undefined): string | null {
   // `Object.start` is V8's name for a method of an object literal: the learner wrote `start`.
-  const name = /^\s+at (.+?) \(evalmachine\.<anonymous>:\d+:\d+\)$/.exec(frame.text)?.[1]?.replace(/^Object\./, '');
-  const inCell = name !== undefined || /^\s+at evalmachine\.<anonymous>:\d+:\d+$/.test(frame.text);
+  // `async` marks a frame an await resumed: the learner's line all the same.
+  const name = /^\s+at (?:async )?(.+?) \(evalmachine\.<anonymous>:\d+:\d+\)$/.exec(frame.text)?.[1]?.replace(/^Object\./, '');
+  const inCell = name !== undefined || /^\s+at (?:async )?evalmachine\.<anonymous>:\d+:\d+$/.test(frame.text);
   if (!inCell) return frame.text;
   const read = frame.scriptHash !== undefined && frame.line !== undefined && readScriptLine ? readScriptLine(frame.scriptHash, frame.line) : null;
   const where = runningCellHash !== undefined && frame.scriptHash !== runningCellHash ? 'in an earlier cell' : 'in this cell';

@@ -10,6 +10,7 @@ import { DistlabInputError, booleanOption, declareOptions, integerOption, invali
 import { requireEtcd, type EtcdInstallation } from './installation';
 import { onExit, setpriv, track } from './lifecycle';
 import { PeerProxy, type LinkState } from './peer-proxy';
+import { EtcdExperimentError } from './errors';
 
 /** How one operation ended: answered, no answer in time, or an answer that says no. */
 export type EtcdOutcome = 'ok' | 'timeout' | 'refused';
@@ -286,7 +287,7 @@ export class EtcdCluster {
       const ready = await cluster.waitForLeader(parsed.startTimeoutMs);
       if (ready.outcome !== 'ok') {
         const logs = members.map((m) => `${m.name}: ${m.log.slice(-3).join(' | ')}`).join('\n');
-        throw new Error(`etcd cluster did not elect a leader within ${parsed.startTimeoutMs} ms (${ready.detail})\n${logs}`);
+        throw new EtcdExperimentError(`etcd cluster did not elect a leader within ${parsed.startTimeoutMs} ms (${ready.detail})\n${logs}`);
       }
       // The IDs were computed the way etcd does; check, since the proxy names senders by them.
       const statuses = await cluster.status();

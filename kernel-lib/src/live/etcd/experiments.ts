@@ -5,6 +5,7 @@ import { rng } from '../../core/rng';
 import { percentile } from '../../experiments/stats';
 import { ETCD_CLUSTER_OPTIONS, startEtcdCluster, type EtcdCluster, type EtcdClusterOptions, type EtcdResult } from './cluster';
 import { onInterrupt } from './lifecycle';
+import { EtcdExperimentError } from './errors';
 import type { RegisterOperation } from '../../checkers/linearizability';
 import type { RaftQuorumPoint } from '../../topics/raft/raft-experiments';
 
@@ -144,7 +145,7 @@ export async function etcdFailoverExperiment(options: EtcdFailoverOptions = {}):
       }
       await kill;
       await Promise.all(inFlight);
-      if (acceptedAt === null) throw new Error(`etcdFailoverExperiment: no survivor accepted a write after killing ${leader} (trial ${trial})`);
+      if (acceptedAt === null) throw new EtcdExperimentError(`etcdFailoverExperiment: no survivor accepted a write after killing ${leader} (trial ${trial})`);
       const after = await cluster.waitForLeader(10_000);
       points.push({ trial, failoverMs: (acceptedAt as number) - killedAt, killedLeader: leader, newLeader: after.leader, term: after.term });
       await cluster.restart(leader, { timeoutMs: 20_000 });
@@ -156,17 +157,26 @@ export async function etcdFailoverExperiment(options: EtcdFailoverOptions = {}):
   });
 }
 
-/** Wait until every member runs, follows one leader, and a write is accepted. */
+/** How long a cluster may take to settle: a loaded machine starves etcd of CPU, so elections repeat. */
+const SETTLE_MS = 60_000;
+
+/**
+ * Wait until every member runs, follows one leader, and a write is accepted. A member restarted
+ * after a kill may start an election before it hears the leader (pre-vote is off by default in
+ * etcd 3.4), so the cluster can take a few rounds to settle on a busy machine.
+ */
 async function settle(cluster: EtcdCluster) {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + SETTLE_MS;
+  let seen = 'no member answered';
   while (Date.now() < deadline) {
-    const leader = await cluster.waitForLeader(10_000);
-    const statuses = await cluster.status({ timeoutMs: 1000 });
+    const leader = await cluster.waitForLeader(Math.max(1, Math.min(10_000, deadline - Date.now())));
+    const statuses = await cluster.status({ timeoutMs: 2000 });
+    seen = statuses.map((s) => (s.outcome === 'ok' ? `${s.member} follows ${s.leader ?? 'no leader'} at term ${s.term}` : `${s.member}: ${s.outcome}${s.detail ? ` (${s.detail})` : ''}`)).join('; ');
     const allFollow = statuses.every((s) => s.outcome === 'ok' && s.leader === leader.leader);
     if (leader.outcome === 'ok' && allFollow && (await cluster.put('settle', 'x', { member: leader.leader! })).outcome === 'ok') return leader;
     await sleep(50);
   }
-  throw new Error('etcd cluster did not settle (every member following one leader) within 30 s');
+  throw new EtcdExperimentError(`etcd cluster did not settle (every member following one leader) within ${SETTLE_MS / 1000} s; last seen: ${seen}. A busy machine starves etcd of CPU: run the cell again when it is quieter`);
 }
 
 // --- quorum ----------------------------------------------------------------------------------
