@@ -50,6 +50,26 @@ export function questionIdOf(cell) {
   return MARKER.exec(source)?.[1] ?? null;
 }
 
+const cellText = (cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+
+/**
+ * The rows a `fromRun` response's code cell starts with (the notebook's example): the array literal
+ * it shows with `dl.table(<name>, { response: '<id>' })`, read as data (nothing is run).
+ */
+export function exampleRowsOf(nb, questionIndex, id, parseRowsLiteral) {
+  const cell = nb.cells.slice(questionIndex + 1).find((c) => c.cell_type === 'code');
+  const source = cell ? cellText(cell) : '';
+  const call = new RegExp(`dl\\.table\\(\\s*([A-Za-z_$][\\w$]*)\\s*,[^;]*\\bresponse:\\s*['"]${id}['"]`).exec(source);
+  if (!call) throw new Error(`question ${id} (fromRun): the code cell below it must show its rows with dl.table(rows, { response: '${id}' })`);
+  const literal = new RegExp(`\\bconst ${call[1].replace(/\$/g, '\\$')}(?:\\s*:[^=\\n]+)?\\s*=\\s*(\\[[\\s\\S]*?\\]);`).exec(source);
+  if (!literal) throw new Error(`question ${id} (fromRun): no \`const ${call[1]} = [ ... ];\` in the code cell below it`);
+  try {
+    return parseRowsLiteral(literal[1]);
+  } catch (error) {
+    throw new Error(`question ${id} (fromRun): ${call[1]} must start as plain rows of text: ${error.message}`);
+  }
+}
+
 export async function applyAnswerKey(keyPath, notebookPath) {
   const answers = await loadAnswers();
   const key = JSON.parse(readFileSync(keyPath, 'utf8'));
@@ -58,13 +78,16 @@ export async function applyAnswerKey(keyPath, notebookPath) {
   const nb = JSON.parse(readFileSync(nbPath, 'utf8'));
   const seen = new Set();
   const built = {};
-  for (const cell of nb.cells) {
+  for (const [index, cell] of nb.cells.entries()) {
     const id = questionIdOf(cell);
     if (id === null) continue;
     if (seen.has(id)) throw new Error(`${basename(nbPath)}: question ${id} appears in two cells`);
     seen.add(id);
-    const entry = key.questions?.[id];
+    let entry = key.questions?.[id];
     if (entry === undefined) throw new Error(`${basename(nbPath)}: cell for question ${id} has no entry in ${relative(ROOT, keyPath)}`);
+    if (entry.example !== undefined) throw new Error(`${basename(nbPath)}: question ${id}: the example rows come from its code cell, not from the answer key`);
+    // The cell's own example rows: one source, so a run of them is not kept as the learner's.
+    if (entry.kind === 'response' && entry.fromRun === true) entry = { ...entry, example: exampleRowsOf(nb, index, id, answers.parseRowsLiteral) };
     const oldSalt = cell.metadata?.distlab?.question?.salt;
     const salt = typeof oldSalt === 'string' && /^[0-9a-f]{32}$/.test(oldSalt) ? oldSalt : randomBytes(16).toString('hex');
     built[id] = answers.buildQuestion(id, entry, salt);

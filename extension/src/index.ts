@@ -6,11 +6,13 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Token } from '@lumino/coreutils';
 import { PanelLayout } from '@lumino/widgets';
-import { QUESTION_METADATA_KEY } from './answers/question-types';
+import { QUESTION_METADATA_KEY, type ResponseQuestion } from './answers/question-types';
+import { asQuestion } from './answers/validate-metadata';
 import { checkRendererFactory, checkResultIn, LiveCheckRecorder } from './check-renderer';
 import { progressKey, ProgressStore } from './progress-client';
 import { ProgressPanel } from './progress-panel';
 import { QuestionWidget } from './question-widget';
+import { LiveResponseRecorder } from './response-recorder';
 import { paramControlsPlugin } from './param-controls/plugin';
 import { reportExportPlugin } from './report-export-menu';
 import { setupHintPlugin } from './setup-hint';
@@ -119,7 +121,22 @@ const questionsPlugin: JupyterFrontEndPlugin<void> = {
     const scan = (panel: NotebookPanel) => {
       for (const cell of panel.content.widgets) if (cell instanceof MarkdownCell) attach(panel, cell);
     };
+    // A table response typed once, in its code cell: a run from this page keeps the rows it sends.
+    const responseOf = (panel: NotebookPanel) => (id: string): ResponseQuestion | null => {
+      for (const c of panel.content.widgets) {
+        const q = c.model.type === 'markdown' ? asQuestion(c.model.getMetadata(QUESTION_METADATA_KEY)) : null;
+        if (q?.id === id && q.kind === 'response') return q;
+      }
+      return null;
+    };
     tracker.widgetAdded.connect((_, panel) => {
+      const recorder = new LiveResponseRecorder(responseOf(panel), (result) => {
+        const widget = panel.content.widgets.map((c) => widgets.get(c)).find((w) => w?.node.dataset.questionId === result.question);
+        if ('problem' in result) return widget?.notice(result.problem);
+        widget?.notice('');
+        void store.send([result.event]);
+      });
+      recorder.watchSession(panel.sessionContext);
       void panel.context.ready.then(() => {
         scan(panel);
         panel.content.model?.cells.changed.connect(() => requestAnimationFrame(() => scan(panel)));

@@ -110,6 +110,11 @@ export class QuestionWidget extends Widget {
     }
   }
 
+  /** A note about the last run of the cell that fills this response (the cell's rows not kept, say). */
+  notice(text: string): void {
+    this.kindView?.notice?.(text);
+  }
+
   /** (Re)build from the cell's metadata.distlab; malformed metadata shows an author error here only. */
   setMetadata(meta: unknown): void {
     const errors = validateQuestionMetadata(meta);

@@ -22,12 +22,15 @@ function labelNodes(label: string): (Node | string)[] {
 export interface KindView {
   /** Progress changed on the server (another save, a reset, a reload). */
   refresh(): void;
+  /** Say something about the last run of the cell that fills this response ('' clears it). */
+  notice?(text: string): void;
 }
 
 /** Wait this long after the last keystroke before saving. */
 const AUTOSAVE_MS = 800;
 
 export function buildResponse(host: HTMLElement, q: ResponseQuestion, store: ProgressStore): KindView {
+  if (q.fromRun === true && q.columns !== undefined) return buildRunResponse(host, q, q.columns, store);
   const form = el('form', { className: 'jp-distlab-form jp-distlab-response' });
   const status = el('span', { className: 'jp-distlab-state' });
   const message = el('div', { className: 'jp-distlab-feedback' });
@@ -178,6 +181,43 @@ export function buildResponse(host: HTMLElement, q: ResponseQuestion, store: Pro
       }
       showState();
     }
+  };
+  view.refresh();
+  return view;
+}
+
+/**
+ * A table response whose rows are typed once, in the code cell below: running it keeps the rows
+ * (LiveResponseRecorder), and this view shows what is kept, read-only, so nothing is typed twice.
+ */
+function buildRunResponse(host: HTMLElement, q: ResponseQuestion, columns: NonNullable<ResponseQuestion['columns']>, store: ProgressStore): KindView {
+  const status = el('span', { className: 'jp-distlab-state' });
+  const message = el('div', { className: 'jp-distlab-feedback' });
+  message.setAttribute('role', 'status');
+  message.setAttribute('aria-live', 'polite');
+  const table = el('table', { className: 'jp-distlab-response-table jp-distlab-response-recorded' });
+  table.append(el('caption', { className: 'jp-distlab-sr' }, `${q.title}: your rows, from the cell below`));
+  const body = el('tbody');
+  table.append(el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', { scope: 'col' }, c.label)))), body);
+  const note = el('span', { className: 'jp-distlab-note' }, 'Type your rows in the cell below and run it: they are kept here · not graded');
+  host.append(el('div', { className: 'jp-distlab-form jp-distlab-response' }, table, el('div', { className: 'jp-distlab-actions' }, note, status)), message);
+  const say = (text: string) => {
+    message.dataset.kind = text ? 'info' : '';
+    message.replaceChildren(...(text ? [el('p', {}, text)] : []));
+  };
+  const view: KindView = {
+    refresh: () => {
+      const stored = storedResponse(q, store.records[q.id]?.response);
+      const rows = Array.isArray(stored) && !isEmptyResponse(stored) ? stored : [];
+      // Text only, never markup: the rows come from code and from a progress file.
+      body.replaceChildren(...(rows.length > 0
+        ? rows.map((row) => el('tr', {}, ...columns.map((c) => el('td', {}, row[c.id] ?? ''))))
+        : [el('tr', {}, el('td', { className: 'jp-distlab-response-empty', colSpan: columns.length }, 'Nothing kept yet: run the cell below with your rows.'))]));
+      host.dataset.state = store.stateOf(q.id) === 'answered' ? 'answered' : 'unanswered';
+      status.textContent = host.dataset.state === 'answered' ? 'Response saved' : 'Not answered yet';
+      if (store.error) say(`Not saved: ${store.error}`);
+    },
+    notice: say
   };
   view.refresh();
   return view;

@@ -129,8 +129,8 @@ describe('module 5.1: your own system and the key takeaways', () => {
   const questions: Question[] = nb.cells.map((c: any) => c.metadata?.distlab?.question).filter(Boolean);
   const byId = Object.fromEntries(questions.map((q) => [q.id, q]));
 
-  it('the 1.3 cell is a table response and the takeaways a checklist whose items name questions of this notebook', () => {
-    expect(byId['q-own-system']).toMatchObject({ kind: 'response', columns: [{ id: 'component' }, { id: 'runs-where' }, { id: 'communicates-via' }] });
+  it('the 1.3 cell is a table response filled by a run, and the takeaways a checklist whose items name questions of this notebook', () => {
+    expect(byId['q-own-system']).toMatchObject({ kind: 'response', fromRun: true, columns: [{ id: 'component' }, { id: 'runs-where' }, { id: 'communicates-via' }] });
     const takeaways = byId['q-takeaways'] as ChecklistQuestion;
     expect(takeaways.kind).toBe('checklist');
     expect(takeaways.items).toHaveLength(8);
@@ -143,7 +143,12 @@ describe('module 5.1: your own system and the key takeaways', () => {
       const cell = nb.cells.find((c: any) => c.metadata?.distlab?.question?.id === id);
       return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
     };
-    expect(source('q-own-system')).toMatch(/\| Component \| Runs where \| Communicates via \|/);
+    // The rows are typed once, in the code cell below the question, which shows them as its response.
+    expect(source('q-own-system')).toMatch(/Type the rows in the\s+cell below/);
+    const at = nb.cells.findIndex((c: any) => c.metadata?.distlab?.question?.id === 'q-own-system');
+    const below = nb.cells.slice(at + 1).find((c: any) => c.cell_type === 'code');
+    expect(below.source.join('')).toMatch(/const mySystem = \[\n {2}\{ component: '[^']+', runsWhere: /);
+    expect(below.source.join('')).toContain("dl.table(mySystem, { title: 'My system', response: 'q-own-system' })");
     expect(source('q-takeaways')).toMatch(/^## Key takeaways$/m);
     expect(source('q-takeaways').match(/^- \[ \] /gm)).toHaveLength(8);
   });

@@ -5,7 +5,7 @@
 import { acceptedBuckets, answerHash, canonical, feedbackKey, normaliseText, parseQuantity, revealKey, seal, unitOf } from './matching';
 import type { Choice, Question, QuestionKind, Response, ResponseQuestion } from './question-types';
 import { QUESTION_KINDS } from './question-types';
-import { checklistProblems } from './responses';
+import { checklistProblems, exampleHash, responseFromRun } from './responses';
 
 /** One wrong answer the author anticipates: checks as wrong in the tests, and may carry feedback. */
 export interface WrongAnswer {
@@ -38,6 +38,10 @@ export interface AnswerKeyEntry {
   rows?: number;
   /** response: text area placeholder. */
   placeholder?: string;
+  /** response (table): the rows come from a run of the code cell below (`dl.table(rows, { response: id })`), not typed here. */
+  fromRun?: boolean;
+  /** fromRun: the rows that cell starts with. Filled in by npm run quiz from the cell itself, never written in a key. */
+  example?: Record<string, string>[];
   wrong?: WrongAnswer[];
   hints?: string[];
   explanation?: string;
@@ -175,6 +179,17 @@ export function buildQuestion(id: string, entry: AnswerKeyEntry, salt: string): 
       }
       if (entry.rows !== undefined) q.rows = entry.rows;
       if (entry.placeholder !== undefined) q.placeholder = entry.placeholder;
+      if (entry.fromRun !== undefined) {
+        if (entry.fromRun !== true) fail(id, 'fromRun must be true or left out');
+        if (q.columns === undefined) fail(id, 'fromRun needs columns (a run records table rows)');
+        q.fromRun = true;
+      }
+      if (entry.example !== undefined) {
+        if (q.fromRun !== true) fail(id, 'example is for a fromRun response');
+        const example = responseFromRun(q, entry.example);
+        if ('problem' in example) fail(id, `the code cell's example rows: ${example.problem}`);
+        q.example = exampleHash(q, example.response);
+      }
       if (entry.answer !== undefined || entry.wrong !== undefined) fail(id, 'a response has no answer and no wrong answers (it is not graded)');
       // Not graded: no answer to reveal, so no sealed reveal either.
       return q;
@@ -198,6 +213,58 @@ export function buildQuestion(id: string, entry: AnswerKeyEntry, salt: string): 
   if (Object.keys(feedback).length > 0) question.feedback = feedback;
   question.reveal = seal(revealKey(salt), JSON.stringify({ answer: answerText ?? '', explanation: entry.explanation ?? '' }));
   return question;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0' };
+
+/** A JavaScript string literal's escapes (\n, \', \u00e9, ...) read as the characters they stand for. */
+function unescapeText(text: string): string {
+  return text.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
+    e.length > 1 ? String.fromCodePoint(parseInt(e.replace(/^[ux]\{?|\}$/g, ''), 16)) : (ESCAPES[e] ?? e));
+}
+
+/**
+ * Rows written in a code cell as a plain literal, `[ { key: 'text', "key": "text" }, ... ]`
+ * (comments and trailing commas allowed), read as data: nothing of the notebook is run. Throws
+ * on anything else (a variable, a call, a number, a template string).
+ */
+export function parseRowsLiteral(source: string): Record<string, string>[] {
+  const token = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|([A-Za-z_$][\w$]*)|([[\]{}:,])|(.)/gy;
+  const tokens: { kind: 'text' | 'name' | 'punct'; value: string }[] = [];
+  for (let m = token.exec(source); m !== null && m[0] !== ''; m = token.exec(source)) {
+    if (m[5] !== undefined) throw new Error(`unexpected ${JSON.stringify(m[5])} in the rows literal`);
+    const quoted = m[1] ?? m[2];
+    if (quoted !== undefined) tokens.push({ kind: 'text', value: unescapeText(quoted) });
+    else if (m[3] !== undefined) tokens.push({ kind: 'name', value: m[3] });
+    else if (m[4] !== undefined) tokens.push({ kind: 'punct', value: m[4] });
+  }
+  let at = 0;
+  const next = () => tokens[at++] ?? { kind: 'punct', value: 'end' };
+  const expect = (value: string) => {
+    const t = next();
+    if (t.kind !== 'punct' || t.value !== value) throw new Error(`expected ${value} in the rows literal, found ${t.value}`);
+  };
+  const rows: Record<string, string>[] = [];
+  expect('[');
+  while (tokens[at]?.value !== ']') {
+    expect('{');
+    const row: Record<string, string> = {};
+    while (tokens[at]?.value !== '}') {
+      const key = next();
+      if (key.kind === 'punct') throw new Error(`expected a key in the rows literal, found ${key.value}`);
+      expect(':');
+      const value = next();
+      if (value.kind !== 'text') throw new Error(`expected text for ${key.value} in the rows literal, found ${value.value}`);
+      row[key.value] = value.value;
+      if (tokens[at]?.value === ',') at++;
+    }
+    expect('}');
+    rows.push(row);
+    if (tokens[at]?.value === ',') at++;
+  }
+  expect(']');
+  if (at !== tokens.length) throw new Error('text after the rows literal');
+  return rows;
 }
 
 /** Author errors across a whole answer key: checklist items must name questions of the same key. */

@@ -81,6 +81,13 @@ export interface ResponseQuestion extends QuestionBase {
   rows?: number;
   /** Text area: shown while it is empty. */
   placeholder?: string;
+  /**
+   * The rows are typed once, in the code cell below, and kept when it runs (its
+   * `dl.table(rows, { response: id })`): the lab shows them here, read-only. Table only.
+   */
+  fromRun?: boolean;
+  /** fromRun: hash of the rows the notebook's cell starts with (its example), which are not kept as the learner's. */
+  example?: string;
 }
 
 export interface ChecklistItem {

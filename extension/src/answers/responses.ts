@@ -3,6 +3,7 @@
  * ticks. Pure, shared by the lab, the authoring tool and the unit tests. The server
  * (distlab_jupyterlab/progress.py) enforces the same limits.
  */
+import { answerHash } from './matching';
 import type { ChecklistItem, ChecklistQuestion, ResponseQuestion, ResponseValue } from './question-types';
 
 /** The server refuses a response whose text (every cell, for a table) is longer than this, in UTF-8 bytes. */
@@ -46,6 +47,52 @@ export function storedResponse(question: ResponseQuestion, stored: unknown): Res
   if (question.columns === undefined) return typeof stored === 'string' ? stored : null;
   if (!Array.isArray(stored)) return null;
   return cleanResponse(question, stored.filter((row): row is Record<string, string> => typeof row === 'object' && row !== null && !Array.isArray(row)));
+}
+
+/** A row may name at most this many keys; a run's rows come from code and are read as untrusted. */
+export const MAX_ROW_KEYS = 50;
+
+/** A column key as code writes it (`runsWhere`) or the answer key does (`runs-where`): compared without case or separators. */
+export function columnKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * Rows a run of the code cell sent (`dl.table(rows, { response: id })`), as the question's table
+ * response: checked as untrusted input (an array of at most MAX_RESPONSE_ROWS plain objects of
+ * text), keys matched to the question's columns, cleaned and within the size limit. A message for
+ * the learner when they cannot be kept.
+ */
+export function responseFromRun(question: ResponseQuestion, rows: unknown): { response: Record<string, string>[] } | { problem: string } {
+  const columns = question.columns ?? [];
+  if (!Array.isArray(rows)) return { problem: 'the cell sent no rows' };
+  if (rows.length > MAX_RESPONSE_ROWS) return { problem: `the table has ${rows.length} rows; at most ${MAX_RESPONSE_ROWS} can be kept` };
+  const byKey = new Map(columns.map((c) => [columnKey(c.id), c.id]));
+  let matched = false;
+  const keyed: Record<string, string>[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return { problem: `row ${i + 1} is not an object of column to text` };
+    const entries = Object.entries(row as Record<string, unknown>);
+    if (entries.length > MAX_ROW_KEYS) return { problem: `row ${i + 1} has ${entries.length} keys; at most ${MAX_ROW_KEYS}` };
+    const out: Record<string, string> = {};
+    for (const [key, value] of entries) {
+      const id = byKey.get(columnKey(key));
+      if (id === undefined) continue;
+      if (typeof value !== 'string') return { problem: `row ${i + 1}, ${key}: expected text` };
+      out[id] = value;
+      matched = true;
+    }
+    keyed.push(out);
+  }
+  if (rows.length > 0 && !matched) return { problem: `the rows have none of the columns ${columns.map((c) => c.label).join(', ')}` };
+  const response = cleanResponse(question, keyed) as Record<string, string>[];
+  const problem = responseProblem(response);
+  return problem ? { problem } : { response };
+}
+
+/** The hash that marks a run of the notebook's own example rows (metadata `example`), so they are not kept as the learner's. */
+export function exampleHash(question: ResponseQuestion, rows: Record<string, string>[]): string {
+  return answerHash(question.salt, 'example', JSON.stringify(rows));
 }
 
 /** States that prove a question for a checklist item: correct, or a response given. */

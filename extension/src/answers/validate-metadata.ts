@@ -16,7 +16,7 @@ const BY_KIND: Record<string, { required: string[]; optional?: string[] }> = {
   text: { required: ['accept'] },
   classification: { required: ['items', 'categories', 'itemAnswers'] },
   code: { required: ['exercise'] },
-  response: { required: [], optional: ['columns', 'rows', 'placeholder'] },
+  response: { required: [], optional: ['columns', 'rows', 'placeholder', 'fromRun', 'example'] },
   checklist: { required: ['items'] }
 };
 
@@ -92,6 +92,8 @@ export function validateQuestionMetadata(meta: unknown): string[] {
       }
       if ('rows' in q && !(Number.isInteger(q.rows) && (q.rows as number) >= 1 && (q.rows as number) <= 50)) errors.push('rows must be an integer 1..50');
       if ('placeholder' in q && (typeof q.placeholder !== 'string' || q.placeholder.length > 500)) errors.push('placeholder must be a string of at most 500 characters');
+      if ('fromRun' in q && (q.fromRun !== true || !('columns' in q))) errors.push('fromRun must be true, on a table response (with columns)');
+      if ('example' in q && (typeof q.example !== 'string' || !HASH.test(q.example) || !('fromRun' in q))) errors.push('example must be a hash, on a fromRun response (written by npm run quiz)');
       break;
     case 'checklist': {
       const items = q.items;

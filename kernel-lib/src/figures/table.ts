@@ -3,7 +3,12 @@ import { inspect } from 'util';
 import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
 import { customOption, declareOptions, integerOption, invalid, type OptionsOf, type ParsedOptions } from '../core/options';
 import { textListOption, textOption, textTable } from './common';
+import type { ResponseMimeType, ResponseRowsV1 } from './response-mime';
 import { trimNumber } from './units';
+
+/** Must equal the extension's MIME_RESPONSE; the shared type makes a typo a compile error. */
+export const MIME_RESPONSE: ResponseMimeType = 'application/vnd.distlab.response.v1+json';
+const QUESTION_ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
 /** A table cell: text, a number, a boolean, or empty. */
 export type TableCell = string | number | boolean | null | undefined;
@@ -22,7 +27,16 @@ export const TABLE_OPTIONS = declareOptions('table', {
   }),
   title: textOption({ doc: 'Title shown above the table', defaultText: 'none' }),
   caption: textOption({ doc: 'Small print under the table (source, units)', defaultText: 'none' }),
-  rowsMax: integerOption({ doc: 'Rows shown at most; the rest are counted in a visible note, never cut silently', min: 1, max: 100_000, default: 200 })
+  rowsMax: integerOption({ doc: 'Rows shown at most; the rest are counted in a visible note, never cut silently', min: 1, max: 100_000, default: 200 }),
+  response: customOption<string>({
+    doc: "Id of a response question of this notebook (e.g. 'q-own-system'): in the lab, the table's rows are kept as your answer to it",
+    defaultText: 'none',
+    expected: 'a question id: lowercase letters, digits and dashes',
+    parse: (name, value) => {
+      if (typeof value !== 'string' || !QUESTION_ID.test(value)) invalid(name, value, 'a question id: lowercase letters, digits and dashes');
+      return value;
+    }
+  })
 });
 export type TableOptions = OptionsOf<typeof TABLE_OPTIONS>;
 
@@ -90,8 +104,17 @@ export class Table implements Displayable {
     return lines.join('\n');
   }
 
+  /** The rows as the response to the question named by the `response` option, every row (not only those shown). */
+  responseRows(): ResponseRowsV1 | null {
+    const question = this.options.response;
+    if (question === undefined) return null;
+    return { version: 1, question, rows: this.rows.map((row) => Object.fromEntries(this.columns.map((c) => [c, formatCell(row[c])]))) };
+  }
+
   toMimeBundle(): MimeBundle {
-    return { data: { [MIME_HTML]: this.html(), [MIME_TEXT]: this.text() } };
+    const response = this.responseRows();
+    // The lab and reports show the HTML; the response rows ride along for the extension only.
+    return { data: { [MIME_HTML]: this.html(), [MIME_TEXT]: this.text(), ...(response ? { [MIME_RESPONSE]: response } : {}) } };
   }
 
   [inspect.custom](depth: number, options: { depth?: number | null }): string {
