@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellSource, errorOutputs, executeCells, Notebook, NotebookCell } from './helpers/notebook';
-import { NOTEBOOKS, ROOT } from './helpers/paths';
+import { NOTEBOOKS, NO_ETCD, ROOT } from './helpers/paths';
 
 const NOTEBOOK = join(NOTEBOOKS, '5.1-what-makes-systems-distributed.ipynb');
 
@@ -49,7 +49,7 @@ describe('module 5.1: each part runs on its own after the set-up cell', () => {
     expect(real.length).toBe(REAL_CELLS.length);
     const saved = process.env.DISTLAB_ETCD;
     // A path with no etcd: findEtcd then looks nowhere else (see live/etcd/installation.ts).
-    process.env.DISTLAB_ETCD = join(ROOT, '.distlab', 'no-etcd-here');
+    process.env.DISTLAB_ETCD = NO_ETCD;
     let nb: Notebook;
     try {
       nb = executeCells([setup, ...real]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { ARTIFACTS, CHROMIUM, NOTEBOOKS, ROOT, VENV_BIN } from './paths';
+import { ARTIFACTS, CHROMIUM, NOTEBOOKS, NO_ETCD, ROOT, VENV_BIN } from './paths';
 
 export interface Lab {
   url: string;
@@ -57,6 +57,8 @@ export interface StartLabOptions {
    * `['lab', ...testArgs]`. A test of `npm start` builds them as scripts/start.mjs does.
    */
   command?: (testArgs: string[]) => string[];
+  /** Kernels of this lab find no etcd (see NO_ETCD). */
+  withoutEtcd?: boolean;
 }
 
 /** Start a real JupyterLab from the project's .venv on a free localhost port, as a clean user. */
@@ -80,7 +82,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     JUPYTER_DATA_DIR: join(homeDir, 'data'),
     JUPYTER_RUNTIME_DIR: join(homeDir, 'runtime'),
     JUPYTERLAB_SETTINGS_DIR: join(homeDir, 'settings'),
-    JUPYTERLAB_WORKSPACES_DIR: join(homeDir, 'workspaces')
+    JUPYTERLAB_WORKSPACES_DIR: join(homeDir, 'workspaces'),
+    ...(options.withoutEtcd ? { DISTLAB_ETCD: NO_ETCD } : {})
   };
   const testArgs = ['--no-browser', `--port=${port}`, '--ServerApp.port_retries=0', '--ServerApp.ip=127.0.0.1',
     `--ServerApp.root_dir=${rootDir}`, `--IdentityProvider.token=${token}`, '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'];

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { ROOT, VENV_PYTHON } from './paths';
+import { NO_ETCD, ROOT, VENV_PYTHON } from './paths';
 
 export interface NotebookOutput {
   output_type: string;
@@ -23,12 +23,16 @@ export interface Notebook {
   metadata: Record<string, unknown>;
 }
 
-/** Execute a notebook file headless through the real tslab kernel; returns the executed notebook. */
-export function executeNotebook(path: string, timeoutS = 120): Notebook {
+/**
+ * Execute a notebook file headless through the real tslab kernel; returns the executed notebook.
+ * `withoutEtcd`: the kernel finds no etcd (see NO_ETCD).
+ */
+export function executeNotebook(path: string, timeoutS = 120, options: { withoutEtcd?: boolean } = {}): Notebook {
   const out = join(mkdtempSync(join(tmpdir(), 'distlab-nb-')), basename(path));
   execFileSync(VENV_PYTHON, [join(ROOT, 'tests', 'helpers', 'execute_notebook.py'), path, out, '--timeout', String(timeoutS)], {
     cwd: ROOT,
-    stdio: 'pipe'
+    stdio: 'pipe',
+    env: options.withoutEtcd ? { ...process.env, DISTLAB_ETCD: NO_ETCD } : process.env
   });
   return JSON.parse(readFileSync(out, 'utf8')) as Notebook;
 }
