@@ -33,16 +33,23 @@ type DeliveryFields = { to: number; from: number; dropReason: number; duplicate:
 
 const encodeDelivery = (agenda: Agenda, atMs: number, d: DeliveryFields) =>
   deliverySlot.encode(agenda, atMs, d.to, d.from, d.dropReason, d.duplicate, d.messageId, d.sentAtMs, d.type, d.body);
-const decodeDelivery = (agenda: Agenda, slot: number): DeliveryFields => ({
-  to: deliverySlot.to(agenda, slot),
-  from: deliverySlot.from(agenda, slot),
-  dropReason: deliverySlot.dropReason(agenda, slot),
-  duplicate: deliverySlot.duplicate(agenda, slot),
-  messageId: deliverySlot.messageId(agenda, slot),
-  sentAtMs: deliverySlot.sentAtMs(agenda, slot),
-  type: deliverySlot.type(agenda, slot),
-  body: deliverySlot.body(agenda, slot)
-});
+// The decode hands the fields to a hook: these hooks record what they are handed.
+const decodeDelivery = (agenda: Agenda, slot: number): DeliveryFields => {
+  let got: DeliveryFields | undefined;
+  const handedOn = deliverySlot.decode(agenda, slot, {
+    deliver(to, from, dropReason, duplicate, messageId, sentAtMs, type, body) {
+      got = { to, from, dropReason, duplicate, messageId, sentAtMs, type, body };
+      return true;
+    }
+  });
+  expect(handedOn).toBe(true);
+  return got as DeliveryFields;
+};
+const decodeOne = <T>(decode: (hook: T) => void, method: keyof T): unknown[] => {
+  let got: unknown[] = [];
+  decode({ [method]: (...args: unknown[]) => void (got = args) } as T);
+  return got;
+};
 
 describe('agenda slots: one encode and one decode per kind', () => {
   it('a delivery comes back field for field, at its time (fast-check)', () => {
@@ -54,8 +61,7 @@ describe('agenda slots: one encode and one decode per kind', () => {
         expect(agenda.times[slot]).toBe(atMs);
         expect(agenda.kinds[slot]).toBe(SLOT_DELIVERY);
         expect(decodeDelivery(agenda, slot)).toEqual(fields);
-        // Released, the agenda keeps nothing alive.
-        agenda.release(slot);
+        // Decoded, the slot is released: the agenda keeps nothing alive.
         expect(agenda.objects[slot]).toBeUndefined();
         expect(agenda.datas[slot]).toBeUndefined();
       })
@@ -76,14 +82,17 @@ describe('agenda slots: one encode and one decode per kind', () => {
         timerSlot.encode(agenda, 3.5, fields.node, fields.epoch, fields.timerId, fields.name, fields.data);
         const slot = agenda.popSlot();
         expect(agenda.kinds[slot]).toBe(SLOT_TIMER);
-        const back = {
-          node: timerSlot.node(agenda, slot),
-          epoch: timerSlot.epoch(agenda, slot),
-          timerId: timerSlot.timerId(agenda, slot),
-          name: timerSlot.name(agenda, slot),
-          data: timerSlot.data(agenda, slot)
-        };
+        let back: unknown;
+        const handedOn = timerSlot.decode(agenda, slot, {
+          fire(node, epoch, timerId, name, data) {
+            back = { node, epoch, timerId, name, data };
+            return false;
+          }
+        });
         expect(back).toEqual(fields);
+        // The hook's answer comes back (false: put off or void).
+        expect(handedOn).toBe(false);
+        expect([agenda.objects[slot], agenda.datas[slot]]).toEqual([undefined, undefined]);
       })
     );
   });
@@ -98,14 +107,18 @@ describe('agenda slots: one encode and one decode per kind', () => {
     actionSlot.encode(agenda, 3, action);
     requestSlot.encode(agenda, 4, 2, request);
     let slot = agenda.popSlot();
-    expect([agenda.kinds[slot], startSlot.node(agenda, slot)]).toEqual([SLOT_START, 4]);
+    expect(agenda.kinds[slot]).toBe(SLOT_START);
+    expect(decodeOne((hook) => startSlot.decode(agenda, slot, hook), 'start')).toEqual([4]);
     slot = agenda.popSlot();
-    expect([agenda.kinds[slot], faultSlot.fault(agenda, slot)]).toEqual([SLOT_FAULT, fault]);
+    expect(agenda.kinds[slot]).toBe(SLOT_FAULT);
+    expect(decodeOne((hook) => faultSlot.decode(agenda, slot, hook), 'applyFault')).toEqual([fault]);
     slot = agenda.popSlot();
     expect(agenda.kinds[slot]).toBe(SLOT_ACTION);
-    expect(actionSlot.action(agenda, slot)).toBe(action);
+    expect(decodeOne((hook) => actionSlot.decode(agenda, slot, hook), 'act')[0]).toBe(action);
     slot = agenda.popSlot();
-    expect([agenda.kinds[slot], requestSlot.node(agenda, slot), requestSlot.request(agenda, slot)]).toEqual([SLOT_REQUEST, 2, request]);
+    expect(agenda.kinds[slot]).toBe(SLOT_REQUEST);
+    expect(decodeOne((hook) => requestSlot.decode(agenda, slot, hook), 'request')).toEqual([2, request]);
+    expect(agenda.objects.every((o) => o === undefined)).toBe(true);
     const kinds = [startSlot, deliverySlot, timerSlot, faultSlot, actionSlot, requestSlot].map((codec) => codec.kind);
     expect(new Set(kinds).size).toBe(6);
     expect(agenda.size).toBe(0);
@@ -157,6 +170,48 @@ describe('agenda slots: one encode and one decode per kind', () => {
         // What is left holds only the event still queued.
         expect(agenda.objects.filter((o) => o !== undefined)).toEqual(['other']);
         expect(agenda.datas.filter((o) => o !== undefined)).toEqual([{ other: true }]);
+      })
+    );
+  });
+});
+
+describe('agenda: the run loop step', () => {
+  it('popSlotUntil takes events in (time, insertion) order up to each horizon, as pushes interleave (fast-check)', () => {
+    // An operation: push an event `delayMs` after the last one taken (as a handler schedules), or
+    // step up to a horizon `aheadMs` after it. Far delays leave years of empty buckets; bursts
+    // make the buckets double and halve.
+    const op = fc.oneof(
+      fc.record({ delayMs: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 50, noNaN: true }), fc.constant(1e6)), burst: fc.integer({ min: 1, max: 40 }) }),
+      fc.record({ aheadMs: fc.oneof(fc.constant(Infinity), fc.double({ min: 0, max: 60, noNaN: true })) })
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const agenda = new Agenda();
+        const queued: Array<{ time: number; seq: number }> = [];
+        let nowMs = 0;
+        let seq = 0;
+        const taken: number[] = [];
+        const expected: number[] = [];
+        for (const o of ops) {
+          if ('delayMs' in o) {
+            for (let k = 0; k < o.burst; k++) {
+              const time = nowMs + o.delayMs * (k + 1);
+              agenda.push(time, 0, 0, 0, seq, 0, undefined, undefined);
+              queued.push({ time, seq: seq++ });
+            }
+          } else {
+            const untilMs = nowMs + o.aheadMs;
+            queued.sort((x, y) => x.time - y.time || x.seq - y.seq);
+            while (queued.length > 0 && queued[0].time <= untilMs) expected.push((queued.shift() as { seq: number }).seq);
+            for (let slot = agenda.popSlotUntil(untilMs); slot >= 0; slot = agenda.popSlotUntil(untilMs)) {
+              nowMs = agenda.times[slot];
+              taken.push(agenda.ids[slot]);
+            }
+            expect(agenda.size).toBe(queued.length);
+            expect(agenda.peekTime()).toBe(queued.length > 0 ? Math.min(...queued.map((e) => e.time)) : Infinity);
+          }
+        }
+        expect(taken).toEqual(expected);
       })
     );
   });

@@ -2,6 +2,9 @@
 import { assert } from '../core/options';
 
 const BUCKETS_MIN = 16;
+const nanTime = (): never => {
+  throw new Error('distlab internal error: event time is NaN');
+};
 const NO_FULL_HANDLER = (size: number): void => {
   throw new Error(`distlab internal error: event queue bound reached at ${size} events with no handler`);
 };
@@ -72,6 +75,13 @@ export class Agenda {
   private walkSteps = 0;
   private scanSteps = 0;
   private opsSinceTune = 0;
+  // The thresholds of the bucket count, kept as numbers so a push and a pop each compare once.
+  /** A push that makes the size larger than this doubles the buckets… */
+  private growAbove = 2 * BUCKETS_MIN;
+  /** …and past this many operations re-estimates the width. */
+  private tuneAfter = 4 * BUCKETS_MIN;
+  /** A pop that makes the size smaller than this halves the buckets (0: never, at the minimum). */
+  private shrinkBelow = 0;
 
   /** @param capacity slots to start with; the columns double as needed, so a small world (one run of thousands in a Monte Carlo) allocates little. */
   constructor(capacity = 64) {
@@ -95,8 +105,11 @@ export class Agenda {
     this.tails = new Int32Array(BUCKETS_MIN).fill(-1);
   }
 
+  // The hot path of every send and timer: its rare work (a NaN time, room to make, the buckets to
+  // re-size or re-tune) is in methods of their own, so push and insert stay small enough for V8
+  // to inline into the send and the timer paths within its inlining budget.
   push(time: number, kind: number, node: number, tag: number, id: number, aux: number, object: unknown, data: unknown): void {
-    assert(time === time, 'event time is NaN');
+    if (time !== time) nanTime();
     if (this.size >= this.limit) this.makeRoom();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
     this.times[slot] = time;
@@ -109,8 +122,8 @@ export class Agenda {
     this.datas[slot] = data;
     this.insert(slot, time);
     this.earliest = -1;
-    if (++this.size > 2 * this.bucketCount) this.rebuild(this.bucketCount * 2);
-    else if (++this.opsSinceTune > this.bucketCount * 4) this.tune();
+    if (++this.size > this.growAbove) this.rebuild(this.bucketCount * 2);
+    else if (++this.opsSinceTune > this.tuneAfter) this.tune();
   }
 
   /**
@@ -140,14 +153,14 @@ export class Agenda {
     if (this.size === 0) return -1;
     const slot = this.findEarliest();
     if (this.times[slot] > untilMs) return -1;
-    this.unlinkEarliest(slot);
+    this.unlink(slot);
     return slot;
   }
 
   /**
    * Remove the earliest event and return its slot. Its columns stay readable until the next
-   * `push`; the caller `release`s it once read (so the queue keeps
-   * nothing alive). The queue must not be empty.
+   * `push`; the caller clears its object columns once read (a slot's `decode` does, or `release`),
+   * so the queue keeps nothing alive. The queue must not be empty.
    */
   popSlot(): number {
     assert(this.size > 0, 'pop from an empty event queue');
@@ -164,14 +177,19 @@ export class Agenda {
 
   /** Take the earliest event (found by `findEarliest`) off its bucket's list and free its slot. */
   private unlinkEarliest(slot: number): void {
+    assert(this.heads[(this.cur | 0) & this.mask] === slot, 'calendar queue: earliest event is not a bucket head');
+    this.unlink(slot);
+  }
+
+  /** `unlinkEarliest` without its check, for the run loop's step (`findEarliest` returns a head). */
+  private unlink(slot: number): void {
     const b = (this.cur | 0) & this.mask;
-    assert(this.heads[b] === slot, 'calendar queue: earliest event is not a bucket head');
     const after = this.next[slot];
     this.heads[b] = after;
     if (after < 0) this.tails[b] = -1;
     this.earliest = -1;
     this.freeSlots[this.freeCount++] = slot;
-    if (--this.size < this.bucketCount >> 2 && this.bucketCount > BUCKETS_MIN) this.rebuild(this.bucketCount >> 1);
+    if (--this.size < this.shrinkBelow) this.rebuild(this.bucketCount >> 1);
   }
 
   clear(): void {
@@ -193,21 +211,25 @@ export class Agenda {
     const vbs = this.vbs;
     const mask = this.mask;
     let cur = this.cur;
+    let head = heads[(cur | 0) & mask];
     let steps = 0;
-    for (;;) {
-      const head = heads[(cur | 0) & mask];
-      if (head >= 0 && vbs[head] === cur) break;
-      cur++;
+    while (head < 0 || vbs[head] !== cur) {
+      // A whole year of empty buckets: jump straight to the smallest queued bucket.
       if (++steps > this.bucketCount) {
-        // A whole year of empty buckets: jump straight to the smallest queued bucket.
-        cur = this.smallestHeadVb();
-        this.scanSteps += steps;
+        cur = this.afterEmptyYear(steps);
         steps = 0;
-      }
+      } else cur++;
+      head = heads[(cur | 0) & mask];
     }
     this.scanSteps += steps;
     this.cur = cur;
-    return (this.earliest = heads[(cur | 0) & mask]);
+    return (this.earliest = head);
+  }
+
+  /** A scan that went a whole year without finding the earliest: its steps counted, the smallest queued bucket. */
+  private afterEmptyYear(steps: number): number {
+    this.scanSteps += steps;
+    return this.smallestHeadVb();
   }
 
   private smallestHeadVb(): number {
@@ -230,22 +252,20 @@ export class Agenda {
     this.vbs[slot] = vb;
     if (vb < this.cur) this.cur = vb;
     const b = (vb | 0) & this.mask;
-    const next = this.next;
     const tail = this.tails[b];
-    // The new entry has the largest seq: it goes after every entry with time <= its own.
-    if (tail < 0) {
-      this.heads[b] = slot;
-      this.tails[b] = slot;
-      next[slot] = -1;
-      return;
-    }
+    // The new entry has the largest seq: it goes after every entry with time <= its own, most
+    // often at the tail (the walk from the head is a call).
+    if (tail >= 0 && this.times[tail] > time) return this.insertBefore(slot, time, b);
+    if (tail < 0) this.heads[b] = slot;
+    else this.next[tail] = slot;
+    this.tails[b] = slot;
+    this.next[slot] = -1;
+  }
+
+  /** Link a slot that goes before the tail of bucket `b`: walk its list from the head. */
+  private insertBefore(slot: number, time: number, b: number): void {
     const times = this.times;
-    if (times[tail] <= time) {
-      next[tail] = slot;
-      this.tails[b] = slot;
-      next[slot] = -1;
-      return;
-    }
+    const next = this.next;
     let prev = -1;
     let at = this.heads[b];
     let steps = 0;
@@ -300,6 +320,9 @@ export class Agenda {
     if (width > 0 && width < Infinity && 1 / width < Infinity) this.invWidth = 1 / width;
     this.bucketCount = bucketCount;
     this.mask = bucketCount - 1;
+    this.growAbove = 2 * bucketCount;
+    this.tuneAfter = 4 * bucketCount;
+    this.shrinkBelow = bucketCount > BUCKETS_MIN ? bucketCount >> 2 : 0;
     this.heads = new Int32Array(bucketCount).fill(-1);
     this.tails = new Int32Array(bucketCount).fill(-1);
     this.cur = Infinity;

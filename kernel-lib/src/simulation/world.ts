@@ -77,7 +77,8 @@ export class SimNode implements NodeContext, NodeLife {
     return this.clock.readMs(this.world.engine.nowMs);
   }
   send(to: string, type: string, body?: any): number {
-    return this.world.send(this, to, type, body);
+    // Straight to the network unless byzantine: one call fewer to inline into every handler.
+    return this.byzantine === undefined ? this.world.sendChecked(this, to, type, body) : this.world.send(this, to, type, body);
   }
   broadcast(type: string, body?: any): void {
     for (const peer of this.peers) this.world.send(this, peer, type, body);
@@ -204,8 +205,8 @@ export class SimWorld implements WorldHook, FaultWorld {
     return this.sendChecked(from, to, type, body);
   }
 
-  /** Check, record and put one message on the network: the hot path of every send, in one function. */
-  private sendChecked(sender: SimNode, toName: string, type: string, body: any): number {
+  /** Check, record and put one message on the network, as it is (no byzantine hook): the hot path of every send, in one function. */
+  sendChecked(sender: SimNode, toName: string, type: string, body: any): number {
     const to = toName === sender.lastFrom ? sender.lastFromIndex : this.nodeIndex[toName];
     if (to === undefined || to < 0) throw new DistlabInputError(`unknown node: ${toName} (send from ${sender.node})`);
     if (typeof type !== 'string') invalid('message type', type, 'a string');
@@ -245,12 +246,17 @@ export class SimWorld implements WorldHook, FaultWorld {
   // ---- timers and requests ----
 
   setTimer(node: SimNode, name: string, delayMs: number, data: any): number {
-    if (typeof name !== 'string') invalid('timer name', name, 'a string');
-    if (!(delayMs >= 0) || delayMs === Infinity) invalid('delayMs', delayMs, 'a number >= 0 ms');
+    if (typeof name !== 'string' || !(delayMs >= 0) || delayMs === Infinity) this.invalidTimer(name, delayMs);
     const id = ++this.timerCount;
     const trueDelayMs = node.clock.driftPpm === 0 ? delayMs : node.clock.trueDurationMs(delayMs);
     timerSlot.encode(this.agenda, this.engine.nowMs + trueDelayMs, node.index, node.epoch, id, name, data);
     return id;
+  }
+
+  /** The error of a bad setTimer (out of setTimer's way: a handler's timers inline it). */
+  private invalidTimer(name: unknown, delayMs: number): never {
+    if (typeof name !== 'string') invalid('timer name', name, 'a string');
+    return invalid('delayMs', delayMs, 'a number >= 0 ms');
   }
 
   cancelTimer(timerId: number): void {
@@ -319,17 +325,15 @@ export class SimWorld implements WorldHook, FaultWorld {
     }
   }
 
-  // The hook's calls are the engine's hottest: their rare paths (a hold, a drop, a handler that
-  // throws) are methods of their own, so the usual path stays small enough to inline.
+  // The hook's calls are the engine's hottest: their rare paths (a hold, a drop, the trace, a
+  // handler that throws) are methods of their own, so the usual path and the handler it calls fit
+  // in V8's inlining budget (bytecodes inlined per optimized function) with the handler's sends.
   deliver(toIndex: number, fromIndex: number, reason: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
     const node = this.nodes[toIndex];
-    if (reason === DROP_NONE) {
-      reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, this.engine.nowMs);
-      if (reason === ARRIVAL_HELD) return this.holdDelivery(node, fromIndex, duplicate, id, sentAtMs, type, body);
-    }
-    if (reason !== DROP_NONE) return this.dropAtArrival(toIndex, fromIndex, reason, duplicate, id, type, body);
+    if (reason === DROP_NONE) reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, this.engine.nowMs);
+    if (reason !== DROP_NONE) return this.undelivered(node, fromIndex, reason, duplicate, id, sentAtMs, type, body);
     this.stats.delivered++;
-    if (this.tracing) this.recordEvent(toIndex, 'deliver', id, fromIndex, type, body, DROP_NONE, duplicate);
+    if (this.tracing) this.recordDelivery(toIndex, fromIndex, id, type, body, duplicate);
     const from = this.nodeNames[fromIndex];
     node.lastFrom = from;
     node.lastFromIndex = fromIndex;
@@ -344,17 +348,23 @@ export class SimWorld implements WorldHook, FaultWorld {
     return true;
   }
 
-  /** A message reaching a paused node waits until the pause ends (put off: false). */
-  private holdDelivery(node: SimNode, fromIndex: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
-    deliverySlot.encode(this.agenda, node.pausedUntilMs, node.index, fromIndex, DROP_NONE, duplicate, id, sentAtMs, type, body);
-    return false;
+  /**
+   * A message that is not handled now. Reaching a paused node (ARRIVAL_HELD), it waits until the
+   * pause ends (put off: false); lost on arrival, or already lost on the way and traced, it
+   * happened, as a drop (true).
+   */
+  private undelivered(node: SimNode, fromIndex: number, reason: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
+    if (reason === ARRIVAL_HELD) {
+      deliverySlot.encode(this.agenda, node.pausedUntilMs, node.index, fromIndex, DROP_NONE, duplicate, id, sentAtMs, type, body);
+      return false;
+    }
+    this.stats.dropped++;
+    if (this.tracing) this.recordEvent(node.index, 'drop', id, fromIndex, type, body, reason, duplicate);
+    return true;
   }
 
-  /** A message lost on arrival (or already lost on the way and traced): it happened, as a drop. */
-  private dropAtArrival(toIndex: number, fromIndex: number, reason: number, duplicate: boolean, id: number, type: string, body: unknown): boolean {
-    this.stats.dropped++;
-    if (this.tracing) this.recordEvent(toIndex, 'drop', id, fromIndex, type, body, reason, duplicate);
-    return true;
+  private recordDelivery(toIndex: number, fromIndex: number, id: number, type: string, body: unknown, duplicate: boolean): void {
+    this.recordEvent(toIndex, 'deliver', id, fromIndex, type, body, DROP_NONE, duplicate);
   }
 
   private messageHandlerError(thrown: unknown, node: SimNode, type: string, from: string): unknown {
@@ -367,7 +377,7 @@ export class SimWorld implements WorldHook, FaultWorld {
     if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) return false;
     if (node.pausedUntilMs > this.engine.nowMs) return this.holdTimer(node, timerId, name, data);
     this.stats.timers++;
-    if (this.tracing) this.recordEvent(index, 'timer', -1, -1, name, data, DROP_NONE, false);
+    if (this.tracing) this.recordTimer(index, name, data);
     const handler = node.spec.onTimer;
     if (handler !== undefined) {
       try {
@@ -383,6 +393,10 @@ export class SimWorld implements WorldHook, FaultWorld {
   private holdTimer(node: SimNode, timerId: number, name: string, data: unknown): boolean {
     timerSlot.encode(this.agenda, node.pausedUntilMs, node.index, node.epoch, timerId, name, data);
     return false;
+  }
+
+  private recordTimer(index: number, name: string, data: unknown): void {
+    this.recordEvent(index, 'timer', -1, -1, name, data, DROP_NONE, false);
   }
 
   private timerHandlerError(thrown: unknown, node: SimNode, name: string): unknown {

@@ -158,6 +158,14 @@ export const ARRIVAL_HELD = -1;
  * while the receiver is paused, else DROP_NONE (delivered).
  */
 export function arrivalFate(net: NetworkState, receiver: NodeLife, from: number, to: number, nowMs: number): number {
+  // The usual arrival in few bytecodes (the delivery path inlines this): no partition anywhere,
+  // the receiver up and not paused.
+  if (net.blockedCount === 0 && receiver.up && receiver.pausedUntilMs <= nowMs) return DROP_NONE;
+  return arrivalObstacle(net, receiver, from, to, nowMs);
+}
+
+/** `arrivalFate` when a partition exists or the receiver is down or paused. */
+function arrivalObstacle(net: NetworkState, receiver: NodeLife, from: number, to: number, nowMs: number): number {
   if (net.blockedCount > 0 && net.blocked[from * net.nodeCount + to] > 0) return DROP_PARTITION;
   if (!receiver.up) return DROP_CRASHED;
   if (receiver.pausedUntilMs > nowMs) return ARRIVAL_HELD;

@@ -23,6 +23,9 @@ const LINK_KEYS = ['latency', 'dropProbability', 'duplicateProbability', 'reorde
 
 /** A resolved link configuration; every field set. */
 export class Link {
+  /** No reordering, no duplication, no FIFO order: a send's route needs only its delay and its loss. */
+  readonly plain: boolean;
+
   constructor(
     readonly latency: LatencyDistribution,
     readonly dropProbability: number,
@@ -30,7 +33,9 @@ export class Link {
     readonly reorderProbability: number,
     readonly reorderDelayMs: number,
     readonly fifo: boolean
-  ) {}
+  ) {
+    this.plain = reorderProbability === 0 && duplicateProbability === 0 && !fifo;
+  }
 
   /** A copy with `options` applied on top (options already checked). */
   withOptions(options: LinkOptions, where: string): Link {
@@ -143,6 +148,9 @@ export class NetworkState {
     return this.blocked[from * this.nodeCount + to] > 0;
   }
 
+  // A send's hot path inlines route with its latency draw, within V8's inlining budget: what a
+  // plain link does not do (reorder, duplicate, keep FIFO order) is in a method of its own, and so
+  // is a bad draw.
   /**
    * Route one send from `from` to `to` at `nowMs`: its delay, then (unless a partition cuts the
    * link) its loss, its reordering, the extra delay of slow nodes (`extraMs` by node, undefined:
@@ -152,43 +160,48 @@ export class NetworkState {
   route(from: number, to: number, nowMs: number, random: Rng, extraMs: Float64Array | undefined): number {
     const k = from * this.nodeCount + to;
     const link = this.links[k];
-    let delayMs = link.latency.sampleMs(random);
-    if (!(delayMs >= 0 && delayMs < Infinity)) {
-      this.badDelayMs = delayMs;
-      return ROUTE_BAD_DELAY;
-    }
+    const delayMs = link.latency.sampleMs(random);
+    if (!(delayMs >= 0 && delayMs < Infinity)) return this.badDelay(delayMs);
     let reason = DROP_NONE;
     if (this.blockedCount > 0 && this.blocked[k] > 0) reason = DROP_PARTITION;
     else if (link.dropProbability > 0 && random.next() < link.dropProbability) reason = DROP_LOSS;
-    if (link.reorderProbability > 0 && random.next() < link.reorderProbability) delayMs += link.reorderDelayMs;
-    if (extraMs !== undefined) delayMs += extraMs[from] + extraMs[to];
-    let atMs = nowMs + delayMs;
-    const lastDeliveryMs = this.lastDeliveryMs;
-    if (link.fifo) {
-      if (atMs < lastDeliveryMs[k]) atMs = lastDeliveryMs[k];
-      lastDeliveryMs[k] = atMs;
-    }
-    this.atMs = atMs;
     this.dropReason = reason;
     this.copyAtMs = NaN;
-    if (reason === DROP_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) return this.routeCopy(link, k, nowMs, random);
+    if (!link.plain) return this.routeFurther(link, from, to, k, nowMs, delayMs, random, extraMs);
+    this.atMs = extraMs === undefined ? nowMs + delayMs : nowMs + (delayMs + (extraMs[from] + extraMs[to]));
     return ROUTE_OK;
   }
 
-  /** The duplicate copy of the message just routed on link `k` (kept out of `route`, so a send's usual path stays small). */
+  /** The rest of `route` on a link that is not plain: the draws after the loss keep their order. */
+  private routeFurther(link: Link, from: number, to: number, k: number, nowMs: number, delayMs: number, random: Rng, extraMs: Float64Array | undefined): number {
+    if (link.reorderProbability > 0 && random.next() < link.reorderProbability) delayMs += link.reorderDelayMs;
+    if (extraMs !== undefined) delayMs += extraMs[from] + extraMs[to];
+    this.atMs = link.fifo ? this.inOrder(k, nowMs + delayMs) : nowMs + delayMs;
+    if (this.dropReason === DROP_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) return this.routeCopy(link, k, nowMs, random);
+    return ROUTE_OK;
+  }
+
+  private badDelay(delayMs: number): number {
+    this.badDelayMs = delayMs;
+    return ROUTE_BAD_DELAY;
+  }
+
+  /** On a FIFO link `k`, an arrival at `atMs` comes no earlier than the last one scheduled. */
+  private inOrder(k: number, atMs: number): number {
+    const lastDeliveryMs = this.lastDeliveryMs;
+    if (atMs < lastDeliveryMs[k]) atMs = lastDeliveryMs[k];
+    lastDeliveryMs[k] = atMs;
+    return atMs;
+  }
+
+  /** The duplicate copy of the message just routed on link `k`. */
   private routeCopy(link: Link, k: number, nowMs: number, random: Rng): number {
     const copyDelayMs = link.latency.sampleMs(random);
     if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) {
       this.badDelayMs = copyDelayMs;
       return ROUTE_BAD_COPY_DELAY;
     }
-    let copyAtMs = nowMs + copyDelayMs;
-    if (link.fifo) {
-      const lastDeliveryMs = this.lastDeliveryMs;
-      if (copyAtMs < lastDeliveryMs[k]) copyAtMs = lastDeliveryMs[k];
-      lastDeliveryMs[k] = copyAtMs;
-    }
-    this.copyAtMs = copyAtMs;
+    this.copyAtMs = link.fifo ? this.inOrder(k, nowMs + copyDelayMs) : nowMs + copyDelayMs;
     return ROUTE_OK;
   }
 }
