@@ -19,8 +19,9 @@ const cells = [
 
 /**
  * Run one cell; the lines of its output, as shown once the lab has numbered them. The click
- * is checked to have made this cell the active one (outputs above it can still move it), and
- * the run to have given its prompt a new number.
+ * is checked to have made this cell the active one with the keyboard focus in it (outputs above
+ * it can still move it; a toast can hold the focus), and the run to have given its prompt a new
+ * number.
  */
 async function runCell(page: Page, index: number): Promise<() => Promise<string[]>> {
   const cell = page.locator('.jp-Notebook .jp-CodeCell').nth(index);
@@ -29,7 +30,7 @@ async function runCell(page: Page, index: number): Promise<() => Promise<string[
   await expect
     .poll(async () => {
       await cell.locator('.cm-content').click();
-      return cell.evaluate((node) => node.classList.contains('jp-mod-active'));
+      return cell.evaluate((node) => node.classList.contains('jp-mod-active') && node.contains(document.activeElement));
     }, { timeout: 30_000 })
     .toBe(true);
   await page.keyboard.press('Shift+Enter');
