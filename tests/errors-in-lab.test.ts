@@ -18,25 +18,26 @@ const cells = [
 ];
 
 /**
- * Run one cell; the lines of its output, as shown once the lab has numbered them. The click
- * is checked to have made this cell the active one with the keyboard focus in it (outputs above
- * it can still move it; a toast can hold the focus), and the run to have given its prompt a new
- * number.
+ * Run one cell; the lines of its output, as shown once the lab has numbered them. The cell is
+ * made the active one by a click on its prompt, checked, and run with the toolbar's run button:
+ * Shift-Enter pressed while the notebook is still settling after the cell above ran (the lab
+ * re-renders that cell's error) could reach neither the edit-mode nor the command-mode
+ * shortcut and run nothing.
  */
 async function runCell(page: Page, index: number): Promise<() => Promise<string[]>> {
   const cell = page.locator('.jp-Notebook .jp-CodeCell').nth(index);
   const prompt = cell.locator('.jp-InputPrompt');
-  const before = (await prompt.textContent()) ?? '';
+  const before = ((await prompt.textContent()) ?? '').trim();
   await expect
     .poll(async () => {
-      await cell.locator('.cm-content').click();
-      return cell.evaluate((node) => node.classList.contains('jp-mod-active') && node.contains(document.activeElement));
+      await prompt.click();
+      return cell.evaluate((node) => node.classList.contains('jp-mod-active'));
     }, { timeout: 30_000 })
     .toBe(true);
-  await page.keyboard.press('Shift+Enter');
+  await page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:run-cell-and-select-next"]').click();
   const ranAgain = async () => {
     const now = ((await prompt.textContent()) ?? '').trim();
-    return /^\[\d+\]:?$/.test(now) && now !== before.trim();
+    return /^\[\d+\]:?$/.test(now) && now !== before;
   };
   await expect.poll(ranAgain, { timeout: 60_000 }).toBe(true);
   await waitForKernelIdle(page);

@@ -216,7 +216,7 @@ export async function showProgressPanel(page: Page): Promise<void> {
  * before the kernel is connected makes JupyterLab ask which kernel to start.
  */
 export async function waitForKernelIdle(page: Page, timeoutMs = 120_000): Promise<void> {
-  await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first().waitFor({ timeout: timeoutMs });
+  await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]:visible').first().waitFor({ timeout: timeoutMs });
   await page.waitForFunction(
     () => /TypeScript \| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent ?? ''),
     undefined,
