@@ -21,19 +21,38 @@ from .exporter import DistlabReportExporter, failing_cells
 from .pdf import PdfError, html_to_pdf
 
 
+# A tslab kernel can lose its shell socket while it starts (zeromq's "Socket is blocked by a
+# bind or unbind operation" on its first kernel_info reply): it stays up and never answers.
+# Such a start is given up after this long and tried again with a fresh kernel.
+KERNEL_STARTUP_TIMEOUT_S = 40
+KERNEL_STARTS_MAX = 3
+
+
 def execute(nb: nbformat.NotebookNode, notebook_dir: pathlib.Path, timeout_s: int) -> str | None:
     """Run every cell in a fresh kernel in the notebook's folder. Returns a problem, if any."""
     kernel = nb.metadata.get("kernelspec", {}).get("name", "tslab")
-    client = NotebookClient(nb, timeout=timeout_s, kernel_name=kernel, allow_errors=True,
-                            resources={"metadata": {"path": str(notebook_dir)}})
-    # tslab drops requests that arrive within 200 ms of a failed cell; let later cells run.
-    client.on_cell_error = lambda **_: time.sleep(0.4)
-    try:
-        client.execute()
-    except CellTimeoutError as error:
-        return f"a cell ran longer than {timeout_s} s and was stopped: {str(error).splitlines()[0]}"
-    except DeadKernelError as error:
-        return f"the kernel died: {error}"
+    for start in range(1, KERNEL_STARTS_MAX + 1):
+        client = NotebookClient(nb, timeout=timeout_s, kernel_name=kernel, allow_errors=True,
+                                startup_timeout=KERNEL_STARTUP_TIMEOUT_S,
+                                resources={"metadata": {"path": str(notebook_dir)}})
+        # tslab drops requests that arrive within 200 ms of a failed cell; let later cells run.
+        client.on_cell_error = lambda **_: time.sleep(0.4)
+        try:
+            client.execute()
+        except CellTimeoutError as error:
+            return f"a cell ran longer than {timeout_s} s and was stopped: {str(error).splitlines()[0]}"
+        except DeadKernelError as error:
+            return f"the kernel died: {error}"
+        except RuntimeError as error:
+            # Raised by the start (no cell has run yet): another kernel, up to KERNEL_STARTS_MAX.
+            if "didn't respond" not in str(error):
+                raise
+            if start == KERNEL_STARTS_MAX:
+                return f"the {kernel} kernel did not answer within {KERNEL_STARTUP_TIMEOUT_S} s, {start} starts in a row"
+            print(f"[distlab] the {kernel} kernel did not answer within {KERNEL_STARTUP_TIMEOUT_S} s; starting another",
+                  file=sys.stderr)
+            continue
+        return None
     return None
 
 
