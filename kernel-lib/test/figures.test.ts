@@ -170,6 +170,17 @@ describe('tables', () => {
     expect(t.html()).not.toContain('<partition>');
     expect(t.text()).toContain('1 more rows not shown (rowsMax = 1)');
   });
+
+  it('tables and console outputs are HTML MathJax leaves alone: two $ in a caption stay text', () => {
+    const root = (html: string) => /^<(\w+) class="([^"]*)"/.exec(html)?.slice(1) ?? [];
+    const t = dl.table([{ side: 'US', balance: -100 }], { caption: 'Two $100 withdrawals from $100' });
+    const consoleHtml = dl.consoleOutput('kubectl get pods', 'NAME  AGE\nweb-1 $5s').toMimeBundle().data['text/html'] as string;
+    for (const [tag, classes] of [root(t.html()), root(consoleHtml)]) {
+      expect(tag).toMatch(/^(table|div)$/);
+      expect(classes.split(' ')).toEqual(expect.arrayContaining(['mathjax_ignore', 'tex2jax_ignore']));
+    }
+    expect(t.html()).toContain('Two $100 withdrawals from $100');
+  });
 });
 
 describe('options', () => {

@@ -213,7 +213,7 @@ export const CLAIMS: { where: string; phrase: string; value: number; kind: 'time
   { where: 'glossary.ipynb#quorum', phrase: '2 of 3', value: majorityQuorum(3), kind: 'count', pick: 'first' },
   { where: 'glossary.ipynb#quorum', phrase: '3 of 5', value: majorityQuorum(5), kind: 'count', pick: 'first' },
   // common mistake 6 and the CAP classification's feedback
-  { where: `${Q51}#q-cap-classify`, phrase: 'leave it at -$100', value: -capBankExperiment({ mode: 'AP' }).finalBalance, kind: 'count' }
+  { where: `${Q51}#q-cap-classify`, phrase: 'leave it at −100 dollars', value: -capBankExperiment({ mode: 'AP' }).finalBalance, kind: 'count' }
 ];
 
 /** Reference answers of numeric questions that the library computes: in seconds for a time. */

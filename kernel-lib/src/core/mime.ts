@@ -3,6 +3,12 @@ export const MIME_VEGALITE = 'application/vnd.vegalite.v5+json';
 export const MIME_SVG = 'image/svg+xml';
 export const MIME_HTML = 'text/html';
 export const MIME_TEXT = 'text/plain';
+/**
+ * The class at the root of every HTML output distlab writes: MathJax (the lab's, mathjax_ignore;
+ * MathJax 2's in reports, tex2jax_ignore) leaves it alone, so text with two `$` ("Two $100
+ * withdrawals … $100") is not typeset as math.
+ */
+export const HTML_NO_MATH_CLASS = 'mathjax_ignore tex2jax_ignore';
 
 /** A Jupyter display bundle: several representations of one output. */
 export interface MimeBundle {

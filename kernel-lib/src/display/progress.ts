@@ -3,7 +3,7 @@ import vm from 'vm';
 import { table } from '../figures/table';
 import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner } from '../experiments/montecarlo';
 import { invalid } from '../core/options';
-import { MIME_HTML, MIME_TEXT } from '../core/mime';
+import { HTML_NO_MATH_CLASS, MIME_HTML, MIME_TEXT } from '../core/mime';
 import { findDisplayWriter } from './kernel';
 
 export interface MonteCarloAsyncOptions extends MonteCarloOptions {
@@ -72,7 +72,7 @@ class ProgressBar {
     this.lastDrawNs = nowNs;
     const text = barText(done, this.total, nowNs / 1e9);
     const html =
-      `<div class="distlab-progress"><progress value="${done}" max="${this.total}" style="width: 20em"></progress> ` +
+      `<div class="distlab-progress ${HTML_NO_MATH_CLASS}"><progress value="${done}" max="${this.total}" style="width: 20em"></progress> ` +
       `<code>${escapeHtml(text.replace(/^Monte Carlo \[[#-]*\] /, ''))}</code></div>`;
     this.send({ [MIME_HTML]: html, [MIME_TEXT]: text });
   }

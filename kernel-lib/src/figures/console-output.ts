@@ -1,6 +1,6 @@
 // Console-like output that displays as one bundle (text and HTML).
 import { inspect } from 'util';
-import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
+import { Displayable, HTML_NO_MATH_CLASS, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
 import { parseString } from '../core/options';
 
 function escapeHtml(text: string): string {
@@ -16,7 +16,7 @@ export class ConsoleOutput implements Displayable {
 
   toMimeBundle(): MimeBundle {
     const html =
-      `<div class="distlab-console" style="font-family:monospace;font-size:12px;line-height:1.35;border-left:3px solid #0072B2;padding:4px 8px;margin:2px 0">` +
+      `<div class="distlab-console ${HTML_NO_MATH_CLASS}" style="font-family:monospace;font-size:12px;line-height:1.35;border-left:3px solid #0072B2;padding:4px 8px;margin:2px 0">` +
       `<div style="opacity:0.75">$ ${escapeHtml(this.command)}</div><pre style="margin:0;white-space:pre">${escapeHtml(this.text)}</pre></div>`;
     return { data: { [MIME_HTML]: html, [MIME_TEXT]: `$ ${this.command}\n${this.text}` } };
   }

@@ -1,6 +1,6 @@
 // Tables that display as HTML and text.
 import { inspect } from 'util';
-import { Displayable, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
+import { Displayable, HTML_NO_MATH_CLASS, MimeBundle, MIME_HTML, MIME_TEXT, inspectDisplayable } from '../core/mime';
 import { customOption, declareOptions, integerOption, invalid, type OptionsOf, type ParsedOptions } from '../core/options';
 import { textListOption, textOption, textTable } from './common';
 import type { ResponseMimeType, ResponseRowsV1 } from './response-mime';
@@ -91,7 +91,7 @@ export class Table implements Displayable {
       .join('\n');
     const captionParts = [this.options.title, this.options.caption, this.hiddenNote()].filter((x): x is string => !!x);
     const caption = captionParts.length > 0 ? `<caption style="caption-side:top;text-align:left">${captionParts.map(escapeHtml).join('<br>')}</caption>` : '';
-    return `<table class="distlab-table">${caption}\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+    return `<table class="distlab-table ${HTML_NO_MATH_CLASS}">${caption}\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
   }
 
   text(): string {
