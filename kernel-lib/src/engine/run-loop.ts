@@ -6,7 +6,9 @@ import {
   actionSlot,
   ActionHook,
   DeliveryHook,
-  deliverySlot,
+  DELIVERY_DROP_REASON_MASK,
+  DELIVERY_DUPLICATE_BIT,
+  DELIVERY_FROM_SHIFT,
   FaultHook,
   faultSlot,
   RequestHook,
@@ -19,8 +21,7 @@ import {
   SLOT_TIMER,
   StartHook,
   startSlot,
-  TimerHook,
-  timerSlot
+  TimerHook
 } from './slots';
 
 /**
@@ -111,12 +112,22 @@ export class Engine {
         events++;
         if (time < this.nowMs) timeWentBackwards();
         this.nowMs = time;
-        // The slot's decode hands its fields to the world's hook (and releases it first).
+        // The slot's fields go to the world's hook, its object columns cleared first. Deliveries
+        // and timers are decoded here, in the loop's own bytecodes (see slots.ts for why).
         const kind = agenda.kinds[slot];
         if (kind === SLOT_DELIVERY) {
-          if (!deliverySlot.decode(agenda, slot, world)) continue;
+          const tag = agenda.tags[slot];
+          const type = agenda.objects[slot] as string;
+          const body = agenda.datas[slot];
+          agenda.objects[slot] = undefined;
+          agenda.datas[slot] = undefined;
+          if (!world.deliver(agenda.nodes[slot], tag >> DELIVERY_FROM_SHIFT, tag & DELIVERY_DROP_REASON_MASK, (tag & DELIVERY_DUPLICATE_BIT) !== 0, agenda.ids[slot], agenda.auxs[slot], type, body)) continue;
         } else if (kind === SLOT_TIMER) {
-          if (!timerSlot.decode(agenda, slot, world)) continue;
+          const name = agenda.objects[slot] as string;
+          const data = agenda.datas[slot];
+          agenda.objects[slot] = undefined;
+          agenda.datas[slot] = undefined;
+          if (!world.fire(agenda.nodes[slot], agenda.tags[slot], agenda.ids[slot], name, data)) continue;
         } else {
           this.dispatchOther(world, kind, slot);
         }

@@ -14,15 +14,16 @@ export const SLOT_REQUEST = 5;
 export type SlotKind = typeof SLOT_START | typeof SLOT_DELIVERY | typeof SLOT_TIMER | typeof SLOT_FAULT | typeof SLOT_ACTION | typeof SLOT_REQUEST;
 
 // An event has no object of its own while queued: its fields live in the agenda's typed columns.
-// Per kind, `encode` takes the fields as arguments, and `decode` hands them, read straight from the
-// columns, to the world's hook (the `...Hook` method below, whose parameters are the encode's), so
-// no record is written or read per event. `decode` reads the slot and clears its object columns
-// before the hook runs (so the agenda keeps nothing alive): a push from the hook may reuse the slot.
+// Per kind, `encode` takes the fields as arguments and the fields are handed, read straight from
+// the columns, to the world's hook (the `...Hook` method below, whose parameters are the
+// encode's), so no record is written or read per event. The object columns are cleared before
+// the hook runs (so the agenda keeps nothing alive): a push from the hook may reuse the slot.
 //
-// Why one decode per kind, and no accessor per field: V8 counts every inlined function's
-// bytecodes against one budget per optimized function. A dozen accessors inlined into the run
-// loop took a quarter of it, so the loop could no longer inline the agenda's step or the world's
-// hook; a decode is one call, and its column reads cost the budget nothing.
+// The rare kinds have a `decode` here. The two that are nearly every event, delivery and timer,
+// are decoded in the run loop itself (run-loop.ts), from the layout stated here: V8 counts every
+// inlined function's bytecodes against one budget per optimized function, and a decode of their
+// own left the loop too little of it to inline the world's hook and the handler it calls (the
+// M/M/1 and gossip benches ran 3 to 5 % slower).
 
 /** A node's start handler is due (time 0). */
 export interface StartHook {
@@ -67,13 +68,15 @@ export interface RequestHook {
 // Columns of a delivery: receiver in `nodes`, sender above the low FromShift bits of `tags` with the
 // duplicate flag and the drop reason below, message id in `ids`, send time in `auxs`, type in
 // `objects`, body in `datas`.
-// A const enum: the compiler writes the numbers into the accessors, which keeps them at the fewest
-// bytecodes (the run loop inlines every accessor within V8's inlining budget).
 const enum DeliveryTag {
   DropReasonMask = 3,
   DuplicateBit = 4,
   FromShift = 3
 }
+/** The fields packed in a delivery's tag, for the run loop's decode. */
+export const DELIVERY_DROP_REASON_MASK: number = DeliveryTag.DropReasonMask;
+export const DELIVERY_DUPLICATE_BIT: number = DeliveryTag.DuplicateBit;
+export const DELIVERY_FROM_SHIFT: number = DeliveryTag.FromShift;
 /** Largest drop reason a delivery slot holds. */
 export const DROP_REASON_MAX: number = DeliveryTag.DropReasonMask;
 /** Largest sender index a delivery slot holds (the tag column is a signed 32-bit integer). */
@@ -94,17 +97,6 @@ export const deliverySlot = {
   encode(agenda: Agenda, atMs: number, to: number, from: number, dropReason: number, duplicate: boolean, messageId: number, sentAtMs: number, type: string, body: unknown): void {
     const tag = (from << DeliveryTag.FromShift) | (duplicate ? DeliveryTag.DuplicateBit : 0) | (dropReason & DeliveryTag.DropReasonMask);
     agenda.push(atMs, SLOT_DELIVERY, to, tag, messageId, sentAtMs, type, body);
-  },
-  decode(agenda: Agenda, slot: number, hook: DeliveryHook): boolean {
-    const tag = agenda.tags[slot];
-    const type = agenda.objects[slot] as string;
-    const body = agenda.datas[slot];
-    // What `agenda.release` does, in line: the hottest decode spends no inlining budget on a call.
-    agenda.objects[slot] = undefined;
-    agenda.datas[slot] = undefined;
-    const from = tag >> DeliveryTag.FromShift;
-    const duplicate = (tag & DeliveryTag.DuplicateBit) !== 0;
-    return hook.deliver(agenda.nodes[slot], from, tag & DeliveryTag.DropReasonMask, duplicate, agenda.ids[slot], agenda.auxs[slot], type, body);
   }
 } as const;
 
@@ -113,14 +105,6 @@ export const timerSlot = {
   kind: SLOT_TIMER,
   encode(agenda: Agenda, atMs: number, node: number, epoch: number, timerId: number, name: string, data: unknown): void {
     agenda.push(atMs, SLOT_TIMER, node, epoch, timerId, 0, name, data);
-  },
-  decode(agenda: Agenda, slot: number, hook: TimerHook): boolean {
-    const name = agenda.objects[slot] as string;
-    const data = agenda.datas[slot];
-    // As in the delivery's decode.
-    agenda.objects[slot] = undefined;
-    agenda.datas[slot] = undefined;
-    return hook.fire(agenda.nodes[slot], agenda.tags[slot], agenda.ids[slot], name, data);
   }
 } as const;
 
