@@ -130,7 +130,7 @@ export async function compare({ commit, quick = false, pairs, processes, only, a
   const before = buildAt(commit);
   if (!existsSync(join(afterDist, 'simulation', 'simulation.js'))) throw new Error('no kernel-lib/dist: build it first (npm run build -w kernel-lib)');
   const pairCount = pairs ?? (quick ? 7 : 15);
-  const processCount = processes ?? (quick ? 2 : 4);
+  const processCount = processes ?? (quick ? 4 : 12);
   log(`before: ${before.sha.slice(0, 12)} compiled in ${before.dist}; after: ${afterDist}; ${processCount} processes x ${pairCount} pairs per workload`);
   const pooled = {};
   for (let i = 0; i < processCount; i++) {

@@ -407,8 +407,9 @@ const WORKLOAD_NAMES = ['gossip', 'mm1', 'traced', 'faults', 'monteCarlo'];
 if (against !== undefined) {
   const { compare } = await import('./against.mjs');
   try {
-    // Fewer pairs than against.mjs's own default, so the whole bench stays about as long.
-    vsBeforeLayout = await compare({ commit: against, quick, log, processes: quick ? 2 : 3, pairs: quick ? 7 : 9 });
+    // Fewer pairs than against.mjs's own default, in as many processes: a process's ratio ranges
+    // from about 0.85 to 1.15 with V8's inlining, so a few processes alone can tip the median.
+    vsBeforeLayout = await compare({ commit: against, quick, log, processes: quick ? 4 : 12, pairs: quick ? 5 : 9 });
   } catch (error) {
     vsBeforeLayout = { against, error: String(error.message ?? error) };
     log(`against ${against}: ${vsBeforeLayout.error}`);

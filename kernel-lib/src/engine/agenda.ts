@@ -159,7 +159,7 @@ export class Agenda {
 
   /**
    * Remove the earliest event and return its slot. Its columns stay readable until the next
-   * `push`; the caller clears its object columns once read (a slot's `decode` does, or `release`),
+   * `push`; the caller clears its object columns once read (the run loop does, or `release`),
    * so the queue keeps nothing alive. The queue must not be empty.
    */
   popSlot(): number {
