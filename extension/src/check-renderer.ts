@@ -1,9 +1,9 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import type { ISessionContext } from '@jupyterlab/apputils';
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 import type { CheckMimeType, CheckResultV1 } from 'distlab/dist/exercises/check-result-mime';
 import { sha256Hex } from './answers/sha256';
+import { KernelRepliesWatcher } from './kernel-replies';
 import type { ProgressEvent } from './progress-client';
 
 /** Must equal distlab's MIME_CHECK; the shared type makes a typo a compile error. */
@@ -115,41 +115,16 @@ export function checkResultIn(outputs: { readonly length: number; get(index: num
   return null;
 }
 
-/** How many requests a kernel connection remembers having sent (the oldest are forgotten). */
-const REMEMBERED_REQUESTS = 500;
-
 /**
  * Records exercise checks as they arrive from the kernel in reply to execute requests this
  * page sent: the learner ran the check here. Another tab's run, a saved output, a reload or a
  * notebook from someone else never records anything through this page.
  */
-export class LiveCheckRecorder {
-  private readonly watched = new WeakSet<Kernel.IKernelConnection>();
-
-  constructor(private readonly record: (event: ProgressEvent) => void) {}
-
-  watchSession(sessionContext: ISessionContext): void {
-    const current = sessionContext.session?.kernel;
-    if (current) this.watchKernel(current);
-    sessionContext.kernelChanged.connect((_, { newValue }) => {
-      if (newValue) this.watchKernel(newValue);
-    });
-  }
-
-  watchKernel(kernel: Kernel.IKernelConnection): void {
-    if (this.watched.has(kernel)) return;
-    this.watched.add(kernel);
-    const sent = new Set<string>();
-    kernel.anyMessage.connect((_, { msg, direction }) => {
-      if (direction === 'send') {
-        if (msg.header.msg_type === 'execute_request') {
-          sent.add(msg.header.msg_id);
-          if (sent.size > REMEMBERED_REQUESTS) sent.delete(sent.values().next().value as string);
-        }
-        return;
-      }
-      const event = liveCheckEvent(msg, (id) => sent.has(id));
-      if (event) this.record(event);
+export class LiveCheckRecorder extends KernelRepliesWatcher {
+  constructor(record: (event: ProgressEvent) => void) {
+    super((msg, sentHere) => {
+      const event = liveCheckEvent(msg, sentHere);
+      if (event) record(event);
     });
   }
 }

@@ -1,8 +1,8 @@
-import type { ISessionContext } from '@jupyterlab/apputils';
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { ResponseMimeType, ResponseRowsV1 } from 'distlab/dist/figures/response-mime';
 import type { ResponseQuestion } from './answers/question-types';
 import { exampleHash, responseFromRun } from './answers/responses';
+import { KernelRepliesWatcher } from './kernel-replies';
 import type { ProgressEvent } from './progress-client';
 
 /** Must equal distlab's MIME_RESPONSE; the shared type makes a typo a compile error. */
@@ -36,41 +36,16 @@ export function liveResponse(msg: KernelMessage.IMessage, sentHere: (msgId: stri
   return { question: q.id, event: { id: q.id, type: 'response', response: outcome.response } };
 }
 
-/** How many requests a kernel connection remembers having sent (the oldest are forgotten). */
-const REMEMBERED_REQUESTS = 500;
-
 /**
  * Keeps the rows of response tables as they arrive from the kernel in reply to execute requests
  * this page sent: the learner ran the cell here. A saved output, a reload, another tab's run or a
  * notebook of someone else's never records anything through this page.
  */
-export class LiveResponseRecorder {
-  private readonly watched = new WeakSet<Kernel.IKernelConnection>();
-
-  constructor(private readonly questionOf: (id: string) => ResponseQuestion | null, private readonly report: (result: RunResponse) => void) {}
-
-  watchSession(sessionContext: ISessionContext): void {
-    const current = sessionContext.session?.kernel;
-    if (current) this.watchKernel(current);
-    sessionContext.kernelChanged.connect((_, { newValue }) => {
-      if (newValue) this.watchKernel(newValue);
-    });
-  }
-
-  watchKernel(kernel: Kernel.IKernelConnection): void {
-    if (this.watched.has(kernel)) return;
-    this.watched.add(kernel);
-    const sent = new Set<string>();
-    kernel.anyMessage.connect((_, { msg, direction }) => {
-      if (direction === 'send') {
-        if (msg.header.msg_type === 'execute_request') {
-          sent.add(msg.header.msg_id);
-          if (sent.size > REMEMBERED_REQUESTS) sent.delete(sent.values().next().value as string);
-        }
-        return;
-      }
-      const result = liveResponse(msg, (id) => sent.has(id), this.questionOf);
-      if (result) this.report(result);
+export class LiveResponseRecorder extends KernelRepliesWatcher {
+  constructor(questionOf: (id: string) => ResponseQuestion | null, report: (result: RunResponse) => void) {
+    super((msg, sentHere) => {
+      const result = liveResponse(msg, sentHere, questionOf);
+      if (result) report(result);
     });
   }
 }
