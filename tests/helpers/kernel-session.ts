@@ -1,6 +1,6 @@
 // Cells run one after another in one real tslab kernel, through kernel_session.py.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, VENV_PYTHON } from './paths';
 
@@ -29,13 +29,13 @@ export function kernelSession(steps: Step[], timeoutMs = 600_000): StepResult[] 
   mkdirSync(base, { recursive: true });
   const cwd = mkdtempSync(join(base, '.kernel-'));
   try {
-    const out = execFileSync(VENV_PYTHON, [join(ROOT, 'tests', 'helpers', 'kernel_session.py'), cwd], {
+    const out = join(cwd, 'steps.json');
+    execFileSync(VENV_PYTHON, [join(ROOT, 'tests', 'helpers', 'kernel_session.py'), cwd, out], {
       input: JSON.stringify(steps),
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
+      stdio: ['pipe', 'inherit', 'inherit'],
       timeout: timeoutMs
     });
-    return (JSON.parse(out) as { steps: StepResult[] }).steps;
+    return (JSON.parse(readFileSync(out, 'utf8')) as { steps: StepResult[] }).steps;
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
 """Drive one real tslab kernel through a list of steps and time what it sends back.
 
-usage: kernel_session.py CWD < steps.json — prints one JSON object: {"steps": [...]}.
+usage: kernel_session.py CWD OUT < steps.json — writes one JSON object to OUT: {"steps": [...]}.
+The kernel's own stdout and stderr go to CWD/kernel.log: a Node kernel that shared this process's
+stdout could make it non-blocking and cut a long result short.
 A step is {"code": str, "interruptOnText": str?, "interruptAfterS": float?, "timeoutS": float?}.
 Each step's result lists every iopub message of the execution with its arrival time in seconds
 from the execute request ("t"), its type and content; with an interrupt, "interruptAtS" is when
@@ -10,6 +12,7 @@ execute reply's status. After a failed step it waits 0.4 s: tslab cancels reques
 within 200 ms of an error.
 """
 import json
+import os
 import sys
 import time
 from queue import Empty
@@ -62,15 +65,17 @@ def run_step(km, kc, step):
 
 
 def main() -> None:
-    cwd = sys.argv[1]
+    cwd, out = sys.argv[1], sys.argv[2]
     steps = json.load(sys.stdin)
-    km, kc = start_new_kernel(kernel_name="tslab", cwd=cwd)
-    try:
-        results = [run_step(km, kc, step) for step in steps]
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    print(json.dumps({"steps": results}))
+    with open(os.path.join(cwd, "kernel.log"), "wb") as log:
+        km, kc = start_new_kernel(kernel_name="tslab", cwd=cwd, stdout=log, stderr=log)
+        try:
+            results = [run_step(km, kc, step) for step in steps]
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"steps": results}, f)
 
 
 if __name__ == "__main__":
