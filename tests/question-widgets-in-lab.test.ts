@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { buildQuestion } from '../extension/src/answers/authoring';
 import { Lab, openNotebook, runAllCells, screenshot, useLabPage } from './helpers/lab';
 
 const NUMERIC = '.jp-distlab-question[data-question-id="start-rtt-vs-memory"]';
@@ -9,7 +10,12 @@ const SINGLE = '.jp-distlab-question[data-question-id="start-slowest-operation"]
 const EXERCISE = '.jp-distlab-question[data-question-id="scratch-quorum"]';
 const LONG_LINE = `const aVeryLongLineOfCode = ${Array.from({ length: 40 }, (_, i) => `'word${i}'`).join(' + ')};`;
 
-/** A passing code exercise, and a code cell with one line far wider than the notebook. */
+// A classification as the notebooks write one: a table of its items with "?" to fill in.
+const CLASSIFY = buildQuestion('scratch-retry', { kind: 'classification', title: 'Safe to retry', categories: { yes: 'safe', no: 'not safe' }, items: { set: 'SET x = 5', inc: 'INCREMENT x' }, answer: { set: 'yes', inc: 'no' } }, '0123456789abcdef0123456789abcdef');
+const CLASSIFY_SOURCE = '**Question.** Which are safe to retry?\n\n| Operation | Retry |\n|---|---|\n| SET x = 5 | ? |\n| INCREMENT x | ? |\n';
+const CLASSIFICATION = '.jp-distlab-question[data-question-id="scratch-retry"]';
+
+/** A passing code exercise, a code cell with one line far wider than the notebook, and a classification. */
 function writeScratchNotebook(dir: string): void {
   const nb = {
     nbformat: 4,
@@ -19,7 +25,8 @@ function writeScratchNotebook(dir: string): void {
       { id: 'm0', cell_type: 'markdown', source: '**Exercise.** Write the quorum size.', metadata: { distlab: { version: 1, question: { id: 'scratch-quorum', kind: 'code', title: 'Quorum size exercise', salt: '0123456789abcdef0123456789abcdef', exercise: 'quorum-size' } } } },
       { id: 'c0', cell_type: 'code', source: "import * as dl from 'distlab';\nconst quorumSize = (n: number) => Math.floor(n / 2) + 1;\ndl.gradeExercise('quorum-size', quorumSize)", metadata: {}, outputs: [], execution_count: null },
       { id: 'c1', cell_type: 'code', source: LONG_LINE, metadata: {}, outputs: [], execution_count: null },
-      { id: 'c2', cell_type: 'code', source: "dl.gradeExercise('quorum-size', (n: number) => Math.floor(n / 2))", metadata: {}, outputs: [], execution_count: null }
+      { id: 'c2', cell_type: 'code', source: "dl.gradeExercise('quorum-size', (n: number) => Math.floor(n / 2))", metadata: {}, outputs: [], execution_count: null },
+      { id: 'm1', cell_type: 'markdown', source: CLASSIFY_SOURCE, metadata: { distlab: { version: 1, question: CLASSIFY } } }
     ]
   };
   writeFileSync(join(dir, 'scratch-widgets.ipynb'), JSON.stringify(nb));
@@ -90,6 +97,20 @@ describe('question widgets in a real JupyterLab (Debian chromium)', () => {
     expect(await page.locator(`${SINGLE} .jp-distlab-feedback`).innerText()).toContain('Correct');
     await page.locator(NUMERIC).scrollIntoViewIfNeeded();
     await screenshot(page, 'question-widgets-restored-light');
+  });
+
+  it('a classification shows its items once on screen: its table of "?" stays in the notebook, hidden in the lab', async () => {
+    await openNotebook(page, lab, 'scratch-widgets.ipynb');
+    const question = page.locator(CLASSIFICATION);
+    await question.waitFor({ timeout: 30_000 });
+    const cell = page.locator('.jp-MarkdownCell', { has: question });
+    for (const item of ['SET x = 5', 'INCREMENT x']) await expect.poll(() => visibleCopies(cell, item), { message: item }).toBe(1);
+    const table = cell.locator('.jp-RenderedMarkdown table');
+    expect(await table.count()).toBe(1);
+    expect(await table.isVisible()).toBe(false);
+    expect(await question.locator('select').count()).toBe(2);
+    await question.scrollIntoViewIfNeeded();
+    await screenshot(page, 'question-widgets-classification-once-light');
   });
 
   it('an exercise run from its widget: the "Running…" message gives way to the result', async () => {

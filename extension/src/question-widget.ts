@@ -1,7 +1,7 @@
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { CheckResultV1 } from 'distlab/dist/exercises/check-result-mime';
-import { answerToStore, optionTextsOfList, storedAnswer } from './answers/answer-store';
+import { answerToStore, itemsOfPlaceholderTable, optionTextsOfList, storedAnswer } from './answers/answer-store';
 import { checkResponse, openReveal } from './answers/matching';
 import type { Question, Response } from './answers/question-types';
 import { validateQuestionMetadata } from './answers/validate-metadata';
@@ -94,7 +94,7 @@ export class QuestionWidget extends Widget {
     if (span && span.textContent !== wanted) span.textContent = wanted;
   }
 
-  /** Hide (by a class) the cell's markdown list that lists exactly the options the widget shows. */
+  /** Hide (by a class) the cell's markdown list, or placeholder table, that lists exactly the options or items the widget shows. */
   private markOptionList(): void {
     const q = this.question;
     const cellNode = this.parent?.node;
@@ -106,6 +106,15 @@ export class QuestionWidget extends Widget {
       const texts = optionTextsOfList(items, options);
       if (list.classList.contains(OPTIONS_SHOWN_BY_WIDGET) !== (texts !== null)) list.classList.toggle(OPTIONS_SHOWN_BY_WIDGET, texts !== null);
       // The list says more than the labels: the widget shows what it says (as text), so nothing is lost.
+      if (texts !== null) texts.forEach((text, i) => this.showOptionText(options[i].id, text));
+    }
+    // A classification's table of its items with "?" to fill in: the widget's rows are that table.
+    for (const table of Array.from(cellNode.querySelectorAll('.jp-RenderedMarkdown table'))) {
+      if (this.node.contains(table)) continue;
+      const rows = Array.from(table.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.children).map((td) => td.textContent ?? ''));
+      const items = q?.kind === 'classification' ? itemsOfPlaceholderTable(rows) : null;
+      const texts = items === null ? null : optionTextsOfList(items, options);
+      if (table.classList.contains(OPTIONS_SHOWN_BY_WIDGET) !== (texts !== null)) table.classList.toggle(OPTIONS_SHOWN_BY_WIDGET, texts !== null);
       if (texts !== null) texts.forEach((text, i) => this.showOptionText(options[i].id, text));
     }
   }

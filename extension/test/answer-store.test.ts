@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { answerToStore, optionTextsOfList, MAX_ANSWER_CHARS, MAX_ANSWER_PARTS, storedAnswer } from '../src/answers/answer-store';
+import { answerToStore, itemsOfPlaceholderTable, optionTextsOfList, MAX_ANSWER_CHARS, MAX_ANSWER_PARTS, storedAnswer } from '../src/answers/answer-store';
 import { buildQuestion } from '../src/answers/authoring';
 import type { Question } from '../src/answers/question-types';
 
@@ -43,6 +43,21 @@ describe('the answer an attempt keeps', () => {
 });
 
 /** The items of each markdown list in a cell's source, as text ("- **a.** One" → "**a.** One"). */
+/** The body rows (cells of each) of the markdown pipe tables in a cell's source. */
+function markdownTableBodies(source: string): string[][][] {
+  const tables: string[][][] = [];
+  const lines = source.split('\n');
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (!/^\s*\|.*\|\s*$/.test(lines[i]) || !/^\s*\|[\s:|-]+\|\s*$/.test(lines[i + 1])) continue;
+    const rows: string[][] = [];
+    let j = i + 2;
+    for (; j < lines.length && /^\s*\|.*\|\s*$/.test(lines[j]); j++) rows.push(lines[j].trim().slice(1, -1).split('|').map((c) => c.trim()));
+    tables.push(rows);
+    i = j;
+  }
+  return tables;
+}
+
 function markdownLists(source: string): string[][] {
   const lists: string[][] = [];
   let current: string[] | null = null;
@@ -76,6 +91,37 @@ describe('the markdown list of a question\'s options (hidden in the lab, where t
     expect(optionTextsOfList(['a)', 'b) It was made.'], options)).toBeNull();
     expect(optionTextsOfList(['a) The payment was not made.', 'c) It was made.'], options)).toBeNull();
     expect(optionTextsOfList([], [])).toBeNull();
+  });
+
+  it('a table of the items with "?" to fill in is what a classification widget shows; a table that says more is not', () => {
+    const rows = [['**SET x = 5**', '?'], ['INCREMENT x', ' ? ']];
+    expect(itemsOfPlaceholderTable(rows)).toEqual(['**SET x = 5**', 'INCREMENT x']);
+    expect(optionTextsOfList(itemsOfPlaceholderTable(rows)!, [{ id: 'set', label: 'SET x = 5' }, { id: 'inc', label: 'INCREMENT x' }])).toEqual(['SET x = 5', 'INCREMENT x']);
+    expect(itemsOfPlaceholderTable([['SET x = 5', '']])).toEqual(['SET x = 5']);
+    expect(itemsOfPlaceholderTable([['SET x = 5', 'idempotent']])).toBeNull();
+    expect(itemsOfPlaceholderTable([['SET x = 5', '?', 'sets a value']])).toBeNull();
+    expect(itemsOfPlaceholderTable([['SET x = 5']])).toBeNull();
+    expect(itemsOfPlaceholderTable([])).toBeNull();
+  });
+
+  it('every classification question of every notebook shows its items in one table or list the lab recognises', () => {
+    const dir = join(ROOT, 'notebooks');
+    let seen = 0;
+    const unmatched: string[] = [];
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ipynb'))) {
+      const nb = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { cells: { source: string | string[]; metadata?: { distlab?: { question?: Question } } }[] };
+      for (const cell of nb.cells) {
+        const q = cell.metadata?.distlab?.question;
+        if (q?.kind !== 'classification') continue;
+        seen += 1;
+        const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+        const tables = markdownTableBodies(source).map(itemsOfPlaceholderTable).filter((items): items is string[] => items !== null);
+        const matching = [...tables, ...markdownLists(source)].filter((items) => optionTextsOfList(items, q.items) !== null);
+        if (matching.length !== 1) unmatched.push(`${name} ${q.id}`);
+      }
+    }
+    expect(seen).toBeGreaterThan(2);
+    expect(unmatched).toEqual([]);
   });
 
   it('every choice question of every notebook lists its options in a list the lab recognises', () => {

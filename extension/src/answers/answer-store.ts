@@ -59,6 +59,17 @@ function plain(text: string): string {
 }
 
 /**
+ * The items a markdown table lists for a classification question to fill in, or null: each body
+ * row names an item in its first cell and leaves every other cell to the learner ("?" or empty).
+ * Such a table says nothing the widget does not, so the lab hides it; a table with more in it stays.
+ */
+export function itemsOfPlaceholderTable(rows: string[][]): string[] | null {
+  if (rows.length === 0) return null;
+  for (const row of rows) if (row.length < 2 || row.slice(1).some((cell) => !/^\??$/.test(plain(cell)))) return null;
+  return rows.map((row) => row[0]);
+}
+
+/**
  * The option texts a markdown list shows, when the list is the question's options in order, else
  * null. An item names its option by id ("**a.** text", "a) text", "(a) text"), or without an id is
  * the option's label, which may go on ("Latency: the network is slower…"). The widget then shows
