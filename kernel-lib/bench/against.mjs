@@ -90,7 +90,7 @@ export function medianInterval(xs) {
 }
 
 /**
- * In this process: every workload on both builds, warm-ups, then `pairs` pairs, the order inside
+ * In this process: every workload on both builds, warm-ups of all, then `pairs` pairs, the order inside
  * a pair alternating (after first, then before first). The ratio of a pair is rate after / rate
  * before; both builds must give the same result signature.
  */
@@ -102,9 +102,13 @@ async function measurePairs({ beforeDist, afterDist, quick, pairs, only }) {
     before: (await import(`${workloadsUrl}?build=before`)).workloads(loadBuild(beforeDist), scale)
   };
   const raw = {};
-  for (const name of Object.keys(sides.after).filter((name) => only === undefined || only.includes(name))) {
-    const warmups = quick ? 2 : 4;
-    for (let w = 0; w < warmups; w++) for (const side of ['after', 'before']) sides[side][name].run(90 + w);
+  const names = Object.keys(sides.after).filter((name) => only === undefined || only.includes(name));
+  // Every workload warms up before any is measured: a kernel runs simulations of many shapes, and
+  // V8 re-optimises the engine's shared code for each (the first workload measured on fresh code
+  // alone would read faster than a learner's runs do).
+  const warmups = quick ? 2 : 4;
+  for (const name of names) for (let w = 0; w < warmups; w++) for (const side of ['after', 'before']) sides[side][name].run(90 + w);
+  for (const name of names) {
     const entry = { workload: sides.after[name].workload, ratios: [], after: [], before: [], same: true };
     for (let p = 0; p < pairs; p++) {
       const order = p % 2 === 0 ? ['after', 'before'] : ['before', 'after'];

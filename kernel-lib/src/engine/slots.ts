@@ -1,4 +1,4 @@
-// What an agenda slot holds, by kind of event: one encode and one decode per kind, positional, no record per event.
+// What an agenda slot holds, by kind of event: one positional encode per kind, decoded with no record per event.
 import { Agenda } from './agenda';
 
 /**

@@ -9,7 +9,8 @@ import { ClockSyncs } from '../world/clocks/syncs';
 import { PhysicalClock } from '../world/clocks/physical';
 import { ARRIVAL_HELD, arrivalFate, byzantineRewrite, Fault, FaultEventType, FaultWorld, NodeLife, SlowNodes } from '../world/faults/behaviour';
 import type { ByzantineHook } from '../world/faults/faults';
-import { DROP_NONE, DROP_REASONS, Link, LinkOptions, NetworkState, ROUTE_BAD_COPY_DELAY, ROUTE_BAD_DELAY } from '../world/net/network';
+import { DROP_NONE } from '../core/drop-reasons';
+import { Link, LinkOptions, NetworkState, ROUTE_BAD_COPY_DELAY, ROUTE_BAD_DELAY } from '../world/net/network';
 import type { TraceEventType } from '../trace/event';
 import { Trace } from '../trace/recorder';
 import type { Message, NodeContext, NodeSpec, RequestHandle } from './node-api';
@@ -285,7 +286,7 @@ export class SimWorld implements WorldHook, FaultWorld {
     if (!this.tracing) return;
     const nowMs = this.engine.nowMs;
     const clockMs = this.nodes[node].clock.readMs(nowMs);
-    this.trace.recordIndexed(nowMs, node, type, clockMs, msgId, peer, label, data, DROP_REASONS[reason], duplicate);
+    this.trace.recordIndexed(nowMs, node, type, clockMs, msgId, peer, label, data, reason, duplicate);
   }
 
   // ---- what faults see (FaultWorld) ----

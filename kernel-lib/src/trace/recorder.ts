@@ -1,11 +1,12 @@
 // The trace recorder: every event of a run, with Lamport and vector stamps.
+import { DROP_NONE, DROP_REASONS } from '../core/drop-reasons';
 import { assert, parseNumber, parseOneOf, parseString, invalid } from '../core/options';
 import { CausalStamper } from './causality';
 import { TRACE_EVENT_TYPES, TraceEvent, TraceEventType } from './event';
 
 const TYPE_CODE: Record<string, number> = {};
 TRACE_EVENT_TYPES.forEach((type, code) => (TYPE_CODE[type] = code));
-const DROP_REASONS = ['', 'loss', 'partition', 'crashed'];
+const DROP_REASON_NAMES = DROP_REASONS.slice(1) as string[];
 const FLAG_DUPLICATE = 1;
 
 /**
@@ -102,7 +103,8 @@ export class Trace {
 
   /**
    * Append one event (the simulator calls this; node and peer are node indices, -1 for none;
-   * msgId -1 for none). Events must come in non-decreasing time.
+   * msgId -1 for none; reason a drop code of core/drop-reasons). Events must come in
+   * non-decreasing time.
    * @internal
    */
   recordIndexed(
@@ -114,12 +116,13 @@ export class Trace {
     peer: number,
     label: string | undefined,
     data: unknown,
-    reason: string | undefined,
+    reason: number,
     duplicate: boolean
   ): void {
     const i = this.length;
     if (i === this.capacity) this.grow();
-    assert(i === 0 || timeMs >= this.timeMs[i - 1], 'trace events out of time order');
+    // Time order is kept by its two callers: the world records at the engine's time, which never
+    // goes back (the run loop checks), and record() checks timeMs against the last event.
     assert(msgId < 2147483647, 'message id overflow');
     this.timeMs[i] = timeMs;
     this.clockMs[i] = clockMs;
@@ -133,7 +136,7 @@ export class Trace {
       this.dataSlot[i] = this.dataValues.length;
       this.dataValues.push(data);
     }
-    this.flags[i] = (duplicate ? FLAG_DUPLICATE : 0) | (reason === undefined ? 0 : DROP_REASONS.indexOf(reason) << 1);
+    this.flags[i] = (duplicate ? FLAG_DUPLICATE : 0) | (reason << 1);
     this.length = i + 1;
   }
 
@@ -154,7 +157,7 @@ export class Trace {
     const node = this.addNode(parseString('node', event.node));
     const peer = event.peer === undefined ? -1 : this.addNode(event.peer);
     parseOneOf('type', event.type, TRACE_EVENT_TYPES);
-    if (event.reason !== undefined) parseOneOf('reason', event.reason, DROP_REASONS.slice(1));
+    if (event.reason !== undefined) parseOneOf('reason', event.reason, DROP_REASON_NAMES);
     this.recordIndexed(
       event.timeMs,
       node,
@@ -164,7 +167,7 @@ export class Trace {
       peer,
       event.label,
       event.data,
-      event.reason,
+      event.reason === undefined ? DROP_NONE : DROP_REASON_NAMES.indexOf(event.reason) + 1,
       event.duplicate ?? false
     );
   }

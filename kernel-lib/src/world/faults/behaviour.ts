@@ -1,6 +1,7 @@
 // What faults do to the world: crash, restart, pause, slow, partition, heal, byzantine, applied at their time.
 import { invalid } from '../../core/options';
-import { DROP_CRASHED, DROP_NONE, DROP_PARTITION, NetworkState } from '../net/network';
+import { DROP_CRASHED, DROP_NONE, DROP_PARTITION } from '../../core/drop-reasons';
+import { NetworkState } from '../net/network';
 import type { ByzantineHook, OutgoingMessage } from './faults';
 
 /** What a fault changes on a node (the simulation's node carries these fields). */

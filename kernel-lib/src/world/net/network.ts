@@ -1,4 +1,5 @@
 // Network links: latency, loss, duplication, reordering, FIFO; the route of one send.
+import { DROP_LOSS, DROP_NONE, DROP_PARTITION } from '../../core/drop-reasons';
 import { assert, parseNumber, parseProbability, invalid, rejectUnknownKeys } from '../../core/options';
 import type { Rng } from '../../core/rng';
 import { LatencyDistribution, LatencySpec, toLatency } from './latency';
@@ -67,13 +68,6 @@ export class Link {
     return new Link(latency, 0, 0, 0, latency.medianMs * 10, false).withOptions(options ?? {}, where);
   }
 }
-
-/** Why the world loses a message (DROP_NONE: it does not); the names are the trace's. */
-export const DROP_NONE = 0;
-export const DROP_LOSS = 1;
-export const DROP_PARTITION = 2;
-export const DROP_CRASHED = 3;
-export const DROP_REASONS: readonly (string | undefined)[] = [undefined, 'loss', 'partition', 'crashed'];
 
 /** What `route` found: the send is on its way, or a latency draw is no delay a message can take. */
 export const ROUTE_OK = 0;
