@@ -487,7 +487,7 @@ async function main() {
       floorControlMs: round1(floorControlMs),
       ratioToFloor: floorMs > 0 ? round1(p50Ms / floorMs) : null,
       replayFps,
-      replay: replay && { framesDrawn: replay.framesDrawn, seconds: round1(replay.seconds), rafPerSecond: round1(replay.rafPerSecond), speed: replay.speed, frames: replay.frames },
+      replay: replay && { framesDrawn: replay.framesDrawn, seconds: round1(replay.seconds), rafPerSecond: round1(replay.rafPerSecond), speed: replay.speed, frames: replay.frames, longestTaskMs: round1(replay.longestTaskMs) },
       targets: { p50Ms: 300, p95Ms: 800, replayFps: 30 },
       controls,
       quick,

@@ -74,8 +74,10 @@ describe('module 5.1 in a real JupyterLab, in Debian chromium', () => {
     expect(cells.length).toBeGreaterThanOrEqual(4);
     for (const cell of cells) {
       const amount = /\d[\d,.]*(?: million)?[ -]dollars?/.exec(cell.text)?.[0] as string;
-      // The lab's cells carry no id in the page: the cell at the same index.
-      const rendered = page.locator('.jp-Notebook .jp-Cell').nth(cell.index).locator('.jp-RenderedMarkdown').first();
+      // The lab's cells carry no id in the page: the cell at the same index. Its text as drawn: the
+      // rendered markdown and a question's widget (which shows a classification's items in place
+      // of their table).
+      const rendered = page.locator('.jp-Notebook .jp-Cell').nth(cell.index);
       expect((await rendered.innerText()).replace(/\s+/g, ' '), cell.id).toContain(amount.replace(/\s+/g, ' '));
     }
   });

@@ -275,16 +275,22 @@ describe('space-time replay in a real JupyterLab, tslab kernel and Debian chromi
     await switchTheme(page, 'JupyterLab Light');
   });
 
-  it('replays a 300-event diagram at 30 frames a second or more (requestAnimationFrame in Chromium)', async () => {
+  // The frame rate itself is the bench's (npm run bench: scripts/bench_experiment_loop.mjs), since
+  // it is the machine's as much as the code's; here, what the code owes any machine: a frame drawn
+  // for (nearly) every frame the browser shows while it plays, and no frame that blocks the page.
+  it('replays a 300-event diagram frame for frame with the display, no frame a long task (requestAnimationFrame in Chromium)', async () => {
     const replay = replayTitled(page, 'Replay of 300 events');
     await replay.scrollIntoViewIfNeeded();
     const events = Number(((await page.locator('.jp-OutputArea-output', { hasText: 'events: ' }).first().textContent()) ?? '').match(/events: (\d+)/)?.[1]);
     expect(events).toBeGreaterThanOrEqual(290);
     expect(events).toBeLessThanOrEqual(300);
     const result = await measureReplayFps(replay, 4);
-    console.log(`replay of ${events} events: ${result.fps.toFixed(1)} frames/s (${result.framesDrawn} frames in ${result.seconds.toFixed(2)} s at ${result.speed}×; display ${result.rafPerSecond.toFixed(1)} rAF/s)`);
+    console.log(`replay of ${events} events: ${result.fps.toFixed(1)} frames/s (${result.framesDrawn} frames in ${result.seconds.toFixed(2)} s at ${result.speed}×; display ${result.rafPerSecond.toFixed(1)} rAF/s; longest task ${result.longestTaskMs.toFixed(0)} ms)`);
     expect(result.framesDrawn).toBeGreaterThan(20);
-    expect(result.fps).toBeGreaterThanOrEqual(30);
+    // At 4× the player asks for 120 frames a second, more than the display shows: each shown frame is drawn.
+    expect(result.fps / result.rafPerSecond).toBeGreaterThanOrEqual(0.9);
+    // A frame of 300 events takes a few ms; 50 ms (a long task) would be a stutter on any machine.
+    expect(result.longestTaskMs).toBeLessThan(50);
   });
 
   it('no request leaves the machine: plotly comes from the lab server, nothing from a CDN', () => {

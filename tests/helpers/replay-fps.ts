@@ -10,6 +10,8 @@ export interface ReplayFps {
   /** Frames in the replay, and the speed it was played at. */
   frames: number;
   speed: number;
+  /** The longest main-thread task while it played (Chromium's long tasks: 0 when none took over 50 ms). */
+  longestTaskMs: number;
 }
 
 /**
@@ -36,6 +38,12 @@ export async function measureReplayFps(replay: Locator, speed = 4): Promise<Repl
     scrubber.dispatchEvent(new Event('input'));
     await settle();
     const drawnBefore = Number(node.dataset.framesDrawn ?? 0);
+    if (!PerformanceObserver.supportedEntryTypes.includes('longtask')) throw new Error('this browser reports no long tasks');
+    let longestTaskMs = 0;
+    const longTasks = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longestTaskMs = Math.max(longestTaskMs, entry.duration);
+    });
+    longTasks.observe({ type: 'longtask' });
     let ticks = 0;
     const started = performance.now();
     play.click();
@@ -49,6 +57,8 @@ export async function measureReplayFps(replay: Locator, speed = 4): Promise<Repl
     });
     const seconds = (performance.now() - started) / 1000;
     const framesDrawn = Number(node.dataset.framesDrawn ?? 0) - drawnBefore;
-    return { fps: framesDrawn / seconds, framesDrawn, seconds, rafPerSecond: ticks / seconds, frames: Number(scrubber.max) + 1, speed: speedChoice };
+    for (const entry of longTasks.takeRecords()) longestTaskMs = Math.max(longestTaskMs, entry.duration);
+    longTasks.disconnect();
+    return { fps: framesDrawn / seconds, framesDrawn, seconds, rafPerSecond: ticks / seconds, frames: Number(scrubber.max) + 1, speed: speedChoice, longestTaskMs };
   }, speed);
 }
