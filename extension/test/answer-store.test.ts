@@ -43,6 +43,20 @@ describe('the answer an attempt keeps', () => {
 });
 
 /** The items of each markdown list in a cell's source, as text ("- **a.** One" → "**a.** One"). */
+/** Every question cell of the notebooks: the question, its cell's markdown, and where it is. */
+function notebookQuestions(): Array<{ q: Question; source: string; where: string }> {
+  const dir = join(ROOT, 'notebooks');
+  const found: Array<{ q: Question; source: string; where: string }> = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.ipynb'))) {
+    const nb = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { cells: { source: string | string[]; metadata?: { distlab?: { question?: Question } } }[] };
+    for (const cell of nb.cells) {
+      const q = cell.metadata?.distlab?.question;
+      if (q) found.push({ q, source: Array.isArray(cell.source) ? cell.source.join('') : cell.source, where: `${name} ${q.id}` });
+    }
+  }
+  return found;
+}
+
 /** The body rows (cells of each) of the markdown pipe tables in a cell's source. */
 function markdownTableBodies(source: string): string[][][] {
   const tables: string[][][] = [];
@@ -105,41 +119,20 @@ describe('the markdown list of a question\'s options (hidden in the lab, where t
   });
 
   it('every classification question of every notebook shows its items in one table or list the lab recognises', () => {
-    const dir = join(ROOT, 'notebooks');
-    let seen = 0;
-    const unmatched: string[] = [];
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ipynb'))) {
-      const nb = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { cells: { source: string | string[]; metadata?: { distlab?: { question?: Question } } }[] };
-      for (const cell of nb.cells) {
-        const q = cell.metadata?.distlab?.question;
-        if (q?.kind !== 'classification') continue;
-        seen += 1;
-        const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-        const tables = markdownTableBodies(source).map(itemsOfPlaceholderTable).filter((items): items is string[] => items !== null);
-        const matching = [...tables, ...markdownLists(source)].filter((items) => optionTextsOfList(items, q.items) !== null);
-        if (matching.length !== 1) unmatched.push(`${name} ${q.id}`);
-      }
-    }
-    expect(seen).toBeGreaterThan(2);
-    expect(unmatched).toEqual([]);
+    const classifications = notebookQuestions().filter(({ q }) => q.kind === 'classification');
+    expect(classifications.length).toBeGreaterThan(2);
+    const unmatched = classifications.filter(({ q, source }) => {
+      if (q.kind !== 'classification') return true;
+      const tables = markdownTableBodies(source).map(itemsOfPlaceholderTable).filter((items): items is string[] => items !== null);
+      return [...tables, ...markdownLists(source)].filter((items) => optionTextsOfList(items, q.items) !== null).length !== 1;
+    });
+    expect(unmatched.map(({ where }) => where)).toEqual([]);
   });
 
   it('every choice question of every notebook lists its options in a list the lab recognises', () => {
-    const dir = join(ROOT, 'notebooks');
-    let seen = 0;
-    const unmatched: string[] = [];
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ipynb'))) {
-      const nb = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { cells: { source: string | string[]; metadata?: { distlab?: { question?: Question } } }[] };
-      for (const cell of nb.cells) {
-        const q = cell.metadata?.distlab?.question;
-        if (q?.kind !== 'single' && q?.kind !== 'multiple') continue;
-        seen += 1;
-        const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-        const matching = markdownLists(source).filter((items) => optionTextsOfList(items, q.options) !== null);
-        if (matching.length !== 1) unmatched.push(`${name} ${q.id}`);
-      }
-    }
-    expect(seen).toBeGreaterThan(3);
-    expect(unmatched).toEqual([]);
+    const choices = notebookQuestions().filter(({ q }) => q.kind === 'single' || q.kind === 'multiple');
+    expect(choices.length).toBeGreaterThan(3);
+    const unmatched = choices.filter(({ q, source }) => (q.kind !== 'single' && q.kind !== 'multiple') || markdownLists(source).filter((items) => optionTextsOfList(items, q.options) !== null).length !== 1);
+    expect(unmatched.map(({ where }) => where)).toEqual([]);
   });
 });
