@@ -56,7 +56,8 @@ export function buildAt(commit) {
   return { sha, dist: out };
 }
 
-function loadBuild(dist) {
+/** The simulator of one build: its `simulation` and `lognormalLatency`, as the workloads take them. */
+export function loadBuild(dist) {
   return {
     simulation: require(join(dist, 'simulation', 'simulation.js')).simulation,
     lognormalLatency: require(join(dist, 'world', 'net', 'latency.js')).lognormalLatency

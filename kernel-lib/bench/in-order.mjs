@@ -1,22 +1,16 @@
 // Workloads in a given order in one process, on one build: the median rate of each, to see how
 // running one shape of simulation changes the speed of the next (V8 re-optimises shared code).
 // Usage: node kernel-lib/bench/in-order.mjs <dist> gossip,mm1,gossip [runs per workload, 8]
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { loadBuild } from './against.mjs';
 import { workloads } from './workloads.mjs';
 
-const require = createRequire(import.meta.url);
 const [distArg, order, runsArg = '8'] = process.argv.slice(2);
 if (!distArg || !order) {
   console.error('usage: node kernel-lib/bench/in-order.mjs <dist> <workload,workload,...> [runs]');
   process.exit(2);
 }
-const dist = resolve(distArg);
-const build = {
-  simulation: require(join(dist, 'simulation', 'simulation.js')).simulation,
-  lognormalLatency: require(join(dist, 'world', 'net', 'latency.js')).lognormalLatency
-};
-const all = workloads(build, 1);
+const all = workloads(loadBuild(resolve(distArg)), 1);
 for (const name of order.split(',')) {
   if (!(name in all)) throw new Error(`unknown workload: ${name} (one of ${Object.keys(all).join(', ')})`);
   const rates = [];
