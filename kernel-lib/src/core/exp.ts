@@ -10,16 +10,28 @@
  * polynomial, whose truncation error (r^6/720 < 4e-17) is below half a unit in the last place.
  */
 export function exp(x: number): number {
+  // The hot path only: arguments near the ends of the range go to a function of their own, so
+  // exp stays small for V8 to inline into every delay draw within its inlining budget.
+  if (!(x <= EXP_SCALED_MAX && x >= EXP_SCALED_MIN)) return expAtTheEnds(x);
+  const n = x * STEPS_PER_UNIT + ROUNDING_SHIFT - ROUNDING_SHIFT; // nearest integer to x·64/ln2
+  const ni = n | 0;
+  return reduced(x - n * STEP_HI - n * STEP_LO, ni & 63) * POW2[(ni >> 6) + POW2_BIAS]; // r: exact first product, STEP_HI has its low bits zero
+}
+
+/** 2^(j/64) · e^r for |r| <= ln2/128: in [0.99, 2.02). */
+function reduced(r: number, j: number): number {
+  const t = EXP2_FRACTION[j];
+  return t + t * (r + r * r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+}
+
+/** exp outside [EXP_SCALED_MIN, EXP_SCALED_MAX]: NaN, overflow, underflow, and 2^k scaled in two steps so no factor overflows. */
+function expAtTheEnds(x: number): number {
   if (!(x <= EXP_OVERFLOW)) return x === x ? Infinity : x; // too large, or NaN
   if (x < EXP_UNDERFLOW) return 0;
-  const n = x * STEPS_PER_UNIT + ROUNDING_SHIFT - ROUNDING_SHIFT; // nearest integer to x·64/ln2
-  const r = x - n * STEP_HI - n * STEP_LO; // exact first product: STEP_HI has its low bits zero
+  const n = x * STEPS_PER_UNIT + ROUNDING_SHIFT - ROUNDING_SHIFT;
   const ni = n | 0;
-  const t = EXP2_FRACTION[ni & 63];
-  const p = r + r * r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120))));
-  const y = t + t * p;
+  const y = reduced(x - n * STEP_HI - n * STEP_LO, ni & 63);
   const k = ni >> 6;
-  // y is in [0.99, 2.02): scale in two steps at the ends of the range so no factor overflows.
   if (k > 1022) return y * 2 * POW2[k - 1 + POW2_BIAS];
   if (k < -1022) return y * POW2[k + 64 + POW2_BIAS] * POW2[-64 + POW2_BIAS];
   return y * POW2[k + POW2_BIAS];
@@ -27,6 +39,9 @@ export function exp(x: number): number {
 
 const EXP_OVERFLOW = 709.782712893384; // ln(largest double)
 const EXP_UNDERFLOW = -745.1332191019412; // ln(smallest subnormal / 2)
+/** Within these, 2^k (k = n >> 6) is one factor of POW2 with no overflow of y · 2^k: |k| <= 1022 with a margin. */
+const EXP_SCALED_MAX = 700;
+const EXP_SCALED_MIN = -700;
 const STEPS_PER_UNIT = 64 / Math.LN2;
 /** ln2/64 split in two: the high part has trailing zero bits, so n·STEP_HI is exact. */
 const STEP_HI = 6.93147180369123816490e-1 / 64;
