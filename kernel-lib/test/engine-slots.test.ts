@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Agenda } from '../src/engine/agenda';
-import { Engine, WorldHook } from '../src/engine/run-loop';
+import { Engine } from '../src/engine/run-loop';
+import { drive, TestWorld } from './helpers/engine-drive';
 import {
   actionSlot,
   DELIVERY_FROM_MAX,
@@ -33,13 +34,13 @@ type DeliveryFields = { to: number; from: number; dropReason: number; duplicate:
 
 const encodeDelivery = (agenda: Agenda, atMs: number, d: DeliveryFields) =>
   deliverySlot.encode(agenda, atMs, d.to, d.from, d.dropReason, d.duplicate, d.messageId, d.sentAtMs, d.type, d.body);
-// Deliveries and timers are decoded by the run loop itself: these run it over what was encoded,
-// with a world that records what each hook is handed, and when.
+// Deliveries and timers through the engine's step and their reference decode, with a world that
+// records what each hook is handed, and when.
 type Handed = { method: 'deliver' | 'fire'; args: unknown[]; atMs: number };
 const throughLoop = (encode: (agenda: Agenda) => void, answer = true): { handed: Handed[]; agenda: Agenda } => {
   const engine = new Engine(1);
   const handed: Handed[] = [];
-  const world: WorldHook = {
+  const world: TestWorld = {
     start: () => undefined,
     deliver: (...args) => (handed.push({ method: 'deliver', args, atMs: engine.nowMs }), answer),
     fire: (...args) => (handed.push({ method: 'fire', args, atMs: engine.nowMs }), answer),
@@ -50,7 +51,7 @@ const throughLoop = (encode: (agenda: Agenda) => void, answer = true): { handed:
     sync: () => Infinity
   };
   encode(engine.agenda);
-  engine.run(world, { untilMs: Infinity, eventsMax: 10, inFlightMax: 10, stopWhen: undefined });
+  drive(engine, world, { untilMs: Infinity, eventsMax: 10, inFlightMax: 10 });
   return { handed, agenda: engine.agenda };
 };
 const decodeDeliveries = (encode: (agenda: Agenda) => void): Array<DeliveryFields & { atMs: number }> =>
@@ -138,14 +139,14 @@ describe('agenda slots: one encode per kind, decoded as encoded', () => {
     expect([second.from, second.dropReason, second.duplicate]).toEqual([0, 0, false]);
   });
 
-  it('the run loop hands each hook the fields as encoded, and the agenda holds no object once an event is handled (fast-check)', () => {
+  it('the step and the reference decode hand each hook the fields as encoded, and the agenda holds no object once an event is handled (fast-check)', () => {
     fc.assert(
       fc.property(delivery, fc.string(), fc.anything(), (fields, name, data) => {
         const engine = new Engine(1);
         const agenda = engine.agenda;
         const got: unknown[] = [];
         // A hook that queues an event at once, in the slot just freed.
-        const world: WorldHook = {
+        const world: TestWorld = {
           start: () => undefined,
           deliver(...args) {
             deliverySlot.encode(agenda, 10, 0, 0, 0, false, 0, 0, 'other', { other: true });
@@ -164,7 +165,7 @@ describe('agenda slots: one encode per kind, decoded as encoded', () => {
         };
         encodeDelivery(agenda, 1, fields);
         timerSlot.encode(agenda, 2, 3, 4, 5, name, data);
-        engine.run(world, { untilMs: 5, eventsMax: 10, inFlightMax: 10, stopWhen: undefined });
+        drive(engine, world, { untilMs: 5, eventsMax: 10, inFlightMax: 10 });
         const d = fields;
         expect(got).toEqual([
           [d.to, d.from, d.dropReason, d.duplicate, d.messageId, d.sentAtMs, d.type, d.body],

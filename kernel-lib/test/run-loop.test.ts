@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DistlabLimitError } from '../src/core/errors';
-import { Engine, RunBounds, WorldHook } from '../src/engine/run-loop';
+import { Engine } from '../src/engine/run-loop';
 import { actionSlot, deliverySlot, faultSlot, timerSlot } from '../src/engine/slots';
+import { drive, DriveBounds, TestWorld } from './helpers/engine-drive';
 import type { Agenda } from '../src/engine/agenda';
 
 /** A world that only writes down what the engine asks of it, at what time. */
-class LogWorld implements WorldHook {
+class LogWorld implements TestWorld {
   readonly log: string[] = [];
   /** Times of its own events (clock syncs), consumed in order. */
   syncTimesMs: number[] = [];
@@ -50,11 +51,12 @@ class LogWorld implements WorldHook {
   }
 }
 
-const bounds = (over: Partial<RunBounds> = {}): RunBounds => ({ untilMs: Infinity, eventsMax: 1000, inFlightMax: 1000, stopWhen: undefined, ...over });
+const bounds = (over: Partial<DriveBounds> = {}): DriveBounds => ({ untilMs: Infinity, eventsMax: 1000, inFlightMax: 1000, ...over });
+
 const message = (agenda: Agenda, atMs: number, from: number, to: number, type: string) => deliverySlot.encode(agenda, atMs, to, from, 0, false, 1, 0, type, undefined);
 const timer = (agenda: Agenda, atMs: number, name: string) => timerSlot.encode(agenda, atMs, 0, 0, 1, name, undefined);
 
-describe('the run loop over a world hook', () => {
+describe("the engine's step under a world's loop", () => {
   it('dispatches each kind to its hook in (time, insertion) order, a sync before an event at its time', () => {
     const engine = new Engine(5);
     const world = new LogWorld(engine);
@@ -64,7 +66,7 @@ describe('the run loop over a world hook', () => {
     message(agenda, 2, 1, 0, 'pong');
     world.syncTimesMs = [2, 7];
     faultSlot.encode(agenda, 3, 'crash');
-    expect(engine.run(world, bounds())).toEqual({ timeMs: 3, events: 5, stoppedBy: 'idle' });
+    expect(drive(engine, world, bounds())).toEqual({ timeMs: 3, events: 5, stoppedBy: 'idle' });
     // The sync at 7 comes after the last event of a run without a horizon: nothing observes it.
     expect(world.log).toEqual(['1 timer tick', '2 sync', '2 deliver ping 0->1', '2 deliver pong 1->0', '3 fault crash']);
   });
@@ -75,7 +77,7 @@ describe('the run loop over a world hook', () => {
     timer(engine.agenda, 4, 'a');
     timer(engine.agenda, 12, 'b');
     world.syncTimesMs = [6];
-    expect(engine.run(world, bounds({ untilMs: 10 }))).toEqual({ timeMs: 10, events: 2, stoppedBy: 'untilMs' });
+    expect(drive(engine, world, bounds({ untilMs: 10 }))).toEqual({ timeMs: 10, events: 2, stoppedBy: 'untilMs' });
     expect(world.log).toEqual(['4 timer a', '6 sync']);
     expect(engine.agenda.size).toBe(1);
   });
@@ -89,7 +91,7 @@ describe('the run loop over a world hook', () => {
     timer(engine.agenda, 2, 'void');
     timer(engine.agenda, 3, 'real');
     let asked = 0;
-    const result = engine.run(world, bounds({ stopWhen: () => ++asked > 0 }));
+    const result = drive(engine, world, bounds({ stopWhen: () => ++asked > 0 }));
     expect(result).toEqual({ timeMs: 3, events: 3, stoppedBy: 'stopWhen' });
     expect(asked).toBe(1);
     expect(world.log).toEqual(['1 hold ping', '2 timer void', '3 timer real']);
@@ -101,7 +103,7 @@ describe('the run loop over a world hook', () => {
     const engine = new Engine(42);
     const world = new LogWorld(engine);
     timer(engine.agenda, 0, 'again');
-    expect(() => engine.run(world, bounds({ eventsMax: 50 }))).toThrow(new DistlabLimitError('eventsMax exceeded: 50 events by t=49 ms, events still pending', 42));
+    expect(() => drive(engine, world, bounds({ eventsMax: 50 }))).toThrow(new DistlabLimitError('eventsMax exceeded: 50 events by t=49 ms, events still pending', 42));
     expect(engine.runEvents).toBe(50);
     expect(engine.nowMs).toBe(49);
 
@@ -113,7 +115,7 @@ describe('the run loop over a world hook', () => {
     actionSlot.encode(storm.agenda, 5, action);
     let error: unknown;
     try {
-      storm.run(stormWorld, bounds({ inFlightMax: 8 }));
+      drive(storm, stormWorld, bounds({ inFlightMax: 8 }));
     } catch (e) {
       error = e;
     }

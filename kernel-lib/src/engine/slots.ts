@@ -14,16 +14,16 @@ export const SLOT_REQUEST = 5;
 export type SlotKind = typeof SLOT_START | typeof SLOT_DELIVERY | typeof SLOT_TIMER | typeof SLOT_FAULT | typeof SLOT_ACTION | typeof SLOT_REQUEST;
 
 // An event has no object of its own while queued: its fields live in the agenda's typed columns.
-// Per kind, `encode` takes the fields as arguments and the fields are handed, read straight from
-// the columns, to the world's hook (the `...Hook` method below, whose parameters are the
-// encode's), so no record is written or read per event. The object columns are cleared before
-// the hook runs (so the agenda keeps nothing alive): a push from the hook may reuse the slot.
+// Per kind, `encode` takes the fields as arguments and `decode` hands them, read straight from
+// the columns, to a hook (the `...Hook` method below, whose parameters are the encode's), so no
+// record is written or read per event. The object columns are cleared before the hook runs (so
+// the agenda keeps nothing alive): a push from the hook may reuse the slot.
 //
-// The rare kinds have a `decode` here. The two that are nearly every event, delivery and timer,
-// are decoded in the run loop itself (run-loop.ts), from the layout stated here: V8 counts every
-// inlined function's bytecodes against one budget per optimized function, and a decode of their
-// own left the loop too little of it to inline the world's hook and the handler it calls (the
-// M/M/1 and gossip benches ran 3 to 5 % slower).
+// Deliveries and timers, nearly every event, the simulated world's run loop reads in place
+// (simulation/world.ts), from the layout stated here and with the constants below: V8 counts
+// every inlined function's bytecodes against one budget per optimized function, and a decode
+// and a hook of their own left the loop too little of it (see run-loop.ts). Their `decode` is
+// the reference the engine's tests hold the layout to.
 
 /** A node's start handler is due (time 0). */
 export interface StartHook {
@@ -73,7 +73,7 @@ const enum DeliveryTag {
   DuplicateBit = 4,
   FromShift = 3
 }
-/** The fields packed in a delivery's tag, for the run loop's decode. */
+/** The fields packed in a delivery's tag, for the world's run loop, which reads a delivery in place. */
 export const DELIVERY_DROP_REASON_MASK: number = DeliveryTag.DropReasonMask;
 export const DELIVERY_DUPLICATE_BIT: number = DeliveryTag.DuplicateBit;
 export const DELIVERY_FROM_SHIFT: number = DeliveryTag.FromShift;
@@ -97,6 +97,13 @@ export const deliverySlot = {
   encode(agenda: Agenda, atMs: number, to: number, from: number, dropReason: number, duplicate: boolean, messageId: number, sentAtMs: number, type: string, body: unknown): void {
     const tag = (from << DeliveryTag.FromShift) | (duplicate ? DeliveryTag.DuplicateBit : 0) | (dropReason & DeliveryTag.DropReasonMask);
     agenda.push(atMs, SLOT_DELIVERY, to, tag, messageId, sentAtMs, type, body);
+  },
+  decode(agenda: Agenda, slot: number, hook: DeliveryHook): boolean {
+    const tag = agenda.tags[slot];
+    const type = agenda.objects[slot] as string;
+    const body = agenda.datas[slot];
+    agenda.release(slot);
+    return hook.deliver(agenda.nodes[slot], tag >> DeliveryTag.FromShift, tag & DeliveryTag.DropReasonMask, (tag & DeliveryTag.DuplicateBit) !== 0, agenda.ids[slot], agenda.auxs[slot], type, body);
   }
 } as const;
 
@@ -105,6 +112,12 @@ export const timerSlot = {
   kind: SLOT_TIMER,
   encode(agenda: Agenda, atMs: number, node: number, epoch: number, timerId: number, name: string, data: unknown): void {
     agenda.push(atMs, SLOT_TIMER, node, epoch, timerId, 0, name, data);
+  },
+  decode(agenda: Agenda, slot: number, hook: TimerHook): boolean {
+    const name = agenda.objects[slot] as string;
+    const data = agenda.datas[slot];
+    agenda.release(slot);
+    return hook.fire(agenda.nodes[slot], agenda.tags[slot], agenda.ids[slot], name, data);
   }
 } as const;
 

@@ -283,7 +283,7 @@ export class Simulation {
     if (stopWhen !== undefined && typeof stopWhen !== 'function') invalid('stopWhen', stopWhen, 'a function (sim) => boolean');
     this.world.network();
     try {
-      return this.engine.run(this.world, { untilMs, eventsMax, inFlightMax, stopWhen: stopWhen === undefined ? undefined : () => this.stopsWhen(stopWhen) });
+      return this.world.run({ untilMs, eventsMax, inFlightMax }, stopWhen === undefined ? undefined : () => this.stopsWhen(stopWhen));
     } finally {
       this.stats.events += this.engine.runEvents;
     }

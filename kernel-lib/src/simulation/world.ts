@@ -1,16 +1,16 @@
-// The simulated world behind the engine's hook: nodes and their handlers over network, clocks, faults and trace.
+// The simulated world and its run loop over the engine's step: nodes and their handlers over network, clocks, faults and trace.
 import { DistlabHandlerError, DistlabLimitError } from '../core/errors';
 import { DistlabInputError, parseString, invalid } from '../core/options';
 import { Rng } from '../core/rng';
 import { Agenda } from '../engine/agenda';
-import { Engine, WorldHook } from '../engine/run-loop';
-import { actionSlot, deliverySlot, faultSlot, requestSlot, startSlot, timerSlot } from '../engine/slots';
+import { Engine, RunBounds, RunOutcome, STEP_DONE, STEP_SYNCED, WorldHook } from '../engine/run-loop';
+import { actionSlot, DELIVERY_DROP_REASON_MASK, DELIVERY_DUPLICATE_BIT, DELIVERY_FROM_SHIFT, deliverySlot, faultSlot, requestSlot, SLOT_DELIVERY, SLOT_TIMER, startSlot, timerSlot } from '../engine/slots';
 import { ClockSyncs } from '../world/clocks/syncs';
 import { PhysicalClock } from '../world/clocks/physical';
 import { ARRIVAL_HELD, arrivalFate, byzantineRewrite, Fault, FaultEventType, FaultWorld, NodeLife, SlowNodes } from '../world/faults/behaviour';
 import type { ByzantineHook } from '../world/faults/faults';
 import { DROP_NONE } from '../core/drop-reasons';
-import { Link, LinkOptions, NetworkState, ROUTE_BAD_COPY_DELAY, ROUTE_BAD_DELAY } from '../world/net/network';
+import { Link, LinkOptions, NetworkState, SENT_BAD_COPY_DELAY, SENT_BAD_DELAY, SENT_COPY, SENT_LOST } from '../world/net/network';
 import type { TraceEventType } from '../trace/event';
 import { Trace } from '../trace/recorder';
 import type { Message, NodeContext, NodeSpec, RequestHandle } from './node-api';
@@ -19,10 +19,10 @@ import type { Message, NodeContext, NodeSpec, RequestHandle } from './node-api';
 const CLOCK_SYNC_LABEL = 'clock sync';
 
 /**
- * A handler's message, made on delivery (in flight, a message lives in the agenda's columns). An
- * object literal, not a class: V8 allocates a literal in place, where a constructor left out of
- * line by its inlining budget costs a construct call per delivery. One literal site, so every
- * message, a client request's too, has one shape.
+ * A client request's message. Messages are object literals, not a class: V8 allocates a literal
+ * in place, where a constructor left out of line by its inlining budget costs a construct call
+ * per message. A delivery's literal is written in the run loop itself, with the same keys in the
+ * same order.
  */
 function envelope(id: number, from: string, to: string, type: string, body: unknown, sentAtMs: number, duplicate: boolean, requestId: number | undefined): Message {
   return { id, from, to, type, body, sentAtMs, duplicate, requestId };
@@ -96,7 +96,8 @@ export class SimNode implements NodeContext, NodeLife {
 
 /**
  * The world the engine drives: nodes, network, clocks and faults, and the trace of what they
- * do. It answers the engine's hook (one call per kind of event) and the faults' view of it.
+ * do. It runs the loop over the engine's step, answers the engine's hook (the rare kinds of
+ * event, clock syncs) and the faults' view of it.
  */
 export class SimWorld implements WorldHook, FaultWorld {
   readonly agenda: Agenda;
@@ -210,28 +211,18 @@ export class SimWorld implements WorldHook, FaultWorld {
     const id = ++this.messageCount;
     this.stats.sent++;
     if (this.tracing) this.recordEvent(from, 'send', id, to, type, body, DROP_NONE, false);
-    const net = this.net as NetworkState;
-    const nowMs = this.engine.nowMs;
     const slow = this.slow;
-    const routed = net.route(from, to, nowMs, this.netRandom, slow !== undefined && slow.any ? slow.extraMs : undefined);
-    if (routed === ROUTE_BAD_DELAY) this.invalidLatency(from, to, net.badDelayMs);
-    const reason = net.dropReason;
-    if (reason !== DROP_NONE && !this.tracing) {
-      // Nothing observes an untraced loss: skip the agenda. Other events keep their order.
-      this.stats.dropped++;
-      return id;
-    }
-    deliverySlot.encode(this.agenda, net.atMs, to, from, reason, false, id, nowMs, type, body);
-    if (routed === ROUTE_BAD_COPY_DELAY) {
-      this.stats.duplicated++;
-      this.invalidLatency(from, to, net.badDelayMs);
-    }
-    const copyAtMs = net.copyAtMs;
-    if (copyAtMs === copyAtMs) {
-      this.stats.duplicated++;
-      deliverySlot.encode(this.agenda, copyAtMs, to, from, DROP_NONE, true, id, nowMs, type, body);
-    }
+    const sent = (this.net as NetworkState).send(this.agenda, from, to, this.engine.nowMs, this.netRandom, slow !== undefined && slow.any ? slow.extraMs : undefined, id, type, body, this.tracing);
+    if (sent !== 0) this.sentSpecially(sent, from, to);
     return id;
+  }
+
+  /** The statistics (and errors) of a send that is not simply on its way: lost, duplicated, or a bad latency draw. */
+  private sentSpecially(sent: number, from: number, to: number): void {
+    // A traced loss is on the agenda, and counted when it arrives lost (see `undelivered`).
+    if ((sent & SENT_LOST) !== 0 && !this.tracing) this.stats.dropped++;
+    if ((sent & (SENT_COPY | SENT_BAD_COPY_DELAY)) !== 0) this.stats.duplicated++;
+    if ((sent & (SENT_BAD_DELAY | SENT_BAD_COPY_DELAY)) !== 0) this.invalidLatency(from, to, (this.net as NetworkState).badDelayMs);
   }
 
   /** A latency distribution (a learner's own, most likely) drew a delay no message can take. */
@@ -308,7 +299,7 @@ export class SimWorld implements WorldHook, FaultWorld {
     }
   }
 
-  // ---- the engine's hook (WorldHook) ----
+  // ---- the engine's hook (WorldHook): the rare kinds of event, and clock syncs ----
 
   start(index: number): void {
     const node = this.nodes[index];
@@ -321,27 +312,102 @@ export class SimWorld implements WorldHook, FaultWorld {
     }
   }
 
-  // The hook's calls are the engine's hottest: their rare paths (a hold, a drop, the trace, a
-  // handler that throws) are methods of their own, so the usual path and the handler it calls fit
-  // in V8's inlining budget (bytecodes inlined per optimized function) with the handler's sends.
-  deliver(toIndex: number, fromIndex: number, reason: number, duplicate: boolean, id: number, sentAtMs: number, type: string, body: unknown): boolean {
-    const node = this.nodes[toIndex];
-    if (reason === DROP_NONE) reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, this.engine.nowMs);
-    if (reason !== DROP_NONE) return this.undelivered(node, fromIndex, reason, duplicate, id, sentAtMs, type, body);
-    this.stats.delivered++;
-    if (this.tracing) this.recordDelivery(toIndex, fromIndex, id, type, body, duplicate);
-    const from = this.nodeNames[fromIndex];
-    node.lastFrom = from;
-    node.lastFromIndex = fromIndex;
-    const handler = node.spec.onMessage;
-    if (handler !== undefined) {
-      try {
-        handler(node, envelope(id, from, node.node, type, body, sentAtMs, duplicate, undefined));
-      } catch (thrown) {
-        throw this.messageHandlerError(thrown, node, type, from);
+  // ---- the run loop ----
+
+  /**
+   * Run the engine within `bounds` until it is done or `stopWhen` (asked after every event that
+   * happened, not after one put off) says stop. Whatever stops the run (the end, a bound, a
+   * handler that throws), the count and the agenda's bound stay true, and what is pending stays
+   * pending.
+   *
+   * Deliveries and timers, nearly every event, are handled here in the loop's own body, read
+   * in place from the layout of engine/slots.ts; their rare paths (a hold, a drop, the trace, a
+   * handler that throws) are methods of their own. V8 inlines at most about 900 bytecodes into
+   * one optimized function, and handling of their own would be compiled apart and then never
+   * inlined (see engine/run-loop.ts), which cost the gossip and M/M/1 benches 3 to 8 %.
+   */
+  run(bounds: RunBounds, stopWhen: (() => boolean) | undefined): RunOutcome {
+    const engine = this.engine;
+    const agenda = this.agenda;
+    const nodes = this.nodes;
+    let stopped = false;
+    engine.begin(this, bounds);
+    try {
+      for (;;) {
+        const slot = engine.next(this);
+        if (slot === STEP_DONE) break;
+        if (slot !== STEP_SYNCED) {
+          const kind = agenda.kinds[slot];
+          // The object columns are cleared first: a push from the handler may reuse the slot.
+          if (kind === SLOT_DELIVERY) {
+            const tag = agenda.tags[slot];
+            const type = agenda.objects[slot] as string;
+            const body = agenda.datas[slot];
+            agenda.objects[slot] = undefined;
+            agenda.datas[slot] = undefined;
+            const toIndex = agenda.nodes[slot];
+            const fromIndex = tag >> DELIVERY_FROM_SHIFT;
+            const duplicate = (tag & DELIVERY_DUPLICATE_BIT) !== 0;
+            const id = agenda.ids[slot];
+            const sentAtMs = agenda.auxs[slot];
+            const node = nodes[toIndex];
+            let reason = tag & DELIVERY_DROP_REASON_MASK;
+            if (reason === DROP_NONE) reason = arrivalFate(this.net as NetworkState, node, fromIndex, toIndex, engine.nowMs);
+            if (reason !== DROP_NONE) {
+              if (!this.undelivered(node, fromIndex, reason, duplicate, id, sentAtMs, type, body)) continue;
+            } else {
+              this.stats.delivered++;
+              if (this.tracing) this.recordDelivery(toIndex, fromIndex, id, type, body, duplicate);
+              const from = this.nodeNames[fromIndex];
+              node.lastFrom = from;
+              node.lastFromIndex = fromIndex;
+              const handler = node.spec.onMessage;
+              if (handler !== undefined) {
+                try {
+                  handler(node, { id, from, to: node.node, type, body, sentAtMs, duplicate, requestId: undefined });
+                } catch (thrown) {
+                  throw this.messageHandlerError(thrown, node, type, from);
+                }
+              }
+            }
+          } else if (kind === SLOT_TIMER) {
+            const name = agenda.objects[slot] as string;
+            const data = agenda.datas[slot];
+            agenda.objects[slot] = undefined;
+            agenda.datas[slot] = undefined;
+            const index = agenda.nodes[slot];
+            const timerId = agenda.ids[slot];
+            const node = nodes[index];
+            // Void: set before a crash (a stale epoch), on a node that is down, or cancelled.
+            if (agenda.tags[slot] !== node.epoch || !node.up) continue;
+            if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) continue;
+            if (node.pausedUntilMs > engine.nowMs) {
+              this.holdTimer(node, timerId, name, data);
+              continue;
+            }
+            this.stats.timers++;
+            if (this.tracing) this.recordTimer(index, name, data);
+            const handler = node.spec.onTimer;
+            if (handler !== undefined) {
+              try {
+                handler(node, name, data);
+              } catch (thrown) {
+                throw this.timerHandlerError(thrown, node, name);
+              }
+            }
+          } else {
+            engine.dispatchOther(this, kind, slot);
+          }
+        }
+        if (stopWhen !== undefined && stopWhen()) {
+          stopped = true;
+          break;
+        }
       }
+    } finally {
+      engine.end();
     }
-    return true;
+    return engine.outcome(stopped);
   }
 
   /**
@@ -367,28 +433,9 @@ export class SimWorld implements WorldHook, FaultWorld {
     return this.handlerError(thrown, node.node, `onMessage(${type} from ${from})`);
   }
 
-  fire(index: number, epoch: number, timerId: number, name: string, data: unknown): boolean {
-    const node = this.nodes[index];
-    if (epoch !== node.epoch || !node.up) return false;
-    if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(timerId)) return false;
-    if (node.pausedUntilMs > this.engine.nowMs) return this.holdTimer(node, timerId, name, data);
-    this.stats.timers++;
-    if (this.tracing) this.recordTimer(index, name, data);
-    const handler = node.spec.onTimer;
-    if (handler !== undefined) {
-      try {
-        handler(node, name, data);
-      } catch (thrown) {
-        throw this.timerHandlerError(thrown, node, name);
-      }
-    }
-    return true;
-  }
-
   /** A timer due on a paused node fires when the pause ends (put off: false). */
-  private holdTimer(node: SimNode, timerId: number, name: string, data: unknown): boolean {
+  private holdTimer(node: SimNode, timerId: number, name: string, data: unknown): void {
     timerSlot.encode(this.agenda, node.pausedUntilMs, node.index, node.epoch, timerId, name, data);
-    return false;
   }
 
   private recordTimer(index: number, name: string, data: unknown): void {
