@@ -12,6 +12,8 @@ import { BULKHEAD_OPTIONS, CAP_BANK_OPTIONS, RETRY_STORM_OPTIONS, SYNC_CHAIN_OPT
 import { KUBE_CLUSTER_OPTIONS, KUBE_PHASE_COUNTS_OPTIONS } from '../src/topics/kube/cluster';
 import { NODE_FAILURE_OPTIONS, WATCH_POLL_OPTIONS } from '../src/topics/kube/experiments';
 import { KUBE_NODE_FAILURE_TIMES_OPTIONS } from '../src/topics/kube/node-failure-times';
+import { RAFT_FAILOVER_OPTIONS, RAFT_MINORITY_OPTIONS, RAFT_QUORUM_OPTIONS } from '../src/topics/raft/raft-experiments';
+import { ETCD_FAILOVER_OPTIONS, ETCD_MINORITY_OPTIONS, ETCD_QUORUM_OPTIONS } from '../src/live/etcd/experiments';
 
 describe('topic options: one declaration each', () => {
   it('fills the same defaults the hand-written checks filled', () => {
@@ -112,6 +114,22 @@ describe('topic options: one declaration each', () => {
     expect(() => c.phaseCounts({ stepS: 0 })).toThrow('invalid stepS: 0 (expected 0.01..3600 s)');
     expect(() => c.scale(51)).toThrow('invalid replicas: 51 (expected an integer 0..50)');
     expect(() => c.killNode('worker-1', { at: 3 } as never)).toThrow('unknown option in KubeCluster.killNode: at (expected one of atS)');
+  });
+});
+
+describe('a simulated Raft experiment and its twin on a real etcd cluster', () => {
+  it('take the options they share with the same doc, range and default (the minority watch once allowed 600 s here and 120 s there)', () => {
+    const twins = [
+      [RAFT_FAILOVER_OPTIONS, ETCD_FAILOVER_OPTIONS, ['probeIntervalMs']],
+      [RAFT_QUORUM_OPTIONS, ETCD_QUORUM_OPTIONS, ['attempts', 'timeoutMs']],
+      [RAFT_MINORITY_OPTIONS, ETCD_MINORITY_OPTIONS, ['timeoutMs', 'watchMs']]
+    ] as const;
+    for (const [simulated, real, keys] of twins) {
+      for (const key of keys) {
+        const docOf = (set: { specs: object }) => optionDoc((set.specs as Record<string, Parameters<typeof optionDoc>[0]>)[key]);
+        expect(docOf(real), `${simulated.where} / ${real.where}: ${key}`).toBe(docOf(simulated));
+      }
+    }
   });
 });
 

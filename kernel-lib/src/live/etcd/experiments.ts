@@ -7,7 +7,7 @@ import { ETCD_CLUSTER_OPTIONS, startEtcdCluster, type EtcdCluster, type EtcdClus
 import { onInterrupt } from './lifecycle';
 import { EtcdExperimentError } from './errors';
 import type { RegisterOperation } from '../../checkers/linearizability';
-import type { RaftQuorumPoint } from '../../topics/raft/raft-experiments';
+import { TWIN_EXPERIMENT_SPECS, type RaftQuorumPoint } from '../../topics/raft/raft-experiments';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -90,7 +90,7 @@ export async function etcdPutLatencyExperiment(options: EtcdPutLatencyOptions = 
 export const ETCD_FAILOVER_OPTIONS = declareOptions('etcdFailoverExperiment', {
   ...clusterSpecs,
   trials: integerOption({ doc: 'Leader kills, one after another on the same cluster', min: 1, max: 500, default: 20 }),
-  probeIntervalMs: integerOption({ doc: 'A put is sent to a surviving member this often until one is accepted', min: 1, max: 1000, unit: 'ms', default: 10 })
+  ...TWIN_EXPERIMENT_SPECS.failover
 });
 export type EtcdFailoverOptions = OptionsOf<typeof ETCD_FAILOVER_OPTIONS>;
 
@@ -183,8 +183,7 @@ async function settle(cluster: EtcdCluster) {
 
 export const ETCD_QUORUM_OPTIONS = declareOptions('etcdQuorumExperiment', {
   ...clusterSpecs,
-  attempts: integerOption({ doc: 'Writes (and reads of each kind) tried at each number of members up', min: 1, max: 1000, default: 10 }),
-  timeoutMs: integerOption({ doc: 'Time bound of each attempt', min: 10, max: 60_000, unit: 'ms', default: 1000 })
+  ...TWIN_EXPERIMENT_SPECS.quorum
 });
 export type EtcdQuorumOptions = OptionsOf<typeof ETCD_QUORUM_OPTIONS>;
 
@@ -230,8 +229,7 @@ export async function etcdQuorumExperiment(options: EtcdQuorumOptions = {}): Pro
 
 export const ETCD_MINORITY_OPTIONS = declareOptions('etcdMinorityLeaderExperiment', {
   ...clusterSpecs,
-  timeoutMs: integerOption({ doc: 'Time bound of each request to the minority', min: 10, max: 60_000, unit: 'ms', default: 1000 }),
-  watchMs: integerOption({ doc: 'How long to watch the old leader for a step-down', min: 100, max: 120_000, unit: 'ms', default: 10_000 })
+  ...TWIN_EXPERIMENT_SPECS.minority
 });
 export type EtcdMinorityOptions = OptionsOf<typeof ETCD_MINORITY_OPTIONS>;
 

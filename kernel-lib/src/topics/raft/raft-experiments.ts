@@ -14,6 +14,24 @@ const clusterSpecs = {
   seed: specs.seed
 };
 
+/**
+ * The options an experiment here and its twin on a real etcd cluster (live/etcd/experiments.ts)
+ * share, declared once so that both take the same values with the same meaning.
+ */
+export const TWIN_EXPERIMENT_SPECS = {
+  failover: {
+    probeIntervalMs: integerOption({ doc: 'A put is sent to a surviving member this often until one is accepted', min: 1, max: 1000, unit: 'ms', default: 10 })
+  },
+  quorum: {
+    attempts: integerOption({ doc: 'Writes (and reads of each kind) tried at each number of members up', min: 1, max: 1000, default: 10 }),
+    timeoutMs: integerOption({ doc: 'Time bound of each attempt', min: 10, max: 60_000, unit: 'ms', default: 1000 })
+  },
+  minority: {
+    timeoutMs: integerOption({ doc: 'Time bound of each request to the minority', min: 10, max: 60_000, unit: 'ms', default: 1000 }),
+    watchMs: integerOption({ doc: 'How long to watch the old leader for a step-down', min: 100, max: 600_000, unit: 'ms', default: 10_000 })
+  }
+};
+
 function checkTimeouts(o: { heartbeatIntervalMs: number; electionTimeoutMs: number }): void {
   if (o.electionTimeoutMs <= o.heartbeatIntervalMs) invalid('electionTimeoutMs', o.electionTimeoutMs, `more than heartbeatIntervalMs (${o.heartbeatIntervalMs} ms)`);
 }
@@ -71,7 +89,7 @@ export const RAFT_FAILOVER_OPTIONS = declareOptions('raftFailoverExperiment', {
   ...clusterSpecs,
   memberCount: integerOption({ doc: 'Raft members; at least 3, so that a majority survives the leader', min: 3, max: 9, default: 3 }),
   trials: integerOption({ doc: 'Leader kills, one run (one seed) each', min: 1, max: 10_000, default: 20 }),
-  probeIntervalMs: integerOption({ doc: 'A put is sent to a surviving member this often until one is accepted (as in etcdFailoverExperiment)', min: 1, max: 1000, unit: 'ms', default: 10 })
+  ...TWIN_EXPERIMENT_SPECS.failover
 });
 export type RaftFailoverOptions = OptionsOf<typeof RAFT_FAILOVER_OPTIONS>;
 
@@ -144,8 +162,7 @@ export function raftFailoverExperiment(options: RaftFailoverOptions = {}): RaftF
 export const RAFT_QUORUM_OPTIONS = declareOptions('raftQuorumExperiment', {
   ...clusterSpecs,
   upCount: integerOption({ doc: 'Only this many members up (1..memberCount)', min: 1, max: 9, defaultText: 'every count from memberCount down to 1' }),
-  attempts: integerOption({ doc: 'Writes (and reads of each kind) tried at each number of members up', min: 1, max: 1000, default: 10 }),
-  timeoutMs: integerOption({ doc: 'Time bound of each attempt', min: 10, max: 60_000, unit: 'ms', default: 1000 })
+  ...TWIN_EXPERIMENT_SPECS.quorum
 });
 export type RaftQuorumOptions = OptionsOf<typeof RAFT_QUORUM_OPTIONS>;
 
@@ -210,8 +227,7 @@ export function raftQuorumExperiment(options: RaftQuorumOptions = {}): { seed: n
 
 export const RAFT_MINORITY_OPTIONS = declareOptions('raftMinorityLeaderExperiment', {
   ...clusterSpecs,
-  timeoutMs: integerOption({ doc: 'Time bound of each request to the minority', min: 10, max: 60_000, unit: 'ms', default: 1000 }),
-  watchMs: integerOption({ doc: 'How long to watch the old leader for a step-down', min: 100, max: 600_000, unit: 'ms', default: 10_000 })
+  ...TWIN_EXPERIMENT_SPECS.minority
 });
 export type RaftMinorityOptions = OptionsOf<typeof RAFT_MINORITY_OPTIONS>;
 
