@@ -105,8 +105,8 @@ export class Engine {
    */
   next(world: WorldHook): number {
     // Inlined into the world's loop, so kept small: a run with no clock syncs, under eventsMax,
-    // only pops. The rest (syncs to merge in, the bound) is a function of its own.
-    if (this.syncNextMs !== Infinity || this.runEvents >= this.eventsMax) return this.nextWithSyncsOrAtBound(world);
+    // only pops. The rest (a sync to merge in, the bound) is a function of its own.
+    if ((this.syncNextMs !== Infinity || this.runEvents >= this.eventsMax) && this.syncedOrAtBound(world)) return STEP_SYNCED;
     const agenda = this.agenda;
     const slot = agenda.popSlotUntil(this.untilMs);
     if (slot < 0) return this.done();
@@ -117,8 +117,8 @@ export class Engine {
     return slot;
   }
 
-  /** `next` when the world has clock syncs, or at `eventsMax`. */
-  private nextWithSyncsOrAtBound(world: WorldHook): number {
+  /** Before a pop, when the world has clock syncs or at `eventsMax`: throws at the bound; true if a sync was due first and is done. */
+  private syncedOrAtBound(world: WorldHook): boolean {
     const agenda = this.agenda;
     const untilMs = this.untilMs;
     const syncNextMs = this.syncNextMs;
@@ -127,19 +127,11 @@ export class Engine {
     }
     // A sync comes before the agenda's next event (or, on the way to a horizon, after the
     // last one). Past the last event of a run without a horizon nothing can observe a sync.
-    if (syncNextMs <= untilMs && syncNextMs !== Infinity && (agenda.size === 0 ? untilMs < Infinity : syncNextMs <= agenda.peekTime())) {
-      this.runEvents++;
-      this.nowMs = syncNextMs;
-      this.syncNextMs = world.sync();
-      return STEP_SYNCED;
-    }
-    const slot = agenda.popSlotUntil(untilMs);
-    if (slot < 0) return this.done();
-    const time = agenda.times[slot];
-    if (time < this.nowMs) timeWentBackwards();
-    this.nowMs = time;
+    if (!(syncNextMs <= untilMs && syncNextMs !== Infinity && (agenda.size === 0 ? untilMs < Infinity : syncNextMs <= agenda.peekTime()))) return false;
     this.runEvents++;
-    return slot;
+    this.nowMs = syncNextMs;
+    this.syncNextMs = world.sync();
+    return true;
   }
 
   /** Nothing is left by `untilMs`: whether events are still pending past it. */
