@@ -3,7 +3,7 @@
 const LAYERS = [
   { folder: 'core', holds: 'errors, option checks, seeded RNG, deterministic exp, number helpers, the output vocabulary (MIME types, the inline-display port)', imports: [] },
   { folder: 'engine', holds: 'the event agenda (calendar queue) that orders virtual time, what a slot holds, and the run\'s step', imports: ['core'] },
-  { folder: 'world', holds: 'the simulated world: network links and latency (a send scheduled as a delivery on the agenda), partitions, physical and logical clocks, faults', imports: ['core', 'engine'] },
+  { folder: 'world', holds: 'the simulated world: network links and latency, partitions, physical and logical clocks, faults', imports: ['core'] },
   { folder: 'trace', holds: 'what happened: trace events, the recorder, state intervals per lane', imports: ['core'] },
   { folder: 'simulation', holds: 'the Simulation API and the world\'s run loop over the engine\'s step, composing engine, world and trace', imports: ['core', 'engine', 'world', 'trace'] },
   { folder: 'checkers', holds: 'invariants checked over traces and runs (happened-before, one leader per term, convergence, over many seeds)', imports: ['core', 'world', 'trace', 'simulation'] },

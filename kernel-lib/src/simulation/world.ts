@@ -10,7 +10,7 @@ import { PhysicalClock } from '../world/clocks/physical';
 import { ARRIVAL_HELD, arrivalFate, byzantineRewrite, Fault, FaultEventType, FaultWorld, NodeLife, SlowNodes } from '../world/faults/behaviour';
 import type { ByzantineHook } from '../world/faults/faults';
 import { DROP_NONE } from '../core/drop-reasons';
-import { Link, LinkOptions, NetworkState, SENT_BAD_COPY_DELAY, SENT_BAD_DELAY, SENT_COPY, SENT_LOST } from '../world/net/network';
+import { Link, LinkOptions, NetworkState, ROUTE_BAD_COPY_DELAY, ROUTE_BAD_DELAY } from '../world/net/network';
 import type { TraceEventType } from '../trace/event';
 import { Trace } from '../trace/recorder';
 import type { Message, NodeContext, NodeSpec, RequestHandle } from './node-api';
@@ -211,18 +211,28 @@ export class SimWorld implements WorldHook, FaultWorld {
     const id = ++this.messageCount;
     this.stats.sent++;
     if (this.tracing) this.recordEvent(from, 'send', id, to, type, body, DROP_NONE, false);
+    const net = this.net as NetworkState;
+    const nowMs = this.engine.nowMs;
     const slow = this.slow;
-    const sent = (this.net as NetworkState).send(this.agenda, from, to, this.engine.nowMs, this.netRandom, slow !== undefined && slow.any ? slow.extraMs : undefined, id, type, body, this.tracing);
-    if (sent !== 0) this.sentSpecially(sent, from, to);
+    const routed = net.route(from, to, nowMs, this.netRandom, slow !== undefined && slow.any ? slow.extraMs : undefined);
+    if (routed === ROUTE_BAD_DELAY) this.invalidLatency(from, to, net.badDelayMs);
+    const reason = net.dropReason;
+    if (reason !== DROP_NONE && !this.tracing) {
+      // Nothing observes an untraced loss: skip the agenda. Other events keep their order.
+      this.stats.dropped++;
+      return id;
+    }
+    deliverySlot.encode(this.agenda, net.atMs, to, from, reason, false, id, nowMs, type, body);
+    if (routed === ROUTE_BAD_COPY_DELAY) {
+      this.stats.duplicated++;
+      this.invalidLatency(from, to, net.badDelayMs);
+    }
+    const copyAtMs = net.copyAtMs;
+    if (copyAtMs === copyAtMs) {
+      this.stats.duplicated++;
+      deliverySlot.encode(this.agenda, copyAtMs, to, from, DROP_NONE, true, id, nowMs, type, body);
+    }
     return id;
-  }
-
-  /** The statistics (and errors) of a send that is not simply on its way: lost, duplicated, or a bad latency draw. */
-  private sentSpecially(sent: number, from: number, to: number): void {
-    // A traced loss is on the agenda, and counted when it arrives lost (see `undelivered`).
-    if ((sent & SENT_LOST) !== 0 && !this.tracing) this.stats.dropped++;
-    if ((sent & (SENT_COPY | SENT_BAD_COPY_DELAY)) !== 0) this.stats.duplicated++;
-    if ((sent & (SENT_BAD_DELAY | SENT_BAD_COPY_DELAY)) !== 0) this.invalidLatency(from, to, (this.net as NetworkState).badDelayMs);
   }
 
   /** A latency distribution (a learner's own, most likely) drew a delay no message can take. */

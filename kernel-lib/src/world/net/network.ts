@@ -1,9 +1,7 @@
-// Network links: latency, loss, duplication, reordering, FIFO; one send put on its way.
+// Network links: latency, loss, duplication, reordering, FIFO; the route of one send.
 import { DROP_LOSS, DROP_NONE, DROP_PARTITION } from '../../core/drop-reasons';
 import { assert, parseNumber, parseProbability, invalid, rejectUnknownKeys } from '../../core/options';
 import type { Rng } from '../../core/rng';
-import type { Agenda } from '../../engine/agenda';
-import { deliverySlot } from '../../engine/slots';
 import { LatencyDistribution, LatencySpec, toLatency } from './latency';
 
 /** How messages travel on a link (or on every link, as the network default). */
@@ -71,15 +69,11 @@ export class Link {
   }
 }
 
-// What `send` did, as bits: 0, the message is on its way and not lost.
-/** It is lost (a partition or a loss draw); it is on the agenda only if `keepLost`, so the trace sees it arrive lost. */
-export const SENT_LOST = 1;
-/** A duplicate copy is on its way too. */
-export const SENT_COPY = 2;
-/** A latency draw gave no delay a message can take (`badDelayMs`): nothing is on its way. */
-export const SENT_BAD_DELAY = 4;
-/** The message is on its way, but its copy's latency draw was bad (`badDelayMs`). */
-export const SENT_BAD_COPY_DELAY = 8;
+/** What `route` found: the send is on its way, or a latency draw is no delay a message can take. */
+export const ROUTE_OK = 0;
+export const ROUTE_BAD_DELAY = 1;
+/** The message is routed (`atMs`, `dropReason` hold), its duplicate copy drew a bad delay. */
+export const ROUTE_BAD_COPY_DELAY = 2;
 
 /**
  * The network's mutable state during a run: the link table (n × n, from-major) and the
@@ -92,7 +86,14 @@ export class NetworkState {
   /** Latest scheduled delivery per link, for FIFO links. */
   readonly lastDeliveryMs: Float64Array;
   blockedCount = 0;
-  /** The delay a latency draw gave that no message can take (see SENT_BAD_DELAY). */
+  // Filled by `route`, read at once by the sender (no record per send).
+  /** When the routed message arrives, in ms. */
+  atMs = 0;
+  /** Why it is lost (DROP_NONE: it is not). */
+  dropReason = DROP_NONE;
+  /** When its duplicate copy arrives, in ms; NaN: no copy. */
+  copyAtMs = NaN;
+  /** The delay a latency draw gave that no message can take. */
   badDelayMs = NaN;
 
   constructor(readonly nodeCount: number, defaultLink: Link) {
@@ -141,52 +142,42 @@ export class NetworkState {
     return this.blocked[from * this.nodeCount + to] > 0;
   }
 
-  // The whole of a send on a plain link is this function's own code, with its latency draw and
-  // the agenda's push as the only calls (a route apart from the push cost the gossip bench about
-  // 4 %, see run-loop.ts): what a plain link does not do (reorder, duplicate, keep FIFO order) is
-  // in a method of its own, and so is a bad draw.
+  // A send's hot path inlines route with its latency draw, within V8's inlining budget: what a
+  // plain link does not do (reorder, duplicate, keep FIFO order) is in a method of its own, and so
+  // is a bad draw.
   /**
-   * Put message `id` from `from` to `to` on its way at `nowMs`, scheduled as a delivery on
-   * `agenda`: its delay, then (unless a partition cuts the link) its loss, its reordering, the
-   * extra delay of slow nodes (`extraMs` by node, undefined: none slow), FIFO order, and its
-   * duplicate copy, drawn from `random` in that order. A lost message is scheduled only if
-   * `keepLost` (a traced run shows where it was lost). Returns what happened, SENT_* bits.
+   * Route one send from `from` to `to` at `nowMs`: its delay, then (unless a partition cuts the
+   * link) its loss, its reordering, the extra delay of slow nodes (`extraMs` by node, undefined:
+   * none slow), FIFO order, and its duplicate copy, drawn from `random` in that order. Sets
+   * `atMs`, `dropReason`, `copyAtMs`; a bad draw sets `badDelayMs`.
    */
-  send(agenda: Agenda, from: number, to: number, nowMs: number, random: Rng, extraMs: Float64Array | undefined, id: number, type: string, body: unknown, keepLost: boolean): number {
+  route(from: number, to: number, nowMs: number, random: Rng, extraMs: Float64Array | undefined): number {
     const k = from * this.nodeCount + to;
     const link = this.links[k];
     const delayMs = link.latency.sampleMs(random);
-    if (!(delayMs >= 0 && delayMs < Infinity)) return this.badDelay(delayMs, SENT_BAD_DELAY);
+    if (!(delayMs >= 0 && delayMs < Infinity)) return this.badDelay(delayMs);
     let reason = DROP_NONE;
     if (this.blockedCount > 0 && this.blocked[k] > 0) reason = DROP_PARTITION;
     else if (link.dropProbability > 0 && random.next() < link.dropProbability) reason = DROP_LOSS;
-    if (!link.plain) return this.sendFurther(agenda, link, from, to, k, nowMs, delayMs, reason, random, extraMs, id, type, body, keepLost);
-    if (reason !== DROP_NONE && !keepLost) return SENT_LOST;
-    const atMs = extraMs === undefined ? nowMs + delayMs : nowMs + (delayMs + (extraMs[from] + extraMs[to]));
-    deliverySlot.encode(agenda, atMs, to, from, reason, false, id, nowMs, type, body);
-    return reason === DROP_NONE ? 0 : SENT_LOST;
+    this.dropReason = reason;
+    this.copyAtMs = NaN;
+    if (!link.plain) return this.routeFurther(link, from, to, k, nowMs, delayMs, random, extraMs);
+    this.atMs = extraMs === undefined ? nowMs + delayMs : nowMs + (delayMs + (extraMs[from] + extraMs[to]));
+    return ROUTE_OK;
   }
 
-  /** The rest of `send` on a link that is not plain: the draws after the loss keep their order. */
-  private sendFurther(agenda: Agenda, link: Link, from: number, to: number, k: number, nowMs: number, delayMs: number, reason: number, random: Rng, extraMs: Float64Array | undefined, id: number, type: string, body: unknown, keepLost: boolean): number {
+  /** The rest of `route` on a link that is not plain: the draws after the loss keep their order. */
+  private routeFurther(link: Link, from: number, to: number, k: number, nowMs: number, delayMs: number, random: Rng, extraMs: Float64Array | undefined): number {
     if (link.reorderProbability > 0 && random.next() < link.reorderProbability) delayMs += link.reorderDelayMs;
     if (extraMs !== undefined) delayMs += extraMs[from] + extraMs[to];
-    const atMs = link.fifo ? this.inOrder(k, nowMs + delayMs) : nowMs + delayMs;
-    if (reason !== DROP_NONE) {
-      if (keepLost) deliverySlot.encode(agenda, atMs, to, from, reason, false, id, nowMs, type, body);
-      return SENT_LOST;
-    }
-    deliverySlot.encode(agenda, atMs, to, from, DROP_NONE, false, id, nowMs, type, body);
-    if (!(link.duplicateProbability > 0 && random.next() < link.duplicateProbability)) return 0;
-    const copyDelayMs = link.latency.sampleMs(random);
-    if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) return this.badDelay(copyDelayMs, SENT_BAD_COPY_DELAY);
-    deliverySlot.encode(agenda, link.fifo ? this.inOrder(k, nowMs + copyDelayMs) : nowMs + copyDelayMs, to, from, DROP_NONE, true, id, nowMs, type, body);
-    return SENT_COPY;
+    this.atMs = link.fifo ? this.inOrder(k, nowMs + delayMs) : nowMs + delayMs;
+    if (this.dropReason === DROP_NONE && link.duplicateProbability > 0 && random.next() < link.duplicateProbability) return this.routeCopy(link, k, nowMs, random);
+    return ROUTE_OK;
   }
 
-  private badDelay(delayMs: number, sent: number): number {
+  private badDelay(delayMs: number): number {
     this.badDelayMs = delayMs;
-    return sent;
+    return ROUTE_BAD_DELAY;
   }
 
   /** On a FIFO link `k`, an arrival at `atMs` comes no earlier than the last one scheduled. */
@@ -195,5 +186,16 @@ export class NetworkState {
     if (atMs < lastDeliveryMs[k]) atMs = lastDeliveryMs[k];
     lastDeliveryMs[k] = atMs;
     return atMs;
+  }
+
+  /** The duplicate copy of the message just routed on link `k`. */
+  private routeCopy(link: Link, k: number, nowMs: number, random: Rng): number {
+    const copyDelayMs = link.latency.sampleMs(random);
+    if (!(copyDelayMs >= 0 && copyDelayMs < Infinity)) {
+      this.badDelayMs = copyDelayMs;
+      return ROUTE_BAD_COPY_DELAY;
+    }
+    this.copyAtMs = link.fifo ? this.inOrder(k, nowMs + copyDelayMs) : nowMs + copyDelayMs;
+    return ROUTE_OK;
   }
 }
