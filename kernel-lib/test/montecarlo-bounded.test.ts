@@ -154,6 +154,37 @@ describe('monteCarloAsync: the same result in steps, interruptible', () => {
     expect(seconds).toBeLessThan(0.3);
     expect(process.listenerCount('SIGINT')).toBe(listeners);
   });
+
+  it('fast runs step under a watchdog timer, never swapping the SIGINT handler (a signal in a swap is lost or fatal)', async () => {
+    const removed: string[] = [];
+    const onRemove = (event: string | symbol) => removed.push(String(event));
+    process.on('removeListener', onRemove);
+    try {
+      const result = await monteCarloAsync({ seeds: 20_000, grid: { p: [0.9] }, run: quorum, progress: false });
+      expect(result.runs).toBe(20_000);
+    } finally {
+      process.removeListener('removeListener', onRemove);
+    }
+    // Only its own listener goes, at the end; breakOnSigint would take them all off at every step.
+    expect(removed.filter((event) => event === 'SIGINT')).toHaveLength(1);
+  });
+
+  it('a run slower than the watchdog is made again from its start where an interrupt can stop it, and counts once', async () => {
+    const calls: number[] = [];
+    const slow = ({ seed }: { seed: number }) => {
+      calls.push(seed);
+      const until = performance.now() + 160;
+      while (performance.now() < until);
+      return seed;
+    };
+    const sync = monteCarlo({ seeds: 3, run: slow });
+    calls.length = 0;
+    const result = await monteCarloAsync({ seeds: 3, run: slow, progress: false });
+    expect(result.rows).toEqual(sync.rows);
+    expect(result.rows[0]).toMatchObject({ n: 3, mean: 2 });
+    // The first run, stopped by the watchdog, is made once more; the later ones run without it.
+    expect(calls).toEqual([1, 1, 2, 3]);
+  });
 });
 
 describe('a run that throws stops the experiment at once, with its seed and grid point', () => {

@@ -1,7 +1,7 @@
 // Long Monte Carlo runs in steps, with a progress bar in the cell output that ends as the result.
 import vm from 'vm';
 import { table } from '../figures/table';
-import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner } from '../experiments/montecarlo';
+import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner, TrialOutcome } from '../experiments/montecarlo';
 import { invalid } from '../core/options';
 import { HTML_NO_MATH_CLASS, MIME_HTML, MIME_TEXT } from '../core/mime';
 import { findDisplayWriter } from './kernel';
@@ -11,7 +11,7 @@ export interface MonteCarloAsyncOptions extends MonteCarloOptions {
   progress?: boolean;
 }
 
-/** Wall-clock time of one step between yields: an interrupt is handled within about this long. */
+/** Wall-clock time of one step between yields, where the bar is redrawn and an interrupt heard. */
 const STEP_MS = 50;
 /** The bar is redrawn at most this often. */
 const REDRAW_MS = 250;
@@ -101,16 +101,28 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-// A step runs inside `vm` with breakOnSigint: an interrupt (SIGINT from the kernel's Interrupt
-// button) stops even a run that never returns, as it does for a synchronous cell.
+// How a step hears an interrupt. Node's breakOnSigint swaps the process's SIGINT handler on the way
+// in and out of each call, and a signal that lands during a swap kills the process or is lost
+// (about 1 interrupt in 8 with 5 ms steps). So a step runs under vm's `timeout` watchdog, which
+// touches no signal handler: an interrupt waits in the event loop for the step's end, at most
+// WATCHED_STEP_MS away. A step that outlives the watchdog is stopped, what it made is kept, and
+// the run it was in is made again from its start under breakOnSigint, which stops even a run that
+// never returns; steps stay there while runs are slow, where the swaps are rare.
 const STEP_KEY = Symbol.for('distlab.monteCarloStep');
 const stepScript = new vm.Script(`globalThis[Symbol.for('distlab.monteCarloStep')]()`, { filename: 'distlab-monte-carlo-step' });
+/** The watchdog of a step: an interrupt is heard within about this long. */
+const WATCHED_STEP_MS = 150;
 
-function runStep(step: () => boolean): boolean {
+/** Run `step`; false when the watchdog stopped it. */
+function runStep(step: () => void, breakOnSigint: boolean): boolean {
   const global = globalThis as unknown as Record<symbol, unknown>;
   global[STEP_KEY] = step;
   try {
-    return stepScript.runInThisContext({ breakOnSigint: true }) as boolean;
+    stepScript.runInThisContext(breakOnSigint ? { breakOnSigint: true } : { timeout: WATCHED_STEP_MS });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return false;
+    throw error;
   } finally {
     delete global[STEP_KEY];
   }
@@ -129,7 +141,8 @@ export class MonteCarloInterrupted extends Error {
  * which the kernel sends output and hears an interrupt. In a kernel a progress bar (done, runs/s,
  * time left) updates in place in the cell output and ends as the result's table. Await it in a
  * cell: `const result = await dl.monteCarloAsync({ ... })`. Interrupting the kernel stops it
- * within a step and rejects with `MonteCarloInterrupted`.
+ * within 0.15 s, even in a run that never returns, and rejects with `MonteCarloInterrupted`.
+ * A run that takes longer than 0.15 s is stopped once and made again from its start.
  */
 export async function monteCarloAsync(options: MonteCarloAsyncOptions): Promise<MonteCarloResult> {
   const runner = new MonteCarloRunner(options, 'monteCarloAsync', ['progress']);
@@ -144,18 +157,32 @@ export async function monteCarloAsync(options: MonteCarloAsyncOptions): Promise<
   try {
     bar?.draw(0, true);
     let runsPerStep = 1;
+    let breakOnSigint = false;
+    const outcomes: TrialOutcome[] = [];
     for (;;) {
       await nextTurn();
       if (interrupted) throw new MonteCarloInterrupted(runner.runsDone, runner.runsTotal, runner.currentSeed);
       const startedNs = process.hrtime.bigint();
-      const before = runner.runsDone;
-      const done = runStep(() => runner.step(runsPerStep));
+      outcomes.length = 0;
+      let finished: boolean;
+      try {
+        finished = runStep(() => runner.collect(runsPerStep, outcomes), breakOnSigint);
+      } finally {
+        runner.record(outcomes);
+      }
       const stepMs = Number(process.hrtime.bigint() - startedNs) / 1e6;
-      // Size the next step from this one's rate: about STEP_MS of work, at most 4× more runs.
-      const made = runner.runsDone - before;
-      runsPerStep = Math.max(1, Math.min(4 * runsPerStep, Math.floor((made * STEP_MS) / Math.max(stepMs, 0.01))));
-      if (done) break;
+      if (runner.done) break;
       bar?.draw(runner.runsDone);
+      if (!finished) {
+        breakOnSigint = true;
+        runsPerStep = 1;
+        continue;
+      }
+      const made = outcomes.length;
+      // Back under the watchdog once a run takes well under its limit.
+      if (breakOnSigint && stepMs / made < WATCHED_STEP_MS / 4) breakOnSigint = false;
+      // Size the next step from this one's rate: about STEP_MS of work, at most 4× more runs.
+      runsPerStep = Math.max(1, Math.min(4 * runsPerStep, Math.floor((made * STEP_MS) / Math.max(stepMs, 0.01))));
     }
   } catch (caught) {
     // breakOnSigint stops a step with its own error: report it as the interrupt it is.

@@ -50,6 +50,8 @@ export interface MonteCarloResult {
  * 10,000,000 runs take about 10 minutes, about as long as a learner watches a progress bar.
  */
 export const MONTE_CARLO_RUNS_MAX = 10_000_000;
+/** `step` records outcomes in batches of this many, so what it holds stays small. */
+const RECORD_EVERY = 1024;
 
 /** Grid points as a caller states them: how many, each key a non-empty list. */
 function checkGrid(name: string, grid: unknown): ParameterGrid {
@@ -163,12 +165,31 @@ export class MonteCarloRunner {
 
   /** Make up to `runsMax` more runs; returns `done`. */
   step(runsMax: number): boolean {
-    const stopAt = Math.min(this.runsTotal, this.runsDone + runsMax);
+    const outcomes: TrialOutcome[] = [];
+    let left = Math.min(runsMax, this.runsTotal - this.runsDone);
+    while (left > 0) {
+      const runs = Math.min(left, RECORD_EVERY);
+      this.collect(runs, outcomes);
+      this.record(outcomes);
+      outcomes.length = 0;
+      left -= runs;
+    }
+    return this.done;
+  }
+
+  /**
+   * Make up to `runsMax` runs after those recorded, pushing each checked outcome onto `outcomes`
+   * (empty at the start). Nothing of the runner changes but `currentSeed`, so a step stopped
+   * half way by a watchdog loses only the run it was in: `record` what it pushed and go on.
+   */
+  collect(runsMax: number, outcomes: TrialOutcome[]): void {
+    const runs = Math.min(runsMax, this.runsTotal - this.runsDone);
     const seedCount = this.seedCount;
     const traceEvery = this.traceEvery;
-    while (this.runsDone < stopAt) {
-      const params = this.points[this.pointIndex];
-      const i = this.seedIndex;
+    let pointIndex = this.pointIndex;
+    let i = this.seedIndex;
+    while (outcomes.length < runs) {
+      const params = this.points[pointIndex];
       const seed = this.firstSeed + i;
       this.currentSeed = seed;
       let outcome: TrialOutcome;
@@ -177,21 +198,27 @@ export class MonteCarloRunner {
       } catch (thrown) {
         throw MonteCarloRunError.of(thrown, seed, params, Object.keys(params).length > 0);
       }
+      this.check(outcome, seed, params);
+      outcomes.push(outcome);
+      if (++i === seedCount) {
+        i = 0;
+        pointIndex++;
+      }
+    }
+  }
+
+  /** Add outcomes that `collect` made, in its order, to the summaries. */
+  record(outcomes: readonly TrialOutcome[]): void {
+    for (const outcome of outcomes) {
       if (typeof outcome === 'number' || typeof outcome === 'boolean') {
-        this.add('value', outcome, seed, params);
-      } else if (outcome !== null && typeof outcome === 'object') {
-        for (const key of Object.keys(outcome)) {
-          const v = outcome[key];
-          if (typeof v !== 'number' && typeof v !== 'boolean') invalid(`metric ${key} (seed=${seed})`, v, `a number or a boolean${this.atPoint(params)}`);
-          this.add(key, v, seed, params);
-        }
+        this.add('value', outcome);
       } else {
-        invalid(`run result (seed=${seed})`, outcome, `a number, a boolean or a record of them${this.atPoint(params)}`);
+        for (const key of Object.keys(outcome)) this.add(key, outcome[key]);
       }
       this.runsDone++;
-      if (++this.seedIndex === seedCount) this.finishPoint();
+      if (++this.seedIndex === this.seedCount) this.finishPoint();
     }
-    return this.done;
+    if (!this.done) this.currentSeed = this.firstSeed + this.seedIndex;
   }
 
   /** The summary; every run must be made. */
@@ -217,8 +244,21 @@ export class MonteCarloRunner {
     return Object.keys(params).length > 0 ? `, at grid point ${describeParams(params)}` : '';
   }
 
-  private add(metric: string, value: number | boolean, seed: number, params: Record<string, any>): void {
-    if (value !== value) invalid(`metric ${metric} (seed=${seed})`, value, `a number or a boolean${this.atPoint(params)}`);
+  /** A run's outcome is a number, a boolean or a record of them, none NaN. */
+  private check(outcome: TrialOutcome, seed: number, params: Record<string, any>): void {
+    if (typeof outcome === 'number' || typeof outcome === 'boolean') {
+      if (outcome !== outcome) invalid(`metric value (seed=${seed})`, outcome, `a number or a boolean${this.atPoint(params)}`);
+    } else if (outcome !== null && typeof outcome === 'object') {
+      for (const key of Object.keys(outcome)) {
+        const v = outcome[key];
+        if ((typeof v !== 'number' && typeof v !== 'boolean') || v !== v) invalid(`metric ${key} (seed=${seed})`, v, `a number or a boolean${this.atPoint(params)}`);
+      }
+    } else {
+      invalid(`run result (seed=${seed})`, outcome, `a number, a boolean or a record of them${this.atPoint(params)}`);
+    }
+  }
+
+  private add(metric: string, value: number | boolean): void {
     let accumulator = this.metrics.get(metric);
     if (accumulator === undefined) this.metrics.set(metric, (accumulator = new MetricAccumulator(value)));
     accumulator.add(value);
