@@ -101,6 +101,11 @@ describe('runs that stay bounded, through the real tslab kernel', () => {
       expect(latencyS, kind).toBeLessThan(0.3);
       expect(streamText(run, 'stderr'), kind).toMatch(/interrupted/i);
       expect(streamText(next, 'stdout').trim(), kind).toBe('42');
+      if (kind.startsWith('monteCarloAsync')) {
+        // The bar ends saying where the run stopped (its update may come after the cell's idle).
+        const bars = [...run.messages, ...next.messages].filter((m) => m.type === 'update_display_data');
+        expect(String(bars.at(-1)?.content.data?.['text/plain']), kind).toMatch(/^Monte Carlo interrupted after [\d,]+ of [\d,]+ runs \(seed=\d+\)$/);
+      }
     }
     console.log(`interrupt to idle: ${latencies.join('; ')}`);
   });

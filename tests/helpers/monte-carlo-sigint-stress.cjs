@@ -1,5 +1,8 @@
 // Interrupts monteCarloAsync with real SIGINTs from another thread, at delays spread over a step.
+// Each run starts as a tslab cell does: from code run by vm with breakOnSigint, with a listener
+// of the kernel's own already on SIGINT.
 // usage: node monte-carlo-sigint-stress.cjs INTERRUPTS; prints one JSON line: what each interrupt did.
+const vm = require('node:vm');
 const { Worker } = require('node:worker_threads');
 const { monteCarloAsync, simulation } = require('distlab');
 
@@ -21,12 +24,17 @@ const sender = new Worker(
 // When it sent the signal, on the clock all threads share.
 const signalled = () => new Promise((resolve) => sender.once('message', resolve));
 
+let kernelInterrupts = 0;
+process.on('SIGINT', () => kernelInterrupts++);
+const cell = new vm.Script('globalThis.startMonteCarlo()');
+globalThis.startMonteCarlo = () => monteCarloAsync({ seeds: 1_000_000, run: quorum, progress: false });
+
 (async () => {
   const outcomes = { interrupted: 0, lost: 0, other: [], slowestMs: 0 };
   for (let k = 0; k < interrupts; k++) {
     // 20 ms to 120 ms in a fixed, well-spread order: every phase of a 50 ms step is hit.
     const delayMs = 20 + ((k * 37) % 101);
-    const running = monteCarloAsync({ seeds: 1_000_000, run: quorum, progress: false });
+    const running = cell.runInThisContext({ breakOnSigint: true });
     const sent = signalled();
     sender.postMessage(delayMs);
     const ended = await running.then(() => 'finished', (error) => error);
@@ -39,5 +47,6 @@ const signalled = () => new Promise((resolve) => sender.once('message', resolve)
     } else outcomes.other.push(String(ended));
   }
   await sender.terminate();
+  outcomes.kernelInterrupts = kernelInterrupts;
   process.stdout.write(JSON.stringify(outcomes) + '\n');
 })();

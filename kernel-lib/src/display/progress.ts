@@ -5,6 +5,7 @@ import { MonteCarloOptions, MonteCarloResult, MonteCarloRunner, TrialOutcome } f
 import { invalid } from '../core/options';
 import { HTML_NO_MATH_CLASS, MIME_HTML, MIME_TEXT } from '../core/mime';
 import { findDisplayWriter } from './kernel';
+import { listenForSigint } from '../core/sigint';
 
 export interface MonteCarloAsyncOptions extends MonteCarloOptions {
   /** Show a progress bar (done, runs/s, time left) in the cell output, which ends as the result's table. Default true. */
@@ -153,7 +154,7 @@ export async function monteCarloAsync(options: MonteCarloAsyncOptions): Promise<
   const onSigint = () => {
     interrupted = true;
   };
-  process.on('SIGINT', onSigint);
+  const stopListening = listenForSigint(onSigint);
   try {
     bar?.draw(0, true);
     let runsPerStep = 1;
@@ -190,12 +191,16 @@ export async function monteCarloAsync(options: MonteCarloAsyncOptions): Promise<
       (caught as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED'
         ? new MonteCarloInterrupted(runner.runsDone, runner.runsTotal, runner.currentSeed)
         : caught;
-    const stopped = `Monte Carlo stopped after ${count(runner.runsDone)} of ${count(runner.runsTotal)} runs (seed=${runner.currentSeed}): ${(error as Error).message}`;
+    // An interrupt's message says where it stopped already; the kernel's own interrupt error may be what the cell shows.
+    const stopped =
+      error instanceof MonteCarloInterrupted
+        ? error.message
+        : `Monte Carlo stopped after ${count(runner.runsDone)} of ${count(runner.runsTotal)} runs (seed=${runner.currentSeed}): ${(error as Error).message}`;
     bar?.finish({ [MIME_TEXT]: stopped });
     if (bar) await nextTurn();
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopListening();
   }
   const result = runner.result();
   if (bar) {

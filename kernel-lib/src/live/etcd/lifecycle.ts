@@ -1,6 +1,7 @@
 // Live etcd: every etcd process this kernel started, so none outlives it (exit, signals, parent death).
 import { spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import { listenForSigint } from '../../core/sigint';
 
 const RUNNING = new Set<ChildProcess>();
 const CLOSERS = new Set<() => void>();
@@ -41,7 +42,7 @@ function killAll(): void {
 }
 
 function onSignal(signal: NodeJS.Signals, code: number): void {
-  process.on(signal, () => {
+  const listener = () => {
     // tslab's own SIGINT handler interrupts the cell: the experiments listen for that (see
     // `onInterrupt`); here only a process with no other handler (a script, a test) exits.
     if (signal === 'SIGINT' && process.listenerCount('SIGINT') > 1) {
@@ -50,7 +51,9 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
     }
     killAll();
     if (process.listenerCount(signal) === 1) process.exit(code);
-  });
+  };
+  if (signal === 'SIGINT') listenForSigint(listener);
+  else process.on(signal, listener);
 }
 
 const INTERRUPT_LISTENERS = new Set<() => void>();
