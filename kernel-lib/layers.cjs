@@ -1,7 +1,7 @@
 // The layers of kernel-lib/src, from the ground up: each folder imports only from the folders
 // it lists (and from itself). ARCHITECTURE.md explains them; .dependency-cruiser.cjs enforces them.
 const LAYERS = [
-  { folder: 'core', holds: 'errors, option checks, seeded RNG, deterministic exp, number helpers, the output vocabulary (MIME types, the inline-display port)', imports: [] },
+  { folder: 'core', holds: 'errors, option checks, seeded RNG, deterministic exp, number helpers, the output vocabulary (MIME types, the inline-display port), listening for the kernel\'s interrupt', imports: [] },
   { folder: 'engine', holds: 'the event agenda (calendar queue) that orders virtual time, what a slot holds, and the run\'s step', imports: ['core'] },
   { folder: 'world', holds: 'the simulated world: network links and latency, partitions, physical and logical clocks, faults', imports: ['core'] },
   { folder: 'trace', holds: 'what happened: trace events, the recorder, state intervals per lane', imports: ['core'] },
