@@ -9,14 +9,11 @@
  */
 export function listenForSigint(listener: () => void): () => void {
   let removed = false;
-  let added = false;
   queueMicrotask(() => {
-    if (removed) return;
-    process.on('SIGINT', listener);
-    added = true;
+    if (!removed) process.on('SIGINT', listener);
   });
   return () => {
     removed = true;
-    if (added) process.removeListener('SIGINT', listener);
+    process.removeListener('SIGINT', listener);
   };
 }

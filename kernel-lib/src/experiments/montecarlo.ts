@@ -166,13 +166,10 @@ export class MonteCarloRunner {
   /** Make up to `runsMax` more runs; returns `done`. */
   step(runsMax: number): boolean {
     const outcomes: TrialOutcome[] = [];
-    let left = Math.min(runsMax, this.runsTotal - this.runsDone);
-    while (left > 0) {
-      const runs = Math.min(left, RECORD_EVERY);
-      this.collect(runs, outcomes);
+    for (let left = runsMax; left > 0 && !this.done; left -= RECORD_EVERY) {
+      this.collect(Math.min(left, RECORD_EVERY), outcomes);
       this.record(outcomes);
       outcomes.length = 0;
-      left -= runs;
     }
     return this.done;
   }
